@@ -1,0 +1,10 @@
+/// The schema migrations embedded in the binary, in the order they apply.
+public enum SchemaMigrations {
+    /// Each migration's stable identifier (its file name without `.sql`) and its SQL.
+    ///
+    /// SwiftPM names an embedded file's bytes by replacing its leading digit with `_`, hence
+    /// `_001_events_sql` for `0001_events.sql`.
+    public static let all: [(identifier: String, sql: String)] = [
+        ("0001_events", String(decoding: PackageResources._001_events_sql, as: UTF8.self)),
+    ]
+}

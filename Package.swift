@@ -1,0 +1,80 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "approval-ledger",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "ApprovalLedger", targets: ["ApprovalLedger"]),
+        .executable(name: "ledger", targets: ["LedgerCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // Layer 1: OpenSSL libcrypto, wrapped so no C type escapes LedgerCrypto.
+        .systemLibrary(
+            name: "CLibCrypto",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
+        .target(name: "LedgerCrypto", dependencies: ["CLibCrypto"], swiftSettings: strict),
+        // Layer 2: pure Swift, no I/O. Everything an independent verifier re-implements.
+        .target(name: "LedgerFormat", dependencies: ["LedgerCrypto"], swiftSettings: strict),
+        // Layer 4: the SQLite event store. Schema files live in top-level Migrations/.
+        .target(
+            name: "LedgerMigrations",
+            path: "Migrations",
+            exclude: ["README.md"],
+            resources: [
+                .embedInCode("0001_events.sql"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "LedgerStore",
+            dependencies: [
+                "LedgerCrypto", "LedgerFormat", "LedgerMigrations",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: strict
+        ),
+        // The public library: re-exports the layers services need.
+        .target(
+            name: "ApprovalLedger",
+            dependencies: ["LedgerCrypto", "LedgerFormat", "LedgerStore"],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "LedgerCLI",
+            dependencies: [
+                "ApprovalLedger",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+        ),
+        .testTarget(
+            name: "LedgerCryptoTests",
+            dependencies: ["LedgerCrypto", "TestSupport"],
+        ),
+        .testTarget(
+            name: "LedgerFormatTests",
+            dependencies: ["LedgerFormat", "TestSupport"],
+        ),
+        .testTarget(
+            name: "LedgerStoreTests",
+            dependencies: ["ApprovalLedger", "TestSupport"]
+        ),
+        .testTarget(
+            name: "LedgerCLITests",
+            dependencies: ["LedgerCLI", "TestSupport"]
+        ),
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,34 @@
+/// What a registered key may append. Checked by the appender and again by the verifier.
+public struct Capability: RawRepresentable, Sendable, Hashable, Comparable, CustomStringConvertible {
+    public let rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+    public var description: String { rawValue }
+    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
+
+    /// Ledger administration: keys, policies. Implies every other capability.
+    public static let admin = Capability(rawValue: "admin")
+    /// Opening, commenting on and cancelling approval requests.
+    public static let request = Capability(rawValue: "request")
+    /// Voting on approval requests.
+    public static let approve = Capability(rawValue: "approve")
+    /// Reporting executions, rollbacks and recoveries.
+    public static let execute = Capability(rawValue: "execute")
+    /// Appending event types this format does not define (service-specific events).
+    public static let append = Capability(rawValue: "append")
+
+    /// Every capability the format defines.
+    public static let all: [Capability] = [.admin, .request, .approve, .execute, .append]
+    /// What a key gets when registration names none.
+    public static let defaults: [Capability] = [.request, .approve, .execute]
+
+    /// The capability an event type requires, by its first dotted component.
+    public static func required(forEventType type: String) -> Capability {
+        switch type.prefix(while: { $0 != "." }) {
+        case "ledger", "key", "policy": .admin
+        case "request": .request
+        case "vote": .approve
+        case "execution": .execute
+        default: .append
+        }
+    }
+}
