@@ -8,7 +8,7 @@ let strict: [SwiftSetting] = [
 
 let package = Package(
     name: "approval-ledger",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .library(name: "ApprovalLedger", targets: ["ApprovalLedger"]),
         .executable(name: "ledger", targets: ["LedgerCLI"]),
@@ -45,10 +45,12 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Layer 5: reads the store, never writes events.
+        .target(name: "LedgerVerify", dependencies: ["LedgerCrypto", "LedgerFormat", "LedgerStore"], swiftSettings: strict),
         // The public library: re-exports the layers services need.
         .target(
             name: "ApprovalLedger",
-            dependencies: ["LedgerCrypto", "LedgerFormat", "LedgerStore"],
+            dependencies: ["LedgerCrypto", "LedgerFormat", "LedgerStore", "LedgerVerify"],
             swiftSettings: strict
         ),
         .executableTarget(

@@ -1,0 +1,71 @@
+import ApprovalLedger
+import ArgumentParser
+import Foundation
+
+/// The options every ledger command shares.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .customLong("ledger"), help: ArgumentHelp("The ledger file (default: $LEDGER_PATH).", valueName: "path"))
+    var ledgerPath: String?
+
+    @Option(name: .customLong("key"), help: ArgumentHelp("Your Ed25519 private key, PEM PKCS#8 (default: $LEDGER_KEY).", valueName: "path"))
+    var keyPath: String?
+
+    @Option(name: .customLong("as"), help: ArgumentHelp("The identity you act as (default: the identity your key is registered to).", valueName: "identity"))
+    var identity: String?
+
+    @Option(help: ArgumentHelp("Durability of appends: full (fsync every commit) or normal.", valueName: "mode"))
+    var durability: String = "full"
+
+    @Option(help: ArgumentHelp("Seconds to wait for another writer before giving up.", valueName: "seconds"))
+    var busyTimeout: Double = 10
+
+    func resolvedLedgerPath() throws -> String {
+        guard let path = ledgerPath ?? ProcessInfo.processInfo.environment["LEDGER_PATH"], !path.isEmpty else {
+            throw ValidationError("no ledger given: pass --ledger PATH or set LEDGER_PATH")
+        }
+        return path
+    }
+
+    func resolvedKeyPath() throws -> String {
+        guard let path = keyPath ?? ProcessInfo.processInfo.environment["LEDGER_KEY"], !path.isEmpty else {
+            throw ValidationError("no key given: pass --key PATH or set LEDGER_KEY")
+        }
+        return path
+    }
+
+    func configuration(readOnly: Bool = false) throws -> LedgerConfiguration {
+        var configuration = LedgerConfiguration()
+        guard let durability = LedgerConfiguration.Durability(rawValue: durability) else {
+            throw ValidationError("--durability must be full or normal")
+        }
+        configuration.durability = durability
+        configuration.busyTimeoutSeconds = busyTimeout
+        configuration.readOnly = readOnly
+        return configuration
+    }
+
+    func openLedger(readOnly: Bool = false) async throws -> Ledger {
+        try await Ledger.open(at: try resolvedLedgerPath(), configuration: try configuration(readOnly: readOnly))
+    }
+
+    func privateKey() throws -> Ed25519PrivateKey {
+        try KeyFile.readPrivateKey(atPath: try resolvedKeyPath())
+    }
+
+    /// The signer for an append: the key, and the identity given with --as or else the one the
+    /// ledger has that key registered to.
+    func signer(for ledger: Ledger) async throws -> Signer {
+        let key = try privateKey()
+        if let identity { return Signer(identity: identity, key: key) }
+        let keyID = key.publicKey.keyID
+        guard let record = try await ledger.keys().first(where: { $0.keyID == keyID }) else {
+            throw LedgerError(.unknownKey, "key \(keyID) is not registered in this ledger; ask an admin to run `ledger key register`")
+        }
+        return Signer(identity: record.identity, key: key)
+    }
+}
+
+/// `--format text|json`, shared by commands that print results.
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json
+}

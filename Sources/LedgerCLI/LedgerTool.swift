@@ -1,0 +1,61 @@
+import ApprovalLedger
+import ArgumentParser
+
+@main
+struct LedgerTool: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ledger",
+        abstract: "A signed, hash-chained ledger of human approvals for risky operations.",
+        discussion: """
+            Every step is an immutable event in a SQLite file, SHA-256 chained to the one before \
+            and Ed25519-signed by whoever appended it. `ledger verify` proves the record complete \
+            and untouched.
+
+            Exit codes: 0 success; 1 a negative answer (verify found problems); 2 the command \
+            could not run (the message says why and what to do); 64 bad usage.
+
+            Quick start:
+              ledger key generate --out root.pem
+              ledger --ledger ops.ledger --key root.pem init
+              ledger --ledger ops.ledger log
+              ledger --ledger ops.ledger checkpoint --out ops.checkpoint
+              ledger --ledger ops.ledger verify --anchor ops.checkpoint
+            """,
+        version: ApprovalLedgerVersion.string,
+        subcommands: [Init.self, Key.self, Append.self, Log.self, CheckpointCommand.self, Verify.self]
+    )
+
+    static func main() async {
+        await main(GlobalArguments.movedAfterSubcommand(Array(CommandLine.arguments.dropFirst())))
+    }
+}
+
+/// Lets the global options (--ledger, --key, --as, …) come before the subcommand, as in
+/// `ledger --ledger ops.ledger verify`: the parser reads them per subcommand, so they are moved
+/// to the end of the argument list.
+enum GlobalArguments {
+    static let withValue: Set<String> = ["--ledger", "--key", "--as", "--durability", "--busy-timeout"]
+
+    static func movedAfterSubcommand(_ arguments: [String]) -> [String] {
+        var leading: [String] = []
+        var index = 0
+        while index < arguments.count {
+            let argument = arguments[index]
+            let name = String(argument.split(separator: "=", maxSplits: 1).first ?? "")
+            guard withValue.contains(name) else { break }
+            leading.append(argument)
+            if !argument.contains("="), index + 1 < arguments.count {
+                leading.append(arguments[index + 1])
+                index += 1
+            }
+            index += 1
+        }
+        let rest = Array(arguments[index...])
+        guard !leading.isEmpty else { return arguments }
+        // Keep anything after "--" last, where it still means "positional".
+        if let separator = rest.firstIndex(of: "--") {
+            return Array(rest[..<separator]) + leading + Array(rest[separator...])
+        }
+        return rest + leading
+    }
+}

@@ -1,0 +1,42 @@
+import ApprovalLedger
+import ArgumentParser
+
+extension LedgerTool {
+    struct Log: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print events in seq order.",
+            discussion: """
+                Text shows one event per line; --format json prints JSON Lines, one event per line \
+                with its envelope, payload, hash and signature (docs/FORMAT.md §JSON Lines).
+
+                Examples:
+                  ledger log --from 100 --limit 20
+                  ledger log --stream '$keys' --format json
+                """)
+
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "Only this stream's events, in stream order.") var stream: String?
+        @Option(help: "Start at this seq (or, with --stream, this stream version).") var from: Int64 = 1
+        @Option(help: "At most this many events.") var limit: Int = 1000
+        @Option(help: "Output format: text or json.") var format: OutputFormat = .text
+
+        func run() async throws {
+            try await CommandRunner.run {
+                let ledger = try await global.openLedger(readOnly: true)
+                let events = if let stream {
+                    try await ledger.events(stream: stream, fromVersion: from, limit: limit)
+                } else {
+                    try await ledger.events(from: from, limit: limit)
+                }
+                for event in events {
+                    switch format {
+                    case .json: Output.json(EventJSON.value(event))
+                    case .text:
+                        let e = event.envelope
+                        Output.line("\(String(e.seq).padded(7)) \(e.time)  \(e.type.padded(18)) \("\(e.stream)@\(e.streamVersion)".padded(24)) \(e.actor.padded(16)) \(event.hash.hex.prefix(16))…")
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,73 @@
+internal import GRDB
+public import LedgerCrypto
+public import LedgerFormat
+
+extension Ledger {
+    /// Appends one event in its own durable transaction and returns it as stored.
+    ///
+    /// - Throws: `LedgerError.versionConflict` when `expectedVersion` does not hold,
+    ///   `.idempotencyConflict` when the idempotency key was used for different content,
+    ///   `.unknownKey` / `.revokedKey` / `.keyNotAllowed` when the signer may not append it,
+    ///   `.invalidEvent` / `.payloadTooLarge` for a bad draft, `.locked`, `.diskFull`, `.readOnly`.
+    ///   Nothing is written when it throws.
+    @discardableResult
+    public func append(_ draft: EventDraft, signer: Signer) async throws -> RecordedEvent {
+        try await append([draft], signer: signer)[0]
+    }
+
+    /// Appends many events in one transaction: all are written, or none.
+    public func append(_ drafts: [EventDraft], signer: Signer) async throws -> [RecordedEvent] {
+        let configuration = self.configuration
+        return try await StorageErrors.mapping(path: path) {
+            try await database.writeWithoutTransaction { db in
+                var events: [RecordedEvent] = []
+                try db.inTransaction(.immediate) {
+                    let appender = Appender(db: db, configuration: configuration)
+                    events = try drafts.map { try appender.append($0, signer: signer) }
+                    return .commit
+                }
+                return events
+            }
+        }
+    }
+
+    /// Registers `publicKey` for `identity` with `capabilities` (a `key.registered` event).
+    /// `signer` must hold the admin capability.
+    @discardableResult
+    public func registerKey(
+        _ publicKey: Ed25519PublicKey, identity: String, capabilities: [Capability] = Capability.defaults, signer: Signer
+    ) async throws -> RecordedEvent {
+        guard Identifier.isValidIdentity(identity) else {
+            throw LedgerError(.invalidEvent, "identity '\(Identifier.printable(identity))' is invalid: use \(Identifier.identityRule)")
+        }
+        let registration = KeyRegistration(publicKey: publicKey, identity: identity, capabilities: capabilities)
+        return try await append(
+            EventDraft(type: KeyEvents.registeredType, stream: KeyEvents.keysStream, payload: registration.jsonValue), signer: signer)
+    }
+
+    /// Revokes a key from the next seq on (a `key.revoked` event). `signer` must be admin.
+    @discardableResult
+    public func revokeKey(_ keyID: KeyID, reason: String, signer: Signer) async throws -> RecordedEvent {
+        try await append(
+            EventDraft(
+                type: KeyEvents.revokedType, stream: KeyEvents.keysStream,
+                payload: KeyRevocation(keyID: keyID, reason: reason).jsonValue),
+            signer: signer)
+    }
+
+    /// Signs a checkpoint of the current head with `signer`'s key, which must be a registered,
+    /// unrevoked key of this ledger.
+    public func checkpoint(signer: Signer) async throws -> Checkpoint {
+        let head = try await head()
+        let keyID = signer.key.publicKey.keyID
+        guard let record = try await keys().first(where: { $0.keyID == keyID }), !record.isRevoked else {
+            throw LedgerError(.unknownKey, "key \(keyID) is not a registered, unrevoked key of this ledger; a checkpoint must be signed by one")
+        }
+        do {
+            return try Checkpoint.sign(
+                ledgerID: ledgerID, size: head.size, headHash: head.hash, time: configuration.clock(), key: signer.key)
+        } catch {
+            throw LedgerError(.crypto, "signing the checkpoint failed: \(error)")
+        }
+    }
+}

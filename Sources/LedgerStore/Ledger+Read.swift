@@ -1,0 +1,65 @@
+internal import GRDB
+public import LedgerFormat
+
+extension Ledger {
+    /// The latest event.
+    public func head() async throws -> LedgerHead {
+        let ledgerID = self.ledgerID
+        return try await StorageErrors.mapping(path: path) {
+            try await database.read { db in
+                guard let head = try Appender(db: db, configuration: LedgerConfiguration()).head() else {
+                    throw LedgerError(.notALedger, "the ledger has no events")
+                }
+                return LedgerHead(ledgerID: ledgerID, size: head.seq, hash: head.hash, time: head.time)
+            }
+        }
+    }
+
+    /// Events with `seq >= from`, in order, at most `limit` of them.
+    public func events(from: Int64 = 1, limit: Int = 1000) async throws -> [RecordedEvent] {
+        try await fetch(StoredEvent.selection + " WHERE e.seq >= ? ORDER BY e.seq LIMIT ?", [from, limit])
+    }
+
+    /// The events of one stream, in stream-version order, from `fromVersion`.
+    public func events(stream: String, fromVersion: Int64 = 1, limit: Int = 1000) async throws -> [RecordedEvent] {
+        try await fetch(
+            StoredEvent.selection + " WHERE e.stream = ? AND e.stream_version >= ? ORDER BY e.stream_version LIMIT ?",
+            [stream, fromVersion, limit])
+    }
+
+    /// The key projection: every key ever registered, with its revocation if any.
+    public func keys() async throws -> [KeyRecord] {
+        try await StorageErrors.mapping(path: path) {
+            try await database.read { db in try KeyStore(db: db).all() }
+        }
+    }
+
+    /// Calls `body` with every stored row in seq order, in batches of up to `batchSize`, all
+    /// from one read snapshot, so a concurrent append is either wholly seen or not at all.
+    /// Memory stays bounded by the batch size, whatever the ledger's length.
+    public func scan(from: Int64 = 1, batchSize: Int = 4096, _ body: ([StoredEvent]) throws -> Void) throws {
+        try StorageErrors.mapping(path: path) {
+            try database.read { db in
+                let cursor = try Row.fetchCursor(db, sql: StoredEvent.selection + " WHERE e.seq >= ? ORDER BY e.seq", arguments: [from])
+                var batch: [StoredEvent] = []
+                batch.reserveCapacity(batchSize)
+                while let row = try cursor.next() {
+                    batch.append(StoredEvent(row: row))
+                    if batch.count == batchSize {
+                        try body(batch)
+                        batch.removeAll(keepingCapacity: true)
+                    }
+                }
+                if !batch.isEmpty { try body(batch) }
+            }
+        }
+    }
+
+    private func fetch(_ sql: String, _ arguments: StatementArguments) async throws -> [RecordedEvent] {
+        try await StorageErrors.mapping(path: path) {
+            try await database.read { db in
+                try Row.fetchAll(db, sql: sql, arguments: arguments).map { try StoredEvent(row: $0).recordedEvent() }
+            }
+        }
+    }
+}

@@ -1,0 +1,26 @@
+public import LedgerFormat
+
+/// How a `Ledger` opens its SQLite file.
+public struct LedgerConfiguration: Sendable {
+    /// SQLite's `synchronous` setting for the WAL.
+    public enum Durability: String, Sendable, CaseIterable {
+        /// fsync on every commit: a committed event survives power loss. The default.
+        case full
+        /// fsync at WAL checkpoints only: survives a process crash, may lose the latest
+        /// commits on power loss. Faster for bulk imports.
+        case normal
+    }
+
+    public var durability: Durability = .full
+    /// How long an append waits for another writer before failing with `LedgerError.locked`.
+    public var busyTimeoutSeconds: Double = 10
+    /// Largest accepted canonical payload, in bytes.
+    public var maxPayloadBytes = 256 * 1024
+    /// Opens the file read-only: appends fail with `LedgerError.readOnly`.
+    public var readOnly = false
+    /// The clock appends stamp events with. Event times never go backwards: an append is
+    /// stamped with the later of this clock and the head event's time.
+    public var clock: @Sendable () -> Timestamp = SystemClock.now
+
+    public init() {}
+}

@@ -1,0 +1,44 @@
+
+/// Why a ledger operation could not be done: a stable code, a sentence that says what to do,
+/// and the context (seq, stream, path) that locates it.
+public struct LedgerError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// A stable identifier for the kind of failure. New codes can be added without breaking callers.
+    public struct Code: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+        public let rawValue: String
+        public init(rawValue: String) { self.rawValue = rawValue }
+        public var description: String { rawValue }
+
+        public static let alreadyExists = Code(rawValue: "already-exists")
+        public static let notFound = Code(rawValue: "not-found")
+        public static let notALedger = Code(rawValue: "not-a-ledger")
+        public static let unsupportedVersion = Code(rawValue: "unsupported-version")
+        public static let locked = Code(rawValue: "locked")
+        public static let diskFull = Code(rawValue: "disk-full")
+        public static let readOnly = Code(rawValue: "read-only")
+        public static let storage = Code(rawValue: "storage")
+        public static let unknownKey = Code(rawValue: "unknown-key")
+        public static let revokedKey = Code(rawValue: "revoked-key")
+        public static let keyNotAllowed = Code(rawValue: "key-not-allowed")
+        public static let versionConflict = Code(rawValue: "version-conflict")
+        public static let idempotencyConflict = Code(rawValue: "idempotency-conflict")
+        public static let invalidEvent = Code(rawValue: "invalid-event")
+        public static let payloadTooLarge = Code(rawValue: "payload-too-large")
+        public static let crypto = Code(rawValue: "crypto")
+    }
+
+    public let code: Code
+    public let message: String
+    /// The seq an error concerns, when there is one.
+    public let seq: Int64?
+    /// The stream an error concerns, when there is one.
+    public let stream: String?
+
+    public init(_ code: Code, _ message: String, seq: Int64? = nil, stream: String? = nil) {
+        self.code = code
+        self.message = message
+        self.seq = seq
+        self.stream = stream
+    }
+
+    public var description: String { message }
+}

@@ -1,0 +1,218 @@
+public import LedgerCrypto
+public import LedgerFormat
+public import LedgerStore
+
+/// The sequential half of verification: walks stored rows in seq order and checks everything
+/// that depends on order (seq, hash links, the key timeline, anchors) and everything about a
+/// row on its own except the signature, which it hands back as a `SignatureJob` so signatures
+/// can be checked in parallel. Pure: no I/O.
+public struct ChainWalker: Sendable {
+    /// A signature to check: `publicKey` must have signed `message` (the recomputed event hash).
+    public struct SignatureJob: Sendable {
+        public let seq: Int64
+        public let publicKey: Ed25519PublicKey
+        public let signature: [UInt8]
+        public let message: [UInt8]
+    }
+
+    public private(set) var findings: [Finding] = []
+    public private(set) var timeline = KeyTimeline()
+    public private(set) var ledgerID: String?
+    public private(set) var count: Int64 = 0
+    public private(set) var lastSeq: Int64 = 0
+    public private(set) var headHash: SHA256Digest?
+    public private(set) var firstTime: Timestamp?
+    public private(set) var lastTime: Timestamp?
+    private var streamVersions: [String: Int64] = [:]
+    private var anchors: [Int64: [Checkpoint]]
+
+    public init(anchors: [Checkpoint] = []) {
+        self.anchors = Dictionary(grouping: anchors, by: \.size)
+    }
+
+    private mutating func find(_ code: FindingCode, _ seq: Int64?, _ message: String) {
+        findings.append(Finding(code, seq: seq, message))
+    }
+
+    /// Checks one row; returns the signature check it still needs, if its key resolved.
+    public mutating func walk(_ row: StoredEvent) -> SignatureJob? {
+        let seq = row.seq
+        let expected = lastSeq + 1
+        let contiguous = seq == expected
+        if !contiguous {
+            find(.seqGap, seq, seq > expected
+                ? "events \(expected)…\(seq - 1) are missing: the sequence jumps from \(lastSeq) to \(seq)"
+                : "seq \(seq) follows \(lastSeq): the sequence is out of order")
+        }
+        count += 1
+        lastSeq = seq
+
+        // The event's true hash is always recomputed from the stored bytes.
+        let hash = DomainSeparation.eventHash(envelopeBytes: row.envelopeBytes)
+        if hash.bytes != row.hash {
+            find(.hashMismatch, seq, "the stored hash column does not match the hash of the stored envelope bytes: the event was altered")
+        }
+        let previousHash = headHash
+        headHash = hash
+        defer { checkAnchors(seq: seq, hash: hash) }
+
+        let envelope: EventEnvelope
+        do { envelope = try EventEnvelope(canonicalBytes: row.envelopeBytes) } catch {
+            find(.envelopeInvalid, seq, "the stored envelope is not a valid canonical envelope: \(error.message)")
+            return nil
+        }
+        checkColumns(row, envelope)
+        if contiguous {
+            let expectedPrevious = seq == 1 ? SHA256Digest.zero : previousHash
+            if let expectedPrevious, envelope.previousHash != expectedPrevious {
+                find(.chainBroken, seq, "prevHash \(envelope.previousHash.hex.prefix(16))… does not link to the hash of event \(seq - 1) (\(expectedPrevious.hex.prefix(16))…): an event before it was changed, removed or reordered")
+            }
+        }
+        checkTime(envelope.time, seq: seq)
+        checkStreamVersion(envelope)
+
+        var payload: JSONValue?
+        if let bytes = row.payloadBytes {
+            if SHA256.hash(bytes) != envelope.payloadHash {
+                find(.payloadMismatch, seq, "the stored payload does not match the payloadHash the envelope commits to: the payload was altered")
+            } else {
+                payload = try? JSONParser.parse(bytes)
+                if payload == nil { find(.payloadMismatch, seq, "the stored payload matches its hash but is not valid JSON") }
+            }
+        } else {
+            find(.payloadRedacted, seq, "the payload is absent (redacted or withheld); the envelope and signature still verify")
+        }
+
+        if seq == 1 {
+            return walkGenesis(row, envelope, payload: payload, hash: hash)
+        }
+        if envelope.type == KeyEvents.genesisType {
+            find(.genesisInvalid, seq, "a second genesis event appears at seq \(seq)")
+        }
+        let job = resolveKey(envelope, row: row, hash: hash)
+        if envelope.type == KeyEvents.registeredType || envelope.type == KeyEvents.revokedType {
+            applyKeyEvent(envelope, payload: payload, seq: seq)
+        }
+        return job
+    }
+
+    private mutating func walkGenesis(_ row: StoredEvent, _ envelope: EventEnvelope, payload: JSONValue?, hash: SHA256Digest) -> SignatureJob? {
+        guard envelope.type == KeyEvents.genesisType else {
+            find(.genesisInvalid, 1, "the first event is \(envelope.type), not \(KeyEvents.genesisType)")
+            return nil
+        }
+        guard let payload else {
+            find(.genesisInvalid, 1, "the genesis payload is missing or altered, so the root key cannot be established")
+            return nil
+        }
+        let genesis: Genesis
+        do { genesis = try Genesis(payload) } catch {
+            find(.genesisInvalid, 1, "the genesis payload is invalid: \(error.message)")
+            return nil
+        }
+        ledgerID = genesis.ledgerID
+        timeline.applyGenesis(genesis)
+        guard envelope.keyID == genesis.rootKey.keyID, envelope.actor == genesis.rootKey.identity else {
+            find(.genesisInvalid, 1, "the genesis event is not signed by the root key it names")
+            return nil
+        }
+        return SignatureJob(seq: 1, publicKey: genesis.rootKey.publicKey, signature: row.signature, message: hash.bytes)
+    }
+
+    private mutating func resolveKey(_ envelope: EventEnvelope, row: StoredEvent, hash: SHA256Digest) -> SignatureJob? {
+        let seq = envelope.seq
+        switch timeline.status(of: envelope.keyID, at: seq) {
+        case .unknown:
+            find(.keyUnknown, seq, "signed by key \(envelope.keyID), which was not registered before this event")
+            return nil
+        case .revoked(let at, _):
+            find(.keyRevoked, seq, "signed by key \(envelope.keyID) after its revocation at seq \(at)")
+            return nil
+        case .valid(let entry):
+            if entry.registration.identity != envelope.actor {
+                find(.keyIdentityMismatch, seq, "actor '\(envelope.actor)' signed with key \(envelope.keyID), which is registered to '\(entry.registration.identity)'")
+            } else if !entry.registration.allows(eventType: envelope.type) {
+                find(.keyNotAuthorized, seq, "key \(envelope.keyID) of '\(envelope.actor)' lacks the '\(Capability.required(forEventType: envelope.type))' capability for \(envelope.type)")
+            }
+            return SignatureJob(seq: seq, publicKey: entry.registration.publicKey, signature: row.signature, message: hash.bytes)
+        }
+    }
+
+    private mutating func applyKeyEvent(_ envelope: EventEnvelope, payload: JSONValue?, seq: Int64) {
+        guard let payload else {
+            find(.keyEventInvalid, seq, "the payload of this \(envelope.type) event is unavailable, so the key timeline after it is unproven")
+            return
+        }
+        do { try timeline.apply(type: envelope.type, payload: payload, seq: seq) } catch {
+            find(.keyEventInvalid, seq, error.message)
+        }
+    }
+
+    private mutating func checkColumns(_ row: StoredEvent, _ envelope: EventEnvelope) {
+        var differing: [String] = []
+        if row.seq != envelope.seq { differing.append("seq") }
+        if row.previousHash != envelope.previousHash.bytes { differing.append("prev_hash") }
+        if row.stream != envelope.stream { differing.append("stream") }
+        if row.streamVersion != envelope.streamVersion { differing.append("stream_version") }
+        if row.type != envelope.type { differing.append("type") }
+        if row.actor != envelope.actor { differing.append("actor") }
+        if row.keyID != envelope.keyID.rawValue { differing.append("key_id") }
+        if row.time != envelope.time.description { differing.append("time") }
+        if row.idempotencyKey != envelope.idempotencyKey { differing.append("idempotency_key") }
+        if row.correlationID != envelope.correlationID { differing.append("correlation_id") }
+        if !differing.isEmpty {
+            find(.columnMismatch, row.seq, "indexed column\(differing.count == 1 ? "" : "s") \(differing.joined(separator: ", ")) differ\(differing.count == 1 ? "s" : "") from the signed envelope")
+        }
+    }
+
+    private mutating func checkTime(_ time: Timestamp, seq: Int64) {
+        if firstTime == nil { firstTime = time }
+        if let lastTime, time < lastTime {
+            find(.timeRegression, seq, "event time \(time) is earlier than the previous event's \(lastTime)")
+        }
+        lastTime = max(lastTime ?? time, time)
+    }
+
+    private mutating func checkStreamVersion(_ envelope: EventEnvelope) {
+        let previous = streamVersions[envelope.stream] ?? 0
+        if envelope.streamVersion != previous + 1 {
+            find(.streamVersionGap, envelope.seq, "stream '\(envelope.stream)' goes from version \(previous) to \(envelope.streamVersion)")
+        }
+        streamVersions[envelope.stream] = envelope.streamVersion
+    }
+
+    private mutating func checkAnchors(seq: Int64, hash: SHA256Digest) {
+        guard let due = anchors.removeValue(forKey: seq) else { return }
+        for anchor in due {
+            checkAnchor(anchor, hashAtSize: hash)
+        }
+    }
+
+    private mutating func checkAnchor(_ anchor: Checkpoint, hashAtSize hash: SHA256Digest?) {
+        if let ledgerID, anchor.ledgerID != ledgerID {
+            find(.anchorForeign, nil, "checkpoint of size \(anchor.size) belongs to ledger \(anchor.ledgerID), not \(ledgerID)")
+            return
+        }
+        guard let hash else {
+            find(.anchorAhead, nil, "the checkpoint covers \(anchor.size) events but the ledger has only \(lastSeq): events were removed from the end")
+            return
+        }
+        if hash != anchor.headHash {
+            find(.anchorMismatch, anchor.size, "event \(anchor.size) hashes to \(hash.hex.prefix(16))…, but the checkpoint says \(anchor.headHash.hex.prefix(16))…: the ledger was rewritten")
+        }
+        switch timeline.status(of: anchor.keyID, at: anchor.size + 1) {
+        case .valid: break
+        case .unknown: find(.anchorUntrusted, nil, "the checkpoint of size \(anchor.size) is signed by key \(anchor.keyID), which this ledger never registered")
+        case .revoked(let at, _): find(.anchorUntrusted, nil, "the checkpoint of size \(anchor.size) is signed by key \(anchor.keyID), revoked at seq \(at)")
+        }
+    }
+
+    /// Finishes the walk: anchors beyond the end mean the tail was truncated.
+    public mutating func finish() {
+        if count == 0 { find(.ledgerEmpty, nil, "the ledger holds no events, not even a genesis event") }
+        for (_, due) in anchors.sorted(by: { $0.key < $1.key }) {
+            for anchor in due { checkAnchor(anchor, hashAtSize: nil) }
+        }
+        anchors = [:]
+    }
+}

@@ -1,0 +1,72 @@
+public import LedgerFormat
+
+/// One thing `ledger verify` found: a stable code (listed in docs/VERIFY.md with its remedy),
+/// a severity, the seq it concerns and a sentence.
+public struct Finding: Sendable, Hashable {
+    public enum Severity: String, Sendable, Hashable, Comparable {
+        /// The record is not proven: tampering, forgery, or a broken rule.
+        case error
+        /// Suspicious but not a proof of tampering; fails only under `--strict`.
+        case warning
+        /// Worth knowing (a redacted payload); never fails.
+        case info
+
+        public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rank < rhs.rank }
+        private var rank: Int { switch self { case .error: 0; case .warning: 1; case .info: 2 } }
+    }
+
+    public let code: FindingCode
+    public let severity: Severity
+    /// The event concerned; nil for findings about the ledger as a whole.
+    public let seq: Int64?
+    public let message: String
+
+    public init(_ code: FindingCode, seq: Int64?, _ message: String) {
+        self.code = code
+        self.severity = code.severity
+        self.seq = seq
+        self.message = message
+    }
+
+    public var jsonValue: JSONValue {
+        var object = JSONObject()
+        object["code"] = .string(code.rawValue)
+        object["severity"] = .string(severity.rawValue)
+        object["seq"] = seq.map { .integer($0) } ?? .null
+        object["message"] = .string(message)
+        return .object(object)
+    }
+}
+
+/// The stable finding codes. Each is documented in docs/VERIFY.md.
+public enum FindingCode: String, Sendable, Hashable, CaseIterable {
+    case ledgerEmpty = "ledger-empty"
+    case genesisInvalid = "genesis-invalid"
+    case seqGap = "seq-gap"
+    case hashMismatch = "hash-mismatch"
+    case chainBroken = "chain-broken"
+    case envelopeInvalid = "envelope-invalid"
+    case columnMismatch = "column-mismatch"
+    case streamVersionGap = "stream-version-gap"
+    case payloadMismatch = "payload-mismatch"
+    case payloadRedacted = "payload-redacted"
+    case signatureInvalid = "signature-invalid"
+    case keyUnknown = "key-unknown"
+    case keyRevoked = "key-revoked"
+    case keyIdentityMismatch = "key-identity-mismatch"
+    case keyNotAuthorized = "key-not-authorized"
+    case keyEventInvalid = "key-event-invalid"
+    case timeRegression = "time-regression"
+    case anchorForeign = "anchor-foreign"
+    case anchorAhead = "anchor-ahead"
+    case anchorMismatch = "anchor-mismatch"
+    case anchorUntrusted = "anchor-untrusted"
+
+    public var severity: Finding.Severity {
+        switch self {
+        case .payloadRedacted: .info
+        case .timeRegression: .warning
+        default: .error
+        }
+    }
+}
