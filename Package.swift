@@ -70,7 +70,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LedgerStoreTests",
-            dependencies: ["ApprovalLedger", "TestSupport"]
+            dependencies: ["ApprovalLedger", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "LedgerCLITests",
