@@ -74,7 +74,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LedgerCLITests",
-            dependencies: ["LedgerCLI", "TestSupport"]
+            dependencies: ["LedgerCLI", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
     ],

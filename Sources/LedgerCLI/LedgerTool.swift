@@ -14,7 +14,7 @@ struct LedgerTool: AsyncParsableCommand {
             Exit codes: 0 success; 1 a negative answer (verify found problems); 2 the command \
             could not run (the message says why and what to do); 64 bad usage.
 
-            Quick start:
+            Examples (a first ledger):
               ledger key generate --out root.pem
               ledger --ledger ops.ledger --key root.pem init
               ledger --ledger ops.ledger log
