@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs the system libraries approval-ledger links against, if any is missing:
+# OpenSSL libcrypto (libssl-dev), SQLite (libsqlite3-dev) and pkg-config, from Debian/Ubuntu apt.
+# Safe to run repeatedly: it installs nothing when everything is present.
+set -euo pipefail
+
+packages=(libssl-dev libsqlite3-dev pkg-config openssl)
+missing=()
+for package in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "installing missing system packages: ${missing[*]}" >&2
+if [ "$(id -u)" -eq 0 ]; then
+    sudo=""
+elif command -v sudo >/dev/null 2>&1; then
+    sudo="sudo"
+else
+    echo "error: run as root, or install them yourself: apt-get install ${missing[*]}" >&2
+    exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
