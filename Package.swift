@@ -12,6 +12,7 @@ let package = Package(
     products: [
         .library(name: "ApprovalLedger", targets: ["ApprovalLedger"]),
         .executable(name: "ledger", targets: ["LedgerCLI"]),
+        .executable(name: "ledger-bench", targets: ["LedgerBenchmark"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -59,6 +60,13 @@ let package = Package(
                 "ApprovalLedger",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
+        ),
+        // Tools/: the benchmark behind docs/PERFORMANCE.md (run it with -c release).
+        .executableTarget(
+            name: "LedgerBenchmark",
+            dependencies: ["ApprovalLedger"],
+            path: "Tools/Benchmark",
+            swiftSettings: strict
         ),
         .testTarget(
             name: "LedgerCryptoTests",
