@@ -17,6 +17,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // Layer 1: OpenSSL libcrypto, wrapped so no C type escapes LedgerCrypto.
@@ -28,6 +29,12 @@ let package = Package(
         .target(name: "LedgerCrypto", dependencies: ["CLibCrypto"], swiftSettings: strict),
         // Layer 2: pure Swift, no I/O. Everything an independent verifier re-implements.
         .target(name: "LedgerFormat", dependencies: ["LedgerCrypto"], swiftSettings: strict),
+        // Layer 3: the approval domain, pure: fold(events) -> state, decide(state, command) -> events.
+        .target(
+            name: "LedgerDomain",
+            dependencies: ["LedgerCrypto", "LedgerFormat", .product(name: "Yams", package: "Yams")],
+            swiftSettings: strict
+        ),
         // Layer 4: the SQLite event store. Schema files live in top-level Migrations/.
         .target(
             name: "LedgerMigrations",
@@ -35,6 +42,7 @@ let package = Package(
             exclude: ["README.md"],
             resources: [
                 .embedInCode("0001_events.sql"),
+                .embedInCode("0002_requests.sql"),
             ],
             swiftSettings: strict
         ),
@@ -51,7 +59,7 @@ let package = Package(
         // The public library: re-exports the layers services need.
         .target(
             name: "ApprovalLedger",
-            dependencies: ["LedgerCrypto", "LedgerFormat", "LedgerStore", "LedgerVerify"],
+            dependencies: ["LedgerCrypto", "LedgerFormat", "LedgerDomain", "LedgerStore", "LedgerVerify"],
             swiftSettings: strict
         ),
         .executableTarget(
@@ -75,6 +83,10 @@ let package = Package(
         .testTarget(
             name: "LedgerFormatTests",
             dependencies: ["LedgerFormat", "TestSupport"],
+        ),
+        .testTarget(
+            name: "LedgerDomainTests",
+            dependencies: ["LedgerDomain", "TestSupport"]
         ),
         .testTarget(
             name: "LedgerStoreTests",

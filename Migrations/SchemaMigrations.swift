@@ -6,5 +6,6 @@ public enum SchemaMigrations {
     /// `_001_events_sql` for `0001_events.sql`.
     public static let all: [(identifier: String, sql: String)] = [
         ("0001_events", String(decoding: PackageResources._001_events_sql, as: UTF8.self)),
+        ("0002_requests", String(decoding: PackageResources._002_requests_sql, as: UTF8.self)),
     ]
 }

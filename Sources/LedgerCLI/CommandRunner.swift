@@ -2,12 +2,16 @@ import ApprovalLedger
 import ArgumentParser
 import Foundation
 
-/// Turns the library's typed errors into one line on stderr and exit code 2 ("could not run"),
-/// so every command fails the same way and scripts can tell failure from a negative answer.
+/// Turns the library's typed errors into one line on stderr and an exit code: 2 "could not
+/// run", 3 "refused by the approval rules", so scripts can tell them from a negative answer.
 enum CommandRunner {
-    static func run(_ body: () async throws -> Void) async throws {
+    static func run(_ body: () async throws -> Void, timedOut: () throws -> Void = {}) async throws {
         do {
             try await body()
+        } catch let error as ApprovalError where error.code == "timed-out" {
+            Output.error("timed out: \(error.message)")
+            try timedOut()
+            throw ExitCode(124)
         } catch let error as LedgerError {
             throw fail("\(error.message) [\(error.code)]")
         } catch let error as CryptoError {
@@ -16,6 +20,11 @@ enum CommandRunner {
             throw fail("\(error.message) [\(error.code.rawValue)]")
         } catch let error as JSONParseError {
             throw fail("\(error.description) [\(error.code.rawValue)]")
+        } catch let error as PolicyError {
+            throw fail(error.description)
+        } catch let error as ApprovalError {
+            Output.error("refused: \(error.description) [\(error.code)]")
+            throw ExitCode(3)
         }
     }
 

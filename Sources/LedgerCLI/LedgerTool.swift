@@ -11,8 +11,10 @@ struct LedgerTool: AsyncParsableCommand {
             and Ed25519-signed by whoever appended it. `ledger verify` proves the record complete \
             and untouched.
 
-            Exit codes: 0 success; 1 a negative answer (verify found problems); 2 the command \
-            could not run (the message says why and what to do); 64 bad usage.
+            Exit codes: 0 success; 1 a negative answer (verify found problems, a request was \
+            denied, expired or cancelled); 2 the command could not run (the message says why \
+            and what to do); 3 the approval rules refused it (a refused vote or execution is \
+            also recorded in the ledger); 64 bad usage; 124 `request wait` timed out.
 
             Examples (a first ledger):
               ledger key generate --out root.pem
@@ -22,7 +24,10 @@ struct LedgerTool: AsyncParsableCommand {
               ledger --ledger ops.ledger verify --anchor ops.checkpoint
             """,
         version: ApprovalLedgerVersion.string,
-        subcommands: [Init.self, Key.self, Append.self, Log.self, CheckpointCommand.self, Verify.self]
+        subcommands: [
+            Demo.self, Init.self, Key.self, PolicyCommand.self, Request.self, Approve.self, Deny.self, Tick.self,
+            Execute.self, Rollback.self, Recover.self, Append.self, Log.self, CheckpointCommand.self, Verify.self,
+        ]
     )
 
     static func main() async {

@@ -21,12 +21,25 @@ public struct Capability: RawRepresentable, Sendable, Hashable, Comparable, Cust
     /// What a key gets when registration names none.
     public static let defaults: [Capability] = [.request, .approve, .execute]
 
-    /// The capability an event type requires, by its first dotted component.
-    public static func required(forEventType type: String) -> Capability {
-        switch type.prefix(while: { $0 != "." }) {
+    /// Event types that record what the approval rules decided in consequence of another
+    /// event (a decision, an expiry, a refused attempt). Whoever's action caused them signs
+    /// them, whatever their capabilities; `ledger verify` re-derives each from the policy.
+    public static let consequenceTypes: Set<String> = [
+        "request.granted", "request.denied", "request.expired", "request.escalated", "vote.rejected", "execution.refused",
+    ]
+
+    /// Event-type namespaces that only the approval workflow may append (through its own
+    /// transaction API), never the generic append: their content must follow the policy.
+    public static let workflowNamespaces: Set<String> = ["policy", "request", "vote", "review", "execution"]
+
+    /// The capability an event type requires, by its first dotted component; nil for
+    /// consequence types, which any registered key may sign.
+    public static func required(forEventType type: String) -> Capability? {
+        if consequenceTypes.contains(type) { return nil }
+        return switch type.prefix(while: { $0 != "." }) {
         case "ledger", "key", "policy": .admin
         case "request": .request
-        case "vote": .approve
+        case "vote", "review": .approve
         case "execution": .execute
         default: .append
         }

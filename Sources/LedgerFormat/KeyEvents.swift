@@ -29,7 +29,8 @@ public struct KeyRegistration: Sendable, Hashable {
 
     /// True when the key may append events of `type`.
     public func allows(eventType type: String) -> Bool {
-        capabilities.contains(.admin) || capabilities.contains(Capability.required(forEventType: type))
+        guard let required = Capability.required(forEventType: type) else { return true }
+        return capabilities.contains(.admin) || capabilities.contains(required)
     }
 
     public var jsonValue: JSONValue {

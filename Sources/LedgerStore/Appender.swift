@@ -8,6 +8,8 @@ internal import LedgerFormat
 struct Appender {
     let db: Database
     let configuration: LedgerConfiguration
+    /// The transaction's time, when fixed for the whole transaction (see `LedgerTransaction`).
+    var now: Timestamp?
 
     struct Head {
         var seq: Int64
@@ -38,7 +40,13 @@ struct Appender {
 
     /// Appends one draft, or returns the event an earlier append with the same idempotency
     /// key wrote (and writes nothing).
-    func append(_ draft: EventDraft, signer: Signer) throws -> RecordedEvent {
+    func append(_ draft: EventDraft, signer: Signer, allowWorkflowTypes: Bool = false) throws -> RecordedEvent {
+        let namespace = String(draft.type.prefix { $0 != "." })
+        if !allowWorkflowTypes, Capability.workflowNamespaces.contains(namespace) {
+            throw LedgerError(
+                .invalidEvent,
+                "\(namespace).* events belong to the approval workflow and must follow the policy: use the approval commands (ledger request/approve/deny/execute/policy), not a raw append")
+        }
         let payloadBytes = try validate(draft)
         try authorize(signer, eventType: draft.type)
         if let key = draft.idempotencyKey, let original = try event(idempotencyKey: key) {
@@ -106,7 +114,7 @@ struct Appender {
         guard registration.allows(eventType: eventType) else {
             throw LedgerError(
                 .keyNotAllowed,
-                "'\(record.identity)' (key \(keyID)) lacks the '\(Capability.required(forEventType: eventType))' capability needed for \(eventType) events")
+                "'\(record.identity)' (key \(keyID)) lacks the '\(Capability.required(forEventType: eventType)?.rawValue ?? "-")' capability needed for \(eventType) events")
         }
     }
 
@@ -129,7 +137,7 @@ struct Appender {
     }
 
     private func seal(_ draft: EventDraft, payloadBytes: [UInt8], signer: Signer, head: Head?, streamVersion: Int64) throws -> RecordedEvent {
-        let now = configuration.clock()
+        let now = self.now ?? configuration.clock()
         let envelope = EventEnvelope(
             seq: (head?.seq ?? 0) + 1, type: draft.type, stream: draft.stream, streamVersion: streamVersion,
             actor: signer.identity, keyID: signer.key.publicKey.keyID,

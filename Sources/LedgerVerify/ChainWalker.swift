@@ -132,7 +132,7 @@ public struct ChainWalker: Sendable {
             if entry.registration.identity != envelope.actor {
                 find(.keyIdentityMismatch, seq, "actor '\(envelope.actor)' signed with key \(envelope.keyID), which is registered to '\(entry.registration.identity)'")
             } else if !entry.registration.allows(eventType: envelope.type) {
-                find(.keyNotAuthorized, seq, "key \(envelope.keyID) of '\(envelope.actor)' lacks the '\(Capability.required(forEventType: envelope.type))' capability for \(envelope.type)")
+                find(.keyNotAuthorized, seq, "key \(envelope.keyID) of '\(envelope.actor)' lacks the '\(Capability.required(forEventType: envelope.type)?.rawValue ?? "-")' capability for \(envelope.type)")
             }
             return SignatureJob(seq: seq, publicKey: entry.registration.publicKey, signature: row.signature, message: hash.bytes)
         }

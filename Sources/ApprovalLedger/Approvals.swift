@@ -1,0 +1,149 @@
+import Foundation
+
+/// The approval workflow for services and the CLI: open requests, vote, await the decision,
+/// report how execution went. Every command runs in one ledger transaction that reads the
+/// request's events, asks the pure `Decider`, appends what it returns and updates the request
+/// projection, so a vote and the decision it completes are committed together.
+public struct Approvals: Sendable {
+    public let ledger: Ledger
+
+    public init(ledger: Ledger) {
+        self.ledger = ledger
+    }
+
+    /// A new request id: `req-` and 10 random hex digits.
+    public static func newRequestID() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return "req-" + Hex.encode((0..<5).map { _ in UInt8.random(in: 0...255, using: &generator) })
+    }
+
+    // MARK: Policy
+
+    /// Publishes `policy` as the one new requests are judged under. `signer` must be admin.
+    @discardableResult
+    public func publish(_ policy: Policy, signer: Signer) async throws -> PublishedPolicy {
+        let content = policy.jsonValue
+        let hash = policy.contentHash.hex
+        let event = try await ledger.transaction { tx in
+            try tx.append(
+                EventDraft(type: ApprovalEvents.policyPublished, stream: ApprovalEvents.policyStream, payload: [
+                    "name": .string(policy.name), "hash": .string(hash), "content": content,
+                ]),
+                signer: signer)
+        }
+        return PublishedPolicy(policy: policy, version: event.envelope.seq, hash: hash)
+    }
+
+    /// The policy new requests are judged under, if one was published.
+    public func currentPolicy() async throws -> PublishedPolicy? {
+        try await ledger.transaction { tx in try PolicyLookup(tx: tx).current() }
+    }
+
+    // MARK: Requests
+
+    /// Opens a request under the current policy (which may grant or deny it at once, by risk).
+    /// - Throws: `ApprovalError` (`no-policy`, `no-matching-rule`, `invalid-request`).
+    public func open(_ request: OpenRequest, signer: Signer) async throws -> RequestState {
+        try await run(request.requestID, .open(request), signer: signer)
+    }
+
+    /// Records an emergency action taken without approval, opening its post-hoc review.
+    public func bypass(_ request: OpenRequest, reason: String, signer: Signer) async throws -> RequestState {
+        try await run(request.requestID, .bypass(request, reason: reason), signer: signer)
+    }
+
+    /// Votes to approve. The signer's identity is the claimed voter; the key must be theirs.
+    /// - Throws: `ApprovalError` with the refusal code when the vote is not allowed (the
+    ///   attempt is then recorded as a `vote.rejected` event).
+    public func approve(_ id: String, reason: String, signer: Signer, requestVersion: Int64? = nil) async throws -> RequestState {
+        try await run(id, .vote(VoteCommand(approve: true, reason: reason, claimedIdentity: signer.identity, requestVersion: requestVersion)), signer: signer)
+    }
+
+    /// Votes to deny (see `approve`).
+    public func deny(_ id: String, reason: String, signer: Signer, requestVersion: Int64? = nil) async throws -> RequestState {
+        try await run(id, .vote(VoteCommand(approve: false, reason: reason, claimedIdentity: signer.identity, requestVersion: requestVersion)), signer: signer)
+    }
+
+    public func comment(_ id: String, _ text: String, signer: Signer) async throws -> RequestState {
+        try await run(id, .comment(text), signer: signer)
+    }
+
+    public func cancel(_ id: String, reason: String, signer: Signer) async throws -> RequestState {
+        try await run(id, .cancel(reason: reason), signer: signer)
+    }
+
+    /// Reports an execution under the request's grant. Refused (and recorded) without a grant,
+    /// after it expired, for another change digest, or a second time on a one-shot grant.
+    public func execute(_ id: String, succeeded: Bool, changeDigest: String? = nil, detail: String? = nil, signer: Signer) async throws -> RequestState {
+        try await run(id, .execute(succeeded: succeeded, changeDigest: changeDigest, detail: detail), signer: signer)
+    }
+
+    public func rollback(_ id: String, reason: String, signer: Signer) async throws -> RequestState {
+        try await run(id, .rollback(reason: reason), signer: signer)
+    }
+
+    public func recover(_ id: String, detail: String, signer: Signer) async throws -> RequestState {
+        try await run(id, .recover(detail: detail), signer: signer)
+    }
+
+    /// Closes the post-hoc review of a break-glass bypass.
+    public func closeReview(_ id: String, accepted: Bool, reason: String, signer: Signer) async throws -> RequestState {
+        try await run(id, .closeReview(accepted: accepted, reason: reason), signer: signer)
+    }
+
+    /// Appends every escalation and expiry due at `at` (default: now) for pending requests.
+    /// Idempotent: running it twice appends nothing the second time.
+    /// - Returns: the events appended.
+    @discardableResult
+    public func tick(signer: Signer, at: Timestamp? = nil) async throws -> [RecordedEvent] {
+        try await ledger.transaction(at: at) { tx in
+            let ids = try tx.requestIDs(status: [RequestState.Status.pending.rawValue])
+            let lookup = PolicyLookup(tx: tx)
+            var appended: [RecordedEvent] = []
+            for id in ids {
+                appended += try CommandTransaction(tx: tx, lookup: lookup).apply(id, .tick, signer: signer).appended
+            }
+            return appended
+        }
+    }
+
+    /// The request's current state, folded from its events.
+    public func request(_ id: String) async throws -> RequestState? {
+        try await ledger.transaction { tx in try CommandTransaction(tx: tx, lookup: PolicyLookup(tx: tx)).state(id) }
+    }
+
+    /// Requests from the projection, newest first.
+    public func list(status: [RequestState.Status] = [], limit: Int = 1000) async throws -> [RequestRow] {
+        try await ledger.requestRows(status: status.map(\.rawValue), limit: limit)
+    }
+
+    /// Waits until the request is decided, polling the ledger (which other processes append to).
+    /// - Throws: `ApprovalError` `timed-out` when `timeout` passes first; `not-found`.
+    public func awaitDecision(_ id: String, timeout: Duration, pollInterval: Duration = .milliseconds(250)) async throws -> RequestState {
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: timeout)
+        while true {
+            guard let state = try await request(id) else {
+                throw ApprovalError(code: "not-found", message: "no request \(id) in this ledger", requestID: id, recorded: false)
+            }
+            if state.status.isTerminal { return state }
+            if clock.now >= deadline {
+                throw ApprovalError(code: "timed-out", message: "\(id) is still pending after \(timeout)", requestID: id, recorded: false)
+            }
+            try await Task.sleep(for: min(pollInterval, deadline - clock.now))
+        }
+    }
+
+    private func run(_ id: String, _ command: ApprovalCommand, signer: Signer) async throws -> RequestState {
+        let outcome = try await ledger.transaction { tx in
+            try CommandTransaction(tx: tx, lookup: PolicyLookup(tx: tx)).apply(id, command, signer: signer)
+        }
+        if let refusal = outcome.refusal {
+            throw ApprovalError(code: refusal.code, message: refusal.message, requestID: id, recorded: !outcome.appended.isEmpty)
+        }
+        guard let state = outcome.state else {
+            throw ApprovalError(code: "not-found", message: "no request \(id) in this ledger", requestID: id, recorded: false)
+        }
+        return state
+    }
+}

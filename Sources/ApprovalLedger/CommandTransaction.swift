@@ -1,0 +1,120 @@
+import Foundation
+
+/// One approval command inside one ledger transaction: fold the stream, decide, append,
+/// project.
+struct CommandTransaction {
+    let tx: LedgerTransaction
+    let lookup: PolicyLookup
+
+    struct Outcome: Sendable {
+        var state: RequestState?
+        var refusal: Refusal?
+        var appended: [RecordedEvent]
+    }
+
+    func state(_ id: String) throws -> RequestState? {
+        RequestState.fold(try tx.events(stream: id).map(Self.requestEvent))
+    }
+
+    func apply(_ id: String, _ command: ApprovalCommand, signer: Signer) throws -> Outcome {
+        // The identity that acts is the one the key is registered to; what the caller claims
+        // only matters for votes, where a mismatch is a recorded security signal.
+        let keyID = signer.key.publicKey.keyID
+        guard let key = try tx.key(keyID) else {
+            throw LedgerError(.unknownKey, "key \(keyID) is not registered in this ledger; ask an admin to run `ledger key register`")
+        }
+        if let revoked = key.revokedSeq {
+            throw LedgerError(.revokedKey, "key \(keyID) was revoked at seq \(revoked) and can no longer sign")
+        }
+        let isVote = if case .vote = command { true } else { false }
+        if !isVote, signer.identity != key.identity {
+            throw LedgerError(.keyNotAllowed, "key \(keyID) is registered to '\(key.identity)', not '\(Identifier.printable(signer.identity))'")
+        }
+        let events = try tx.events(stream: id).map(Self.requestEvent)
+        let state = RequestState.fold(events)
+        if !events.isEmpty, state == nil {
+            throw ApprovalError(code: "not-a-request", message: "stream \(id) is not an approval request", requestID: id, recorded: false)
+        }
+        let policy: PublishedPolicy?
+        switch command {
+        case .open, .bypass:
+            guard state == nil, events.isEmpty else {
+                throw ApprovalError(code: "already-exists", message: "request \(id) already exists", requestID: id, recorded: false)
+            }
+            policy = try lookup.current()
+        default:
+            policy = try state.flatMap { try lookup.version($0.policyVersion) }
+        }
+        var decision = Decider.decide(state: state, command: command, actor: key.identity, policy: policy, now: tx.now)
+        if case .vote(let vote) = command, decision.refusal == nil, !key.capabilities.contains(.approve), !key.capabilities.contains(.admin) {
+            decision = Decision.refused(
+                "not-eligible", "\(key.identity)'s key lacks the approve capability",
+                recording: DomainEvent(ApprovalEvents.voteRejected, [
+                    "attempted": .string(vote.approve ? "approve" : "deny"), "code": "not-eligible",
+                    "explanation": .string("\(key.identity)'s key lacks the approve capability"),
+                    "claimedIdentity": .string(vote.claimedIdentity), "reason": .string(vote.reason),
+                ]))
+        }
+        let actor = Signer(identity: key.identity, key: signer.key)
+        var appended: [RecordedEvent] = []
+        for event in decision.events {
+            let expected: ExpectedVersion = appended.isEmpty ? (state.map { .exactly($0.version) } ?? .noStream) : .any
+            appended.append(try tx.append(EventDraft(type: event.type, stream: id, payload: event.payload, expectedVersion: expected), signer: actor))
+        }
+        guard !appended.isEmpty else { return Outcome(state: state, refusal: decision.refusal, appended: []) }
+        let newState = RequestState.fold(events + appended.map(Self.requestEvent))
+        if let newState { try tx.upsert(Self.row(newState)) }
+        return Outcome(state: newState, refusal: decision.refusal, appended: appended)
+    }
+
+    static func requestEvent(_ event: RecordedEvent) -> RequestEvent {
+        let e = event.envelope
+        return RequestEvent(
+            seq: e.seq, streamVersion: e.streamVersion, time: e.time, actor: e.actor, type: e.type,
+            payload: ((try? event.payload()) ?? nil) ?? .object(JSONObject()))
+    }
+
+    static func row(_ state: RequestState) -> RequestRow {
+        RequestRow(
+            requestID: state.id, status: state.status.rawValue, action: state.action, resource: state.resource,
+            environment: state.environment, requester: state.requester, summary: state.summary, riskScore: state.riskScore,
+            riskLevel: state.riskLevel, rule: state.ruleName, policyVersion: state.policyVersion, openedSeq: state.openedSeq,
+            openedAt: state.openedAt.description, deadline: state.deadline.description, decidedAt: state.decidedAt?.description,
+            lastSeq: state.votes.last.map { max($0.seq, state.openedSeq) } ?? state.openedSeq, version: state.version,
+            approvers: state.approvers, rejectedAttempts: state.rejectedAttempts.count, escalations: state.escalationsApplied,
+            executions: state.executions.count, lastOutcome: state.executions.last.map { $0.succeeded ? "succeeded" : "failed" },
+            rolledBackAt: state.rolledBackAt?.description, recoveredAt: state.recoveredAt?.description,
+            grantExpiresAt: state.grant?.expiresAt.description, reviewDeadline: state.review?.deadline.description,
+            reviewClosedAt: state.review?.closedAt?.description)
+    }
+}
+
+/// Finds published policies in the ledger, parsing each version once per transaction.
+final class PolicyLookup {
+    let tx: LedgerTransaction
+    private var cache: [Int64: PublishedPolicy] = [:]
+
+    init(tx: LedgerTransaction) {
+        self.tx = tx
+    }
+
+    func current() throws -> PublishedPolicy? {
+        guard let event = try tx.lastEvent(stream: ApprovalEvents.policyStream) else { return nil }
+        return try published(event)
+    }
+
+    func version(_ seq: Int64) throws -> PublishedPolicy? {
+        if let cached = cache[seq] { return cached }
+        guard let event = try tx.event(seq: seq), event.envelope.type == ApprovalEvents.policyPublished else { return nil }
+        return try published(event)
+    }
+
+    private func published(_ event: RecordedEvent) throws -> PublishedPolicy {
+        if let cached = cache[event.envelope.seq] { return cached }
+        let fields = try event.payloadFields()
+        let policy = try Policy(json: try fields.require("content"))
+        let result = PublishedPolicy(policy: policy, version: event.envelope.seq, hash: try fields.string("hash"))
+        cache[event.envelope.seq] = result
+        return result
+    }
+}

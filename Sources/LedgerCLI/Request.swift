@@ -1,0 +1,304 @@
+import ApprovalLedger
+import ArgumentParser
+import Foundation
+
+extension LedgerTool {
+    struct Request: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Open, inspect, wait for, comment on and cancel approval requests.",
+            subcommands: [Open.self, Show.self, List.self, Wait.self, Comment.self, Cancel.self, Bypass.self, Review.self])
+    }
+}
+
+/// The flags that describe what a request asks for, shared by `open` and `bypass`.
+struct RequestContent: ParsableArguments {
+    @Option(help: "What will be done, e.g. deploy.promote, db.migrate, firewall.open.") var action: String
+    @Option(help: "What it is done to, e.g. svc/checkout or db/orders.") var resource: String
+    @Option(name: .customLong("env"), help: "The environment, e.g. prod, staging.") var environment: String
+    @Option(help: "One line a reviewer reads first.") var summary: String
+    @Option(name: .customLong("link"), help: "Context link: diff, runbook, dashboard (repeatable).") var links: [String] = []
+    @Option(help: "SHA-256 (hex) of the exact change; the grant is bound to it.") var changeDigest: String?
+    @Option(help: "Release or correlation id.") var release: String?
+    @Option(name: .customLong("risk"), help: ArgumentHelp("A risk input FACTOR=VALUE (repeatable).", valueName: "factor=value"))
+    var risk: [String] = []
+    @Option(help: "Use this request id instead of a generated one.") var id: String?
+
+    func request() throws -> OpenRequest {
+        var inputs: [String: String] = [:]
+        for pair in risk {
+            let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, !parts[0].isEmpty else { throw ValidationError("--risk takes FACTOR=VALUE, not '\(pair)'") }
+            inputs[parts[0]] = parts[1]
+        }
+        return OpenRequest(
+            requestID: id ?? Approvals.newRequestID(), action: action, resource: resource, environment: environment,
+            summary: summary, links: links, changeDigest: changeDigest, release: release, riskInputs: inputs)
+    }
+}
+
+/// `--timeout` values: a duration such as 90s, 30m, 2h, or a number of seconds.
+func parseTimeout(_ text: String) throws -> Duration {
+    if let seconds = Double(text), seconds >= 0 { return .milliseconds(Int64(seconds * 1000)) }
+    guard let milliseconds = DurationText.milliseconds(text) else {
+        throw ValidationError("'\(text)' is not a duration: use e.g. 90s, 30m, 2h, or seconds")
+    }
+    return .milliseconds(milliseconds)
+}
+
+/// Exit status for a decided request: 0 granted (or bypassed), 1 otherwise.
+func exitStatus(for state: RequestState) -> ExitCode {
+    state.status == .granted || state.status == .bypassed ? .success : ExitCode(1)
+}
+
+extension LedgerTool.Request {
+    struct Open: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Open an approval request and print its id.",
+            discussion: """
+                The current policy scores its risk and picks the rule that governs it; a low-risk \
+                request may be granted (or a very risky one denied) at once. With --wait, waits for \
+                the decision like `request wait`: exit 0 granted, 1 denied/expired/cancelled, 124 \
+                timed out — a CI step that pauses until a human decides.
+
+                Examples:
+                  ledger request open --action db.migrate --resource db/orders --env prod \\
+                      --summary "add index on orders.created_at" --link https://git.example/pr/42 \\
+                      --change-digest $(sha256sum migration.sql | cut -c1-64) --risk blast_radius=40
+                  id=$(ledger request open --action deploy.promote --resource svc/checkout --env prod \\
+                      --summary "canary 10% -> 100%" --wait --timeout 30m)
+                """)
+
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var content: RequestContent
+        @Flag(help: "Wait for the decision.") var wait = false
+        @Option(help: "With --wait: give up after this long (e.g. 30m; default 1h).") var timeout: String = "1h"
+        @Option(help: "Output format: text or json.") var format: OutputFormat = .text
+
+        func run() async throws {
+            var final: RequestState?
+            try await CommandRunner.run {
+                let ledger = try await global.openLedger()
+                let approvals = Approvals(ledger: ledger)
+                var state = try await approvals.open(try content.request(), signer: try await global.signer(for: ledger))
+                if format == .text { Output.line(state.id) } else if !wait { Output.json(state.jsonValue) }
+                if wait {
+                    if !state.status.isTerminal, format == .text {
+                        Output.error("waiting for a decision on \(state.id) (rule \(state.ruleName))…")
+                    }
+                    state = try await approvals.awaitDecision(state.id, timeout: try parseTimeout(timeout))
+                    if format == .json { Output.json(state.jsonValue) } else { Output.error("\(state.id) \(state.status.rawValue): \(state.decisionExplanation ?? "")") }
+                    final = state
+                }
+            } timedOut: {
+                throw ExitCode(124)
+            }
+            if let final { throw exitStatus(for: final) }
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show a request: what it asks, its risk, rule, votes, decision, grant and executions.",
+            discussion: "Example:\n  ledger request show req-3f9a1c0b2d --format json")
+
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The request id.") var id: String
+        @Option(help: "Output format: text or json.") var format: OutputFormat = .text
+
+        func run() async throws {
+            try await CommandRunner.run {
+                guard let state = try await Approvals(ledger: try await global.openLedger(readOnly: true)).request(id) else {
+                    throw LedgerError(.notFound, "no request \(Identifier.printable(id)) in this ledger; `ledger request list` shows them")
+                }
+                switch format {
+                case .json: Output.json(state.jsonValue)
+                case .text: RequestText.print(state)
+                }
+            }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List requests, newest first.",
+            discussion: """
+                Overdue break-glass reviews and pending requests past their deadline are flagged.
+
+                Examples:
+                  ledger request list --status pending
+                  ledger request list --format json
+                """)
+
+        @OptionGroup var global: GlobalOptions
+        @Option(name: .customLong("status"), help: "Only these statuses (repeatable): pending, granted, denied, expired, cancelled, bypassed.")
+        var statuses: [String] = []
+        @Option(help: "At most this many.") var limit: Int = 100
+        @Option(help: "Output format: text or json.") var format: OutputFormat = .text
+
+        func run() async throws {
+            try await CommandRunner.run {
+                let wanted = try statuses.map { text in
+                    guard let status = RequestState.Status(rawValue: text) else {
+                        throw ValidationError("unknown status '\(text)'; use \(RequestState.Status.allCases.map(\.rawValue).joined(separator: ", "))")
+                    }
+                    return status
+                }
+                let rows = try await Approvals(ledger: try await global.openLedger(readOnly: true)).list(status: wanted, limit: limit)
+                let now = SystemClock.now().description
+                switch format {
+                case .json:
+                    Output.json(.array(rows.map { row in
+                        var object = JSONObject()
+                        object["requestId"] = .string(row.requestID)
+                        object["status"] = .string(row.status)
+                        object["action"] = .string(row.action)
+                        object["resource"] = .string(row.resource)
+                        object["environment"] = .string(row.environment)
+                        object["requester"] = .string(row.requester)
+                        object["riskScore"] = .integer(Int64(row.riskScore))
+                        object["rule"] = .string(row.rule)
+                        object["openedAt"] = .string(row.openedAt)
+                        object["deadline"] = .string(row.deadline)
+                        object["decidedAt"] = row.decidedAt.map(JSONValue.string) ?? .null
+                        object["approvers"] = .array(row.approvers.map(JSONValue.string))
+                        object["rejectedAttempts"] = .integer(Int64(row.rejectedAttempts))
+                        object["reviewOverdue"] = .bool(row.reviewDeadline.map { row.reviewClosedAt == nil && $0 < now } ?? false)
+                        return .object(object)
+                    }))
+                case .text:
+                    Output.line("ID              STATUS     ENV      ACTION             RESOURCE              RISK  REQUESTER   OPENED")
+                    for row in rows {
+                        var flags: [String] = []
+                        if row.status == "pending", row.deadline < now { flags.append("past deadline: run `ledger tick`") }
+                        if let review = row.reviewDeadline, row.reviewClosedAt == nil { flags.append(review < now ? "REVIEW OVERDUE since \(review)" : "review due \(review)") }
+                        if row.rejectedAttempts > 0 { flags.append("\(row.rejectedAttempts) rejected attempt\(row.rejectedAttempts == 1 ? "" : "s")") }
+                        Output.line("\(row.requestID.padded(15)) \(row.status.padded(10)) \(row.environment.padded(8)) \(row.action.padded(18)) \(Identifier.printable(row.resource, limit: 21).padded(21)) \(String(row.riskScore).padded(5)) \(row.requester.padded(11)) \(row.openedAt)\(flags.isEmpty ? "" : "  [" + flags.joined(separator: "; ") + "]")")
+                    }
+                }
+            }
+        }
+    }
+
+    struct Wait: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Wait until a request is decided.",
+            discussion: """
+                Exit 0 granted (or bypassed), 1 denied, expired or cancelled, 124 timed out.
+
+                Example (a CI step):
+                  ledger request wait "$REQUEST_ID" --timeout 30m || exit 1
+                """)
+
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The request id.") var id: String
+        @Option(help: "Give up after this long (e.g. 90s, 30m; default 1h).") var timeout: String = "1h"
+        @Option(help: "Output format: text or json.") var format: OutputFormat = .text
+
+        func run() async throws {
+            var final: RequestState?
+            try await CommandRunner.run {
+                let state = try await Approvals(ledger: try await global.openLedger(readOnly: true)).awaitDecision(id, timeout: try parseTimeout(timeout))
+                switch format {
+                case .json: Output.json(state.jsonValue)
+                case .text: Output.line("\(state.id) \(state.status.rawValue): \(state.decisionExplanation ?? "")")
+                }
+                final = state
+            } timedOut: {
+                throw ExitCode(124)
+            }
+            if let final { throw exitStatus(for: final) }
+        }
+    }
+
+    struct Comment: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Add a comment to a request.",
+            discussion: "Example:\n  ledger request comment req-3f9a1c0b2d \"dashboards look clean after canary\"")
+
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The request id.") var id: String
+        @Argument(help: "The comment.") var text: String
+
+        func run() async throws {
+            try await CommandRunner.run {
+                let ledger = try await global.openLedger()
+                let state = try await Approvals(ledger: ledger).comment(id, text, signer: try await global.signer(for: ledger))
+                Output.line("commented on \(state.id) (version \(state.version))")
+            }
+        }
+    }
+
+    struct Cancel: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Cancel your own pending request.",
+            discussion: "Example:\n  ledger request cancel req-3f9a1c0b2d --reason \"superseded by req-77aa\"")
+
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The request id.") var id: String
+        @Option(help: "Why it is cancelled.") var reason: String
+
+        func run() async throws {
+            try await CommandRunner.run {
+                let ledger = try await global.openLedger()
+                let state = try await Approvals(ledger: ledger).cancel(id, reason: reason, signer: try await global.signer(for: ledger))
+                Output.line("\(state.id) \(state.status.rawValue)")
+            }
+        }
+    }
+
+    struct Bypass: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Break glass: record an emergency action taken without approval.",
+            discussion: """
+                Allowed only where the governing rule has break_glass; opens a post-hoc review \
+                that the rule's reviewers must close (`ledger request review`) within its window. \
+                Overdue reviews show in `request list`.
+
+                Example:
+                  ledger request bypass --action cache.purge --resource cdn/global --env prod \\
+                      --summary "purge poisoned cache" --reason "INC-4411: serving stale prices"
+                """)
+
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var content: RequestContent
+        @Option(help: "Why approval could not wait.") var reason: String
+        @Option(help: "Output format: text or json.") var format: OutputFormat = .text
+
+        func run() async throws {
+            try await CommandRunner.run {
+                let ledger = try await global.openLedger()
+                let state = try await Approvals(ledger: ledger).bypass(try content.request(), reason: reason, signer: try await global.signer(for: ledger))
+                switch format {
+                case .json: Output.json(state.jsonValue)
+                case .text:
+                    Output.line(state.id)
+                    Output.error("break-glass recorded; review due by \(state.review?.deadline.description ?? "?")")
+                }
+            }
+        }
+    }
+
+    struct Review: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Close the post-hoc review of a break-glass bypass.",
+            discussion: "Example:\n  ledger request review req-3f9a1c0b2d --accept --reason \"justified: INC-4411 postmortem\"")
+
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The request id.") var id: String
+        @Flag(help: "The bypass was justified.") var accept = false
+        @Flag(help: "The bypass was not justified.") var reject = false
+        @Option(help: "The reviewer's conclusion.") var reason: String
+
+        func validate() throws {
+            guard accept != reject else { throw ValidationError("give exactly one of --accept or --reject") }
+        }
+
+        func run() async throws {
+            try await CommandRunner.run {
+                let ledger = try await global.openLedger()
+                let state = try await Approvals(ledger: ledger).closeReview(id, accepted: accept, reason: reason, signer: try await global.signer(for: ledger))
+                Output.line("review of \(state.id) closed: \(state.review?.outcome ?? "")")
+            }
+        }
+    }
+}

@@ -1,0 +1,68 @@
+public import LedgerFormat
+
+/// The event types of the approval workflow. Every request is one stream, named by its id.
+public enum ApprovalEvents {
+    public static let policyStream = "$policy"
+    public static let policyPublished = "policy.published"
+
+    public static let opened = "request.opened"
+    public static let commented = "request.commented"
+    public static let cancelled = "request.cancelled"
+    public static let bypassed = "request.bypassed"
+    public static let granted = "request.granted"
+    public static let denied = "request.denied"
+    public static let expired = "request.expired"
+    public static let escalated = "request.escalated"
+    public static let voteCast = "vote.cast"
+    public static let voteRejected = "vote.rejected"
+    public static let reviewClosed = "review.closed"
+    public static let executed = "execution.reported"
+    public static let executionRefused = "execution.refused"
+    public static let rolledBack = "execution.rolledback"
+    public static let recovered = "execution.recovered"
+}
+
+/// One event the domain asks to append: a type and a JSON-object payload.
+public struct DomainEvent: Sendable, Hashable {
+    public var type: String
+    public var payload: JSONValue
+
+    public init(_ type: String, _ payload: JSONValue) {
+        self.type = type
+        self.payload = payload
+    }
+}
+
+/// A stored event as the domain folds it: what the envelope says, and the payload.
+public struct RequestEvent: Sendable {
+    public var seq: Int64
+    public var streamVersion: Int64
+    public var time: Timestamp
+    public var actor: String
+    public var type: String
+    public var payload: JSONValue
+
+    public init(seq: Int64, streamVersion: Int64, time: Timestamp, actor: String, type: String, payload: JSONValue) {
+        self.seq = seq
+        self.streamVersion = streamVersion
+        self.time = time
+        self.actor = actor
+        self.type = type
+        self.payload = payload
+    }
+}
+
+/// Why the domain refused a command. When the refusal is a security signal (a vote or an
+/// execution that is not allowed) the decision also carries the event recording the attempt.
+public struct Refusal: Error, Sendable, Hashable, CustomStringConvertible {
+    /// A stable reason code, e.g. `self-approval`, `not-eligible`, `grant-used`.
+    public let code: String
+    public let message: String
+
+    public init(_ code: String, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { message }
+}

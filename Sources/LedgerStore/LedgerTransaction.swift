@@ -1,0 +1,98 @@
+internal import GRDB
+public import LedgerCrypto
+public import LedgerFormat
+
+/// One write transaction (`BEGIN IMMEDIATE`) in which the approval workflow reads a stream,
+/// decides, appends and updates projections atomically. Valid only inside the closure given to
+/// `Ledger.transaction`; not `Sendable`.
+public final class LedgerTransaction {
+    let db: Database
+    let appender: Appender
+    /// The transaction's time: the later of the clock (or the requested time) and the head's
+    /// time, so event times never go backwards. Every event appended here carries it.
+    public let now: Timestamp
+
+    init(db: Database, configuration: LedgerConfiguration, at requested: Timestamp?) throws {
+        self.db = db
+        let head = try Appender(db: db, configuration: configuration).head()
+        let wanted = requested ?? configuration.clock()
+        now = max(wanted, head?.time ?? wanted)
+        appender = Appender(db: db, configuration: configuration, now: now)
+    }
+
+    /// The events of `stream`, in stream order.
+    public func events(stream: String) throws -> [RecordedEvent] {
+        try Row.fetchAll(db, sql: StoredEvent.selection + " WHERE e.stream = ? ORDER BY e.stream_version", arguments: [stream])
+            .map { try StoredEvent(row: $0).recordedEvent() }
+    }
+
+    /// The event at `seq`.
+    public func event(seq: Int64) throws -> RecordedEvent? {
+        try Row.fetchOne(db, sql: StoredEvent.selection + " WHERE e.seq = ?", arguments: [seq]).map { try StoredEvent(row: $0).recordedEvent() }
+    }
+
+    /// The latest event of `stream`.
+    public func lastEvent(stream: String) throws -> RecordedEvent? {
+        try Row.fetchOne(db, sql: StoredEvent.selection + " WHERE e.stream = ? ORDER BY e.stream_version DESC LIMIT 1", arguments: [stream])
+            .map { try StoredEvent(row: $0).recordedEvent() }
+    }
+
+    /// The registered key `id`, if any.
+    public func key(_ id: KeyID) throws -> KeyRecord? {
+        try KeyStore(db: db).key(id)
+    }
+
+    /// Appends an event, including workflow event types the generic append refuses.
+    @discardableResult
+    public func append(_ draft: EventDraft, signer: Signer) throws -> RecordedEvent {
+        try appender.append(draft, signer: signer, allowWorkflowTypes: true)
+    }
+
+    /// Writes a request's projection row.
+    public func upsert(_ row: RequestRow) throws {
+        let placeholders = Array(repeating: "?", count: RequestRow.columns.count).joined(separator: ", ")
+        try db.execute(
+            sql: "INSERT OR REPLACE INTO requests (\(RequestRow.columns.joined(separator: ", "))) VALUES (\(placeholders))",
+            arguments: row.arguments)
+    }
+
+    /// The ids of requests with one of `statuses`.
+    public func requestIDs(status statuses: [String]) throws -> [String] {
+        let marks = Array(repeating: "?", count: statuses.count).joined(separator: ", ")
+        return try String.fetchAll(
+            db, sql: "SELECT request_id FROM requests WHERE status IN (\(marks)) ORDER BY opened_seq", arguments: StatementArguments(statuses))
+    }
+}
+
+extension Ledger {
+    /// Runs `body` in one write transaction and commits what it appended, all or nothing.
+    /// `at` fixes the transaction's time (for `ledger tick --now`); it never goes before the
+    /// head's time.
+    public func transaction<T: Sendable>(at requested: Timestamp? = nil, _ body: @Sendable (LedgerTransaction) throws -> T) async throws -> T {
+        let configuration = self.configuration
+        return try await StorageErrors.mapping(path: path) {
+            try await database.writeWithoutTransaction { db in
+                var result: T?
+                try db.inTransaction(.immediate) {
+                    result = try body(LedgerTransaction(db: db, configuration: configuration, at: requested))
+                    return .commit
+                }
+                return result!
+            }
+        }
+    }
+
+    /// Request projection rows, newest first, optionally only with the given statuses.
+    public func requestRows(status statuses: [String] = [], limit: Int = 1000) async throws -> [RequestRow] {
+        try await StorageErrors.mapping(path: path) {
+            try await database.read { db in
+                var sql = "SELECT * FROM requests"
+                if !statuses.isEmpty { sql += " WHERE status IN (\(Array(repeating: "?", count: statuses.count).joined(separator: ", ")))" }
+                sql += " ORDER BY opened_seq DESC LIMIT ?"
+                var arguments = StatementArguments(statuses)
+                arguments += [limit]
+                return try Row.fetchAll(db, sql: sql, arguments: arguments).map { RequestRow(row: $0) }
+            }
+        }
+    }
+}

@@ -1,0 +1,52 @@
+import Foundation
+
+/// The JSON file every figure is written to (`--out`).
+struct ResultsFile {
+    let machine: MachineInfo
+    let options: BenchmarkOptions
+    let arguments: [String]
+    let statistics: [Metric: Statistic]
+    let comparisons: [Comparison]
+    let meanPayloadBytes: Double
+    let date: String
+
+    func write(to path: String) throws {
+        var metrics: [String: Any] = [:]
+        for metric in Metric.allCases {
+            guard let statistic = statistics[metric] else { continue }
+            metrics[metric.rawValue] = [
+                "label": metric.label, "unit": metric.unit, "median": statistic.median,
+                "min": statistic.minimum, "max": statistic.maximum, "samples": statistic.samples,
+            ] as [String: Any]
+        }
+        let budgets: [[String: Any]] = comparisons.map { row in
+            var entry: [String: Any] = [
+                "figure": row.metric.rawValue, "rate": row.rate, "limit": row.limitName, "limitValue": row.limit,
+                "fraction": row.fraction,
+            ]
+            if let required = row.requiredFraction, let passes = row.passes {
+                entry["required"] = required
+                entry["pass"] = passes
+            }
+            return entry
+        }
+        let document: [String: Any] = [
+            "date": date,
+            "command": (["ledger-bench"] + arguments).joined(separator: " "),
+            "machine": [
+                "cores": machine.cores, "cpuModel": machine.cpuModel, "memoryBytes": machine.memoryBytes,
+                "os": machine.operatingSystem, "kernel": machine.kernel, "openssl": machine.openSSLVersion,
+            ] as [String: Any],
+            "workload": [
+                "events": options.events, "batchSize": options.batchSize, "singleAppends": options.singleAppends,
+                "streams": options.streams, "runs": options.runs, "cryptoSeconds": options.cryptoSeconds,
+                "meanPayloadBytes": meanPayloadBytes,
+            ] as [String: Any],
+            "metrics": metrics,
+            "comparisons": budgets,
+            "allBudgetsPass": comparisons.compactMap(\.passes).allSatisfy { $0 },
+        ]
+        let data = try JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys])
+        try (data + Data("\n".utf8)).write(to: URL(fileURLWithPath: path))
+    }
+}
