@@ -68,6 +68,7 @@ let package = Package(
                 "ApprovalLedger",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
+            resources: [.embedInCode("demo-policy.yaml")],
         ),
         // Tools/: the benchmark behind docs/PERFORMANCE.md (run it with -c release).
         .executableTarget(

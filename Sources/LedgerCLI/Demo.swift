@@ -1,10 +1,74 @@
 import ApprovalLedger
 import ArgumentParser
+import Foundation
+import Synchronization
 
 extension LedgerTool {
     struct Demo: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Build a ledger from realistic approval scenarios, verify it, and tell what happened.")
-        func run() async throws {}
+            abstract: "Build a ledger from realistic approval scenarios, verify it, and tell what happened.",
+            discussion: """
+                Creates keys for a small team, publishes the demo policy (written beside the ledger \
+                as policy.yaml), and plays ten scenarios on a simulated clock: a canary promotion, a \
+                production migration needing a DBA AND an SRE, a denied firewall change, an \
+                autoscale needing Finance AND SRE, an escalated emergency, an expiry, a refused \
+                self-approval, a failed execution rolled back, an auto-approved low-risk change and \
+                a break-glass bypass. Then it verifies the ledger.
+
+                Examples:
+                  ledger demo
+                  ledger demo --dir /tmp/acme && ledger --ledger /tmp/acme/demo.ledger request list
+                """)
+
+        @Option(help: "Where to write the ledger, keys and policy (default: a new temporary directory).") var dir: String?
+        @Option(help: "Output format: text or json.") var format: OutputFormat = .text
+
+        func run() async throws {
+            try await CommandRunner.run {
+                let directory = try dir ?? Self.temporaryDirectory()
+                let script = try await DemoScript.make(directory: directory)
+                let lines = try await script.play()
+                let report = try Verifier().verify(script.ledger)
+                switch format {
+                case .json:
+                    Output.json([
+                        "directory": .string(directory), "ledger": .string(script.ledger.path),
+                        "scenarios": .array(lines.map { ["title": .string($0.title), "requestId": .string($0.id), "status": .string($0.status), "story": .string($0.story)] }),
+                        "verification": report.jsonValue(strict: false),
+                    ])
+                case .text:
+                    Output.line("approval-ledger demo: \(directory)")
+                    for (index, line) in lines.enumerated() {
+                        Output.line("\(String(index + 1).leftPadded(2)). \(line.title.padded(24)) \(line.id)  \(line.status.padded(8)) \(line.story)")
+                    }
+                    Output.line("verify: \(report.isVerified() ? "VERIFIED" : "NOT VERIFIED") — \(report.events) events, \(report.keysSeen) keys, \(report.signaturesChecked) signatures, \(report.findings.count) findings")
+                    Output.line("explore: ledger --ledger \(script.ledger.path) request list    (keys in \(directory)/keys)")
+                }
+                if !report.isVerified() { throw ExitCode(1) }
+            }
+        }
+
+        static func temporaryDirectory() throws -> String {
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent("ledger-demo-\(UUID().uuidString.prefix(8).lowercased())").path
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+            return path
+        }
+    }
+}
+
+extension String {
+    func leftPadded(_ width: Int) -> String {
+        count >= width ? self : String(repeating: " ", count: width - count) + self
+    }
+}
+
+/// A clock the demo moves by hand, so escalations and expiries happen without waiting.
+final class DemoClock: Sendable {
+    private let time = Mutex(Timestamp("2026-11-02T09:00:00.000Z")!)
+
+    func now() -> Timestamp { time.withLock { $0 } }
+
+    func advance(minutes: Int64) {
+        time.withLock { $0 = $0.adding(milliseconds: minutes * 60_000) }
     }
 }

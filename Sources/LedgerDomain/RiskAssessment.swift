@@ -68,7 +68,7 @@ public struct RiskAssessment: Sendable, Hashable {
 
     /// The one-line explanation: "62 (high): environment=prod +40, blast_radius=80 +16".
     public var explanation: String {
-        let parts = contributions.filter { $0.points > 0 }.map { "\($0.factor)=\($0.input) +\(Self.rounded($0.points))" }
+        let parts = contributions.filter { $0.points > 0 }.map { "\($0.factor)=\($0.input) +\(ECMAScriptNumber.format(Self.rounded($0.points)))" }
         return "\(score) (\(level))" + (parts.isEmpty ? "" : ": " + parts.joined(separator: ", "))
     }
 }

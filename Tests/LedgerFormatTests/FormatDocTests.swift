@@ -230,10 +230,23 @@ struct FormatDocTests {
             let cells = line.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
             let capability = Capability(rawValue: String(cells[0].dropFirst().dropLast()))
             // The last cell names the type prefixes that require this capability, in backquotes.
-            let prefixes = cells[cells.count - 1].split(separator: "`").enumerated().filter { $0.offset % 2 == 1 }.map(\.element)
+            let prefixes = cells[cells.count - 1].split(separator: "`", omittingEmptySubsequences: false)
+                .enumerated().filter { $0.offset % 2 == 1 }.map(\.element)
+            #expect(!prefixes.isEmpty, "no type prefix for \(capability)")
             for prefix in prefixes where !prefix.contains(".") {
                 #expect(Capability.required(forEventType: "\(prefix).x") == capability, "\(prefix) requires \(capability)")
             }
+        }
+    }
+
+    @Test func consequenceTypesNeedNoCapability() throws {
+        let types = try tableNames(under: "### Consequence types")
+        #expect(Set(types) == Capability.consequenceTypes)
+        #expect(types.count == Capability.consequenceTypes.count)
+        let keyWithoutCapabilities = KeyRegistration(publicKey: try key().publicKey, identity: "bot", capabilities: [])
+        for type in types {
+            #expect(Capability.required(forEventType: type) == nil, "\(type) needs no capability")
+            #expect(keyWithoutCapabilities.allows(eventType: type))
         }
     }
 }
