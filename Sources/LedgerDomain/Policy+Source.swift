@@ -72,6 +72,8 @@ extension Policy {
             }
             factors.append(RiskFactor(name: name, weight: weight, mapping: mapping, defaultValue: defaultValue))
         }
+        // Name order, as the canonical JSON has it, so YAML and published JSON read the same.
+        factors.sort { $0.name < $1.name }
         var levels: [(name: String, from: Int)] = []
         for (name, levelNode) in reader.namedMap(risk["levels"], "risk.levels") {
             if let from = reader.integer(levelNode, "risk.levels.\(name)", range: 0...100) { levels.append((name, from)) }
