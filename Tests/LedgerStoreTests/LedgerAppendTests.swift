@@ -105,10 +105,10 @@ struct LedgerAppendTests {
             try await fixture.ledger.registerKey(try Ed25519PrivateKey().publicKey, identity: "eve", signer: fixture.alice)
         }
         #expect(error?.code == .keyNotAllowed)
-        error = await #expect(throws: LedgerError.self) {
-            try await fixture.ledger.append(EventDraft(type: "vote.cast", stream: "req-1", payload: [:]), signer: fixture.alice)
-        }
-        #expect(error?.code == .keyNotAllowed)
+        let carol = Signer(identity: "carol", key: try Ed25519PrivateKey())
+        try await fixture.ledger.registerKey(carol.key.publicKey, identity: "carol", capabilities: [.approve], signer: fixture.root)
+        error = await #expect(throws: LedgerError.self) { try await fixture.ledger.append(note, signer: carol) }
+        #expect(error?.code == .keyNotAllowed, "carol lacks the append capability")
         try await fixture.ledger.revokeKey(fixture.alice.key.publicKey.keyID, reason: "laptop lost", signer: fixture.root)
         error = await #expect(throws: LedgerError.self) { try await fixture.ledger.append(note, signer: fixture.alice) }
         #expect(error?.code == .revokedKey)
@@ -142,7 +142,7 @@ struct LedgerAppendTests {
         #expect(throws: DatabaseError.self) { try queue.write { try $0.execute(sql: "DELETE FROM events WHERE seq = 3") } }
         #expect(throws: DatabaseError.self) { try queue.write { try $0.execute(sql: "UPDATE payloads SET bytes = x'7b7d' WHERE seq = 2") } }
         let applied = try await queue.read { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations") }
-        #expect(applied == ["0001_events"])
+        #expect(applied == ["0001_events", "0002_requests"])
         let journal = try await queue.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }
         #expect(journal == "wal")
     }
