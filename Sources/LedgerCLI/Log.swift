@@ -17,24 +17,36 @@ extension LedgerTool {
         @OptionGroup var global: GlobalOptions
         @Option(help: "Only this stream's events, in stream order.") var stream: String?
         @Option(help: "Start at this seq (or, with --stream, this stream version).") var from: Int64 = 1
-        @Option(help: "At most this many events.") var limit: Int = 1000
+        @Option(help: "At most this many events (default: all).") var limit: Int?
         @Option(help: "Output format: text or json.") var format: OutputFormat = .text
 
         func run() async throws {
             try await CommandRunner.run {
                 let ledger = try await global.openLedger(readOnly: true)
-                let events = if let stream {
-                    try await ledger.events(stream: stream, fromVersion: from, limit: limit)
-                } else {
-                    try await ledger.events(from: from, limit: limit)
-                }
-                for event in events {
-                    switch format {
-                    case .json: Output.json(EventJSON.value(event))
-                    case .text:
-                        let e = event.envelope
-                        Output.line("\(String(e.seq).padded(7)) \(e.time)  \(e.type.padded(18)) \("\(e.stream)@\(e.streamVersion)".padded(24)) \(e.actor.padded(16)) \(event.hash.hex.prefix(16))…")
+                var next = from
+                var remaining = limit ?? .max
+                while remaining > 0 {
+                    let page = min(remaining, 1000)
+                    let events = if let stream {
+                        try await ledger.events(stream: stream, fromVersion: next, limit: page)
+                    } else {
+                        try await ledger.events(from: next, limit: page)
                     }
+                    print(events)
+                    remaining -= events.count
+                    guard events.count == page, let last = events.last else { break }
+                    next = (stream == nil ? last.envelope.seq : last.envelope.streamVersion) + 1
+                }
+            }
+        }
+
+        private func print(_ events: [RecordedEvent]) {
+            for event in events {
+                switch format {
+                case .json: Output.json(EventJSON.value(event))
+                case .text:
+                    let e = event.envelope
+                    Output.line("\(String(e.seq).padded(7)) \(e.time)  \(e.type.padded(18)) \("\(e.stream)@\(e.streamVersion)".padded(24)) \(e.actor.padded(16)) \(event.hash.hex.prefix(16))…")
                 }
             }
         }

@@ -88,8 +88,8 @@ public struct EventEnvelope: Sendable, Hashable {
         time = try fields.timestamp(Field.time)
         previousHash = try fields.digest(Field.previousHash)
         payloadHash = try fields.digest(Field.payloadHash)
-        idempotencyKey = try fields.optionalString(Field.idempotencyKey)
-        correlationID = try fields.optionalString(Field.correlationID)
+        idempotencyKey = try fields.optionalReference(Field.idempotencyKey)
+        correlationID = try fields.optionalReference(Field.correlationID)
         guard canonicalBytes == bytes else {
             throw FormatError(.notCanonical, "envelope bytes are not in RFC 8785 canonical form")
         }

@@ -75,6 +75,13 @@ public struct FieldReader: Sendable {
         return value
     }
 
+    /// An optional idempotency key or correlation id (see `Identifier.referenceRule`).
+    public func optionalReference(_ name: String) throws(FormatError) -> String? {
+        guard let value = try optionalString(name) else { return nil }
+        guard Identifier.isValidReference(value) else { throw invalid(name, Identifier.referenceRule) }
+        return value
+    }
+
     public func keyID(_ name: String) throws(FormatError) -> KeyID {
         guard let id = KeyID(try string(name)) else { throw invalid(name, "a key id \"ed25519:\" + 32 lowercase hex digits") }
         return id

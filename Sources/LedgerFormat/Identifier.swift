@@ -8,6 +8,14 @@ public enum Identifier {
     /// Tokens (event types, stream names): 1–128 of `A–Z a–z 0–9 . _ : - $`.
     public static let tokenRule = "1-128 characters of A-Z a-z 0-9 . _ : - $"
 
+    /// Idempotency keys and correlation ids: 1–256 printable ASCII characters, no spaces.
+    public static let referenceRule = "1-256 printable ASCII characters without spaces"
+
+    public static func isValidReference(_ text: String) -> Bool {
+        let bytes = text.utf8
+        return (1...256).contains(bytes.count) && bytes.allSatisfy { (0x21...0x7E).contains($0) }
+    }
+
     public static func isValidIdentity(_ text: String) -> Bool {
         let bytes = text.utf8
         guard (1...128).contains(bytes.count), let first = bytes.first, isAlphanumeric(first) else { return false }

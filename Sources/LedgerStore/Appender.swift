@@ -75,6 +75,14 @@ struct Appender {
         guard draft.type != KeyEvents.genesisType else {
             throw LedgerError(.invalidEvent, "a ledger has exactly one genesis event, written by `ledger init`")
         }
+        if let violation = SystemStreams.violation(type: draft.type, stream: draft.stream) {
+            throw LedgerError(.invalidEvent, violation, stream: draft.stream)
+        }
+        for (name, value) in [("idempotency key", draft.idempotencyKey), ("correlation id", draft.correlationID)] {
+            if let value, !Identifier.isValidReference(value) {
+                throw LedgerError(.invalidEvent, "\(name) '\(Identifier.printable(value))' must be \(Identifier.referenceRule)", stream: draft.stream)
+            }
+        }
         guard case .object = draft.payload else {
             throw LedgerError(.invalidEvent, "an event payload must be a JSON object", stream: draft.stream)
         }

@@ -70,6 +70,9 @@ public struct ChainWalker: Sendable {
         }
         checkTime(envelope.time, seq: seq)
         checkStreamVersion(envelope)
+        if let violation = SystemStreams.violation(type: envelope.type, stream: envelope.stream) {
+            find(.streamInvalid, seq, violation)
+        }
 
         var payload: JSONValue?
         if let bytes = row.payloadBytes {

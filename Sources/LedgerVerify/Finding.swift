@@ -48,6 +48,7 @@ public enum FindingCode: String, Sendable, Hashable, CaseIterable {
     case envelopeInvalid = "envelope-invalid"
     case columnMismatch = "column-mismatch"
     case streamVersionGap = "stream-version-gap"
+    case streamInvalid = "stream-invalid"
     case payloadMismatch = "payload-mismatch"
     case payloadRedacted = "payload-redacted"
     case signatureInvalid = "signature-invalid"

@@ -124,6 +124,11 @@ struct LedgerAppendTests {
             (EventDraft(type: "deploy.note", stream: "svc\u{202E}", payload: [:]), .invalidEvent),
             (EventDraft(type: "deploy.note", stream: "svc", payload: [1, 2]), .invalidEvent),
             (EventDraft(type: "ledger.genesis", stream: "$ledger", payload: [:]), .invalidEvent),
+            (EventDraft(type: "deploy.note", stream: "$keys", payload: [:]), .invalidEvent),
+            (EventDraft(type: "deploy.note", stream: "$mine", payload: [:]), .invalidEvent),
+            (EventDraft(type: "key.revoked", stream: "svc", payload: [:]), .invalidEvent),
+            (EventDraft(type: "deploy.note", stream: "svc", payload: [:], idempotencyKey: "has space"), .invalidEvent),
+            (EventDraft(type: "deploy.note", stream: "svc", payload: [:], correlationID: "bidi\u{202E}"), .invalidEvent),
             (EventDraft(type: "deploy.note", stream: "svc", payload: ["big": .string(String(repeating: "x", count: 300_000))]), .payloadTooLarge),
         ]
         let head = try await fixture.ledger.head()

@@ -157,6 +157,14 @@ struct TamperTests {
         #expect(try fixture.verify().has(.keyNotAuthorized, seq: seq))
     }
 
+    @Test func eventInAReservedStream() async throws {
+        let fixture = try await Self.tenEvents()
+        let seq = try await fixture.forge(type: "deploy.note", stream: "$policy", actor: "root", key: fixture.root.key)
+        let report = try fixture.verify()
+        #expect(report.errors.map(\.0) == [.streamInvalid])
+        #expect(report.has(.streamInvalid, seq: seq))
+    }
+
     @Test func genesisReplaced() async throws {
         let fixture = try await Self.tenEvents()
         let attacker = try Ed25519PrivateKey()
