@@ -360,6 +360,53 @@ struct WorkflowScenarioTests {
         try team.expectVerified()
     }
 
+    @Test("a grant is time-limited: executing after its ttl (1h by default) is refused grant-expired and recorded")
+    func grantExpires() throws {
+        let team = try DemoTeam()
+        let id = try team.open("alice", action: "deploy.promote", resource: "svc/checkout", summary: "checkout v9")
+        try team.expectSuccess(team.run("bob", ["approve", id, "--reason", "ok"]))
+        let grant = try #require(try team.show(id)["grant"] as? [String: Any])
+        #expect(grant["oneShot"] as? Bool == true)
+        // Move the ledger's time past the grant: a tick that expires another request does it.
+        let other = try team.open("bob", action: "deploy.promote", resource: "svc/other", summary: "other v1")
+        let ticked = try team.tick(at: team.time(of: other, plusMinutes: 121))
+        #expect(ticked.map { $0["requestId"] as? String } == [other])
+        let late = try team.run("deploy-bot", ["execute", id, "--outcome", "succeeded"])
+        expectRefused(late, "grant-expired")
+        let state = try team.show(id)
+        #expect(outcomes(state) == [])
+        #expect(strings(state["refusedExecutions"]) == ["grant-expired"])
+        try team.expectVerified()
+    }
+
+    @Test("break-glass needs a real reason: an empty or blank --reason is refused reason-required")
+    func breakGlassNeedsARealReason() throws {
+        let team = try DemoTeam()
+        let bypass = ["request", "bypass", "--action", "cache.purge", "--resource", "cdn/eu", "--env", "prod", "--summary", "purge", "--reason"]
+        expectRefused(try team.run("bob", bypass + [""]), "reason-required")
+        expectRefused(try team.run("bob", bypass + ["   "]), "reason-required")
+        #expect(try team.list([]).isEmpty, "no bypass is recorded without a reason")
+        try team.expectVerified()
+    }
+
+    @Test("an unknown request id is an error (exit 2, like request show), not a refusal by the approval rules (exit 3)")
+    func unknownRequestIsAnError() throws {
+        let team = try DemoTeam()
+        let show = try team.run(nil, ["request", "show", "req-0000000000"])
+        #expect(show.status == 2)
+        for (who, arguments) in [
+            (nil, ["request", "wait", "req-0000000000", "--timeout", "1s"]),
+            ("bob", ["approve", "req-0000000000", "--reason", "ok"]),
+            ("deploy-bot", ["execute", "req-0000000000", "--outcome", "succeeded"]),
+        ] as [(String?, [String])] {
+            let result = try team.run(who, arguments)
+            #expect(result.status == 2, "\(arguments[0]): exit \(result.status): \(result.stderr)")
+            #expect(result.stderr.hasPrefix("error:"), "\(result.stderr)")
+            #expect(result.stderr.contains("req-0000000000"), "the message names the id: \(result.stderr)")
+        }
+        try team.expectVerified()
+    }
+
     @Test("request open --wait on a request nobody answers exits 124; list --status pending lists only pending")
     func waitTimesOutAndListFiltersPending() throws {
         let team = try DemoTeam()

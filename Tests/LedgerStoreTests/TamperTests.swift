@@ -218,6 +218,43 @@ struct TamperTests {
         #expect(!report.isVerified(strict: true))
     }
 
+    @Test func envelopeThatIsNotCanonical() async throws {
+        let fixture = try await Self.tenEvents()
+        try fixture.tamper("UPDATE events SET envelope = CAST(REPLACE(CAST(envelope AS TEXT), ',\"seq\"', ', \"seq\"') AS BLOB) WHERE seq = 5")
+        #expect(try fixture.verify().has(.envelopeInvalid, seq: 5))
+    }
+
+    @Test func streamVersionSkipped() async throws {
+        let fixture = try await Self.tenEvents()
+        let head = try await fixture.ledger.head()
+        let key = fixture.alice.key
+        let payload = CanonicalJSON.encode([:])
+        let envelope = EventEnvelope(
+            seq: head.size + 1, type: "deploy.note", stream: "svc-payments", streamVersion: 9, actor: "alice", keyID: key.publicKey.keyID,
+            time: head.time, previousHash: head.hash, payloadHash: SHA256.hash(payload))
+        let event = try RecordedEvent.seal(envelope, payloadBytes: payload, signer: key)
+        try fixture.tamper(
+            "INSERT INTO events (seq, hash, prev_hash, stream, stream_version, type, actor, key_id, time, envelope, signature) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            arguments: [envelope.seq, Data(event.hash.bytes), Data(head.hash.bytes), "svc-payments", 9, "deploy.note", "alice", key.publicKey.keyID.rawValue, envelope.time.description, Data(event.envelopeBytes), Data(event.signature)])
+        try fixture.tamper("INSERT INTO payloads (seq, bytes) VALUES (?, ?)", arguments: [envelope.seq, Data(payload)])
+        let report = try fixture.verify()
+        #expect(report.errors.map(\.0) == [.streamVersionGap])
+    }
+
+    @Test func keyEventWithAnInvalidPayload() async throws {
+        let fixture = try await Self.tenEvents()
+        let seq = try await fixture.forge(type: "key.revoked", stream: "$keys-x", actor: "root", key: fixture.root.key, payload: ["keyId": "nope"])
+        let report = try fixture.verify()
+        #expect(report.has(.keyEventInvalid, seq: seq))
+    }
+
+    @Test func anchorSignedByAKeyTheLedgerNeverRegistered() async throws {
+        let fixture = try await Self.tenEvents()
+        let head = try await fixture.ledger.head()
+        let stranger = try Checkpoint.sign(ledgerID: head.ledgerID, size: head.size, headHash: head.hash, time: head.time, key: try Ed25519PrivateKey())
+        #expect(try fixture.verify(anchors: [stranger]).errors.map(\.0) == [.anchorUntrusted])
+    }
+
     @Test func emptyFileWithTablesButNoEvents() async throws {
         let fixture = try await Self.tenEvents()
         try fixture.tamper("DELETE FROM payloads")
