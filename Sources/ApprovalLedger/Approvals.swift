@@ -118,14 +118,12 @@ public struct Approvals: Sendable {
     }
 
     /// Waits until the request is decided, polling the ledger (which other processes append to).
-    /// - Throws: `ApprovalError` `timed-out` when `timeout` passes first; `not-found`.
+    /// - Throws: `ApprovalError` `timed-out` when `timeout` passes first; `LedgerError.notFound`.
     public func awaitDecision(_ id: String, timeout: Duration, pollInterval: Duration = .milliseconds(250)) async throws -> RequestState {
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: timeout)
         while true {
-            guard let state = try await request(id) else {
-                throw ApprovalError(code: "not-found", message: "no request \(id) in this ledger", requestID: id, recorded: false)
-            }
+            guard let state = try await request(id) else { throw Self.notFound(id) }
             if state.status.isTerminal { return state }
             if clock.now >= deadline {
                 throw ApprovalError(code: "timed-out", message: "\(id) is still pending after \(timeout)", requestID: id, recorded: false)
@@ -139,11 +137,15 @@ public struct Approvals: Sendable {
             try CommandTransaction(tx: tx, lookup: PolicyLookup(tx: tx)).apply(id, command, signer: signer)
         }
         if let refusal = outcome.refusal {
+            if refusal.code == "not-found" { throw Self.notFound(id) }
             throw ApprovalError(code: refusal.code, message: refusal.message, requestID: id, recorded: !outcome.appended.isEmpty)
         }
-        guard let state = outcome.state else {
-            throw ApprovalError(code: "not-found", message: "no request \(id) in this ledger", requestID: id, recorded: false)
-        }
+        guard let state = outcome.state else { throw Self.notFound(id) }
         return state
+    }
+
+    /// An unknown id is not a refusal by the rules: nothing was there to judge.
+    static func notFound(_ id: String) -> LedgerError {
+        LedgerError(.notFound, "no request \(Identifier.printable(id)) in this ledger; `ledger request list` shows them", stream: id)
     }
 }

@@ -76,10 +76,12 @@ extension LedgerTool.Request {
 
         func run() async throws {
             var final: RequestState?
+            var opened: RequestState?
             try await CommandRunner.run {
                 let ledger = try await global.openLedger()
                 let approvals = Approvals(ledger: ledger)
                 var state = try await approvals.open(try content.request(), signer: try await global.signer(for: ledger))
+                opened = state
                 if format == .text { Output.line(state.id) } else if !wait { Output.json(state.jsonValue) }
                 if wait {
                     if !state.status.isTerminal, format == .text {
@@ -90,7 +92,8 @@ extension LedgerTool.Request {
                     final = state
                 }
             } timedOut: {
-                throw ExitCode(124)
+                // A script reading JSON still learns the id of the request it must follow up.
+                if format == .json, let opened { Output.json(opened.jsonValue) }
             }
             if let final { throw exitStatus(for: final) }
         }
@@ -203,8 +206,6 @@ extension LedgerTool.Request {
                 case .text: Output.line("\(state.id) \(state.status.rawValue): \(state.decisionExplanation ?? "")")
                 }
                 final = state
-            } timedOut: {
-                throw ExitCode(124)
             }
             if let final { throw exitStatus(for: final) }
         }

@@ -78,7 +78,7 @@ public enum Decider {
             guard let glass = rule.breakGlass else {
                 return .refused("break-glass-not-allowed", "rule \(rule.name) does not allow break-glass for this request; ask for approval instead")
             }
-            guard !reason.isEmpty else { return .refused("reason-required", "a break-glass bypass needs a reason") }
+            guard !reason.trimmingSpaces.isEmpty else { return .refused("reason-required", "a break-glass bypass needs a reason") }
             events.append(DomainEvent(ApprovalEvents.bypassed, [
                 "reason": .string(reason),
                 "reviewDeadline": .string(now.adding(milliseconds: glass.reviewWithin).description),
