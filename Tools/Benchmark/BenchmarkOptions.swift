@@ -33,7 +33,8 @@ struct BenchmarkOptions {
           --streams N           Streams the events are spread over (default 40).
           --runs N              Repetitions of the whole measurement; the table shows the median
                                 (default 3).
-          --crypto-seconds S    Seconds per crypto limit measurement (default 2).
+          --crypto-seconds S    Seconds per crypto limit measurement (default 2). The limit that
+                                bounds a ledger phase is measured half before it, half after.
           --dir PATH            Directory for the scratch ledgers (default: the system temp dir).
                                 fsync latency depends on the file system under it.
           --keep                Keep the scratch ledgers instead of deleting them.

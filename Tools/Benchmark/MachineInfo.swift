@@ -8,6 +8,8 @@ struct MachineInfo {
     var operatingSystem: String
     var kernel: String
     var openSSLVersion: String
+    /// `swift --version` of the toolchain on PATH (normally the one that built this binary).
+    var swiftVersion: String
 
     static func current() -> MachineInfo {
         let cpuModel = firstValue(in: "/proc/cpuinfo", key: "model name") ?? "unknown"
@@ -15,12 +17,14 @@ struct MachineInfo {
             .trimmingCharacters(in: CharacterSet(charactersIn: "\"")) ?? ProcessInfo.processInfo.operatingSystemVersionString
         let kernel = (try? String(contentsOfFile: "/proc/sys/kernel/osrelease", encoding: .utf8))?
             .trimmingCharacters(in: .whitespacesAndNewlines) ?? "unknown"
-        let openSSL = OpenSSLSpeed.findOnPath("openssl").flatMap { OpenSSLSpeed.run($0, ["version"]) }?
+        let openSSL = ChildProcess.find("openssl").flatMap { ChildProcess.output(of: $0, ["version"]) }?
             .trimmingCharacters(in: .whitespacesAndNewlines) ?? "unknown (no openssl binary)"
+        let swift = ChildProcess.find("swift").flatMap { ChildProcess.output(of: $0, ["--version"]) }?
+            .split(separator: "\n").first.map(String.init) ?? "unknown (no swift on PATH)"
         return MachineInfo(
             cores: ProcessInfo.processInfo.activeProcessorCount, cpuModel: cpuModel,
             memoryBytes: ProcessInfo.processInfo.physicalMemory, operatingSystem: os, kernel: kernel,
-            openSSLVersion: openSSL)
+            openSSLVersion: openSSL, swiftVersion: swift)
     }
 
     private static func firstValue(in path: String, key: String, separator: Character = ":") -> String? {

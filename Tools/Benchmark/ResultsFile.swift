@@ -22,7 +22,7 @@ struct ResultsFile {
         let budgets: [[String: Any]] = comparisons.map { row in
             var entry: [String: Any] = [
                 "figure": row.metric.rawValue, "rate": row.rate, "limit": row.limitName, "limitValue": row.limit,
-                "fraction": row.fraction,
+                "fraction": row.fraction, "fractionPerRun": row.fractions,
             ]
             if let required = row.requiredFraction, let passes = row.passes {
                 entry["required"] = required
@@ -36,6 +36,7 @@ struct ResultsFile {
             "machine": [
                 "cores": machine.cores, "cpuModel": machine.cpuModel, "memoryBytes": machine.memoryBytes,
                 "os": machine.operatingSystem, "kernel": machine.kernel, "openssl": machine.openSSLVersion,
+                "swiftOnPath": machine.swiftVersion,
             ] as [String: Any],
             "workload": [
                 "events": options.events, "batchSize": options.batchSize, "singleAppends": options.singleAppends,
@@ -46,7 +47,7 @@ struct ResultsFile {
             "comparisons": budgets,
             "allBudgetsPass": comparisons.compactMap(\.passes).allSatisfy { $0 },
         ]
-        let data = try JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys])
+        let data = try JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
         try (data + Data("\n".utf8)).write(to: URL(fileURLWithPath: path))
     }
 }

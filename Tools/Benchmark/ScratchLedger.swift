@@ -2,7 +2,7 @@ import ApprovalLedger
 import Foundation
 
 /// A fresh ledger in the scratch directory: created by a root key, which registers the service
-/// key that appends the workload (with the default request/approve/execute capabilities).
+/// key that appends the workload, with the `append` capability its service-specific events need.
 struct ScratchLedger {
     let ledger: Ledger
     let path: String
@@ -16,7 +16,7 @@ struct ScratchLedger {
         let root = Signer(identity: "root", key: try Ed25519PrivateKey())
         let ledger = try await Ledger.create(at: path, root: root, configuration: configuration)
         let signer = Signer(identity: "deploy-bot", key: try Ed25519PrivateKey())
-        try await ledger.registerKey(signer.key.publicKey, identity: signer.identity, signer: root)
+        try await ledger.registerKey(signer.key.publicKey, identity: signer.identity, capabilities: [.append], signer: root)
         return ScratchLedger(ledger: ledger, path: path, signer: signer)
     }
 
@@ -26,10 +26,5 @@ struct ScratchLedger {
             let attributes = try? FileManager.default.attributesOfItem(atPath: path + suffix)
             return total + ((attributes?[.size] as? Int) ?? 0)
         }
-    }
-
-    /// Removes the database and its side files.
-    static func remove(at path: String) {
-        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
     }
 }

@@ -3,13 +3,12 @@ import ApprovalLedger
 /// Times `Verifier().verify(ledger)` and the memory it needs.
 enum VerifyBenchmark {
     struct Result {
-        var eventsPerSecond: Double
-        var events: Int64
+        var timing: PhaseTiming
         /// VmHWM after verification, for the whole process (includes the appends before it).
         var processPeakBytes: Int?
         /// VmHWM reset just before verification and read just after: the peak while verifying.
         var verifyPeakBytes: Int?
-        /// VmRSS just before verification.
+        /// VmRSS just before verification: the peak minus this is what verifying added.
         var residentBeforeBytes: Int?
     }
 
@@ -20,7 +19,8 @@ enum VerifyBenchmark {
         let residentBefore = ProcessMemory.residentBytes
         let reset = ProcessMemory.resetPeak()
         var verification: VerificationReport?
-        let seconds = try Stopwatch.seconds {
+        var timing = PhaseTiming()
+        try timing.time(events: Int(expectedEvents)) {
             verification = try Verifier().verify(scratch.ledger)
         }
         let peakAfter = ProcessMemory.peakResidentBytes
@@ -34,7 +34,7 @@ enum VerifyBenchmark {
                 "verify saw \(report.events) events and checked \(report.signaturesChecked) signatures; expected \(expectedEvents)")
         }
         return Result(
-            eventsPerSecond: Double(report.events) / seconds, events: report.events,
+            timing: timing,
             processPeakBytes: [peakBefore, peakAfter].compactMap { $0 }.max(),
             verifyPeakBytes: reset ? peakAfter : nil, residentBeforeBytes: residentBefore)
     }

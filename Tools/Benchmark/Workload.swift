@@ -1,27 +1,28 @@
 import ApprovalLedger
 
-/// The events the benchmark appends: approval traffic spread over a few dozen request streams,
-/// each with a small JSON payload (about 150 canonical bytes), as a deploy bot would write.
+/// The events the benchmark appends: a deploy bot's service-specific events (the `append`
+/// capability; `request.*`, `vote.*` and the other workflow types go through the approval
+/// commands, not a raw append) spread over a few dozen deployment streams, each with a small
+/// JSON payload of about 150 canonical bytes.
 struct Workload {
     let streams: Int
 
-    private static let types = ["request.opened", "vote.cast", "vote.cast", "execution.reported"]
+    private static let types = ["deploy.requested", "deploy.approved", "deploy.started", "deploy.finished"]
     private static let environments = ["production", "staging", "canary"]
     private static let actions = ["deploy", "migrate-schema", "rotate-secret", "open-firewall"]
 
     /// The draft for the `index`-th event (0-based).
     func draft(_ index: Int) -> EventDraft {
-        let request = index % streams
+        let deployment = index % streams
         var payload = JSONObject()
-        payload["action"] = .string(Self.actions[request % Self.actions.count])
+        payload["action"] = .string(Self.actions[deployment % Self.actions.count])
         payload["environment"] = .string(Self.environments[index % Self.environments.count])
-        payload["resource"] = .string("svc-payments-\(request)")
-        payload["requester"] = .string("deploy-bot@example.com")
+        payload["resource"] = .string("svc-payments-\(deployment)")
         payload["summary"] = .string("Roll out release 2024.06.\(index % 97) to the \(Self.environments[index % 3]) fleet")
         payload["risk"] = .integer(Int64(index % 10))
         payload["n"] = .integer(Int64(index))
         return EventDraft(
-            type: Self.types[index % Self.types.count], stream: "request:\(request)", payload: .object(payload))
+            type: Self.types[index % Self.types.count], stream: "deploy:\(deployment)", payload: .object(payload))
     }
 
     /// Drafts `range`, in order.

@@ -42,7 +42,7 @@ var statistics: [Metric: Statistic] = [:]
 for metric in Metric.allCases {
     statistics[metric] = Statistic.of(metric, in: runs)
 }
-let comparisons = Comparison.all(statistics.mapValues(\.median), cores: machine.cores)
+let comparisons = Comparison.all(runs, cores: machine.cores)
 let meanPayloadBytes = Workload(streams: options.streams).meanPayloadBytes()
 
 print(ResultTable(
