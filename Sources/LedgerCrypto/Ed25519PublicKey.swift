@@ -4,6 +4,8 @@ internal import CLibCrypto
 public struct Ed25519PublicKey: Sendable, Hashable {
     /// The 32-byte raw key (RFC 8032 encoding).
     public let rawRepresentation: [UInt8]
+    /// The key's identifier (see `KeyID`), derived once.
+    public let keyID: KeyID
     let key: EVPKey
 
     /// Imports a raw 32-byte key.
@@ -17,6 +19,7 @@ public struct Ed25519PublicKey: Sendable, Hashable {
             "importing a raw Ed25519 public key")
         self.key = EVPKey(takingOwnershipOf: pointer)
         self.rawRepresentation = raw
+        self.keyID = KeyID(publicKey: raw)
     }
 
     /// Imports a PEM "PUBLIC KEY" block (SubjectPublicKeyInfo), as `openssl pkey -pubout` writes.
@@ -35,6 +38,7 @@ public struct Ed25519PublicKey: Sendable, Hashable {
         guard evpKey.isEd25519 else { throw CryptoError(.invalidKey, "the key is not an Ed25519 key") }
         self.key = evpKey
         self.rawRepresentation = try evpKey.rawPublicKey()
+        self.keyID = KeyID(publicKey: rawRepresentation)
     }
 
     /// PEM SubjectPublicKeyInfo ("BEGIN PUBLIC KEY"), readable by `openssl pkey -pubin`.
@@ -48,9 +52,6 @@ public struct Ed25519PublicKey: Sendable, Hashable {
             preconditionFailure("encoding a valid Ed25519 public key cannot fail: \(error)")
         }
     }
-
-    /// The key's identifier (see `KeyID`).
-    public var keyID: KeyID { KeyID(publicKey: rawRepresentation) }
 
     /// True when `signature` is a valid Ed25519 signature (RFC 8032, as OpenSSL checks it) of
     /// `message`. Malformed signatures, including any not 64 bytes long, are simply invalid.

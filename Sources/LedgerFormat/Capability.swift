@@ -32,6 +32,12 @@ public struct Capability: RawRepresentable, Sendable, Hashable, Comparable, Cust
     /// transaction API), never the generic append: their content must follow the policy.
     public static let workflowNamespaces: Set<String> = ["policy", "request", "vote", "review", "execution"]
 
+    /// True when a key holding `capabilities` may append events of `type`.
+    public static func allows(_ capabilities: [Capability], eventType type: String) -> Bool {
+        guard let required = required(forEventType: type) else { return true }
+        return capabilities.contains(.admin) || capabilities.contains(required)
+    }
+
     /// The capability an event type requires, by its first dotted component; nil for
     /// consequence types, which any registered key may sign.
     public static func required(forEventType type: String) -> Capability? {

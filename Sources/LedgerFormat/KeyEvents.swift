@@ -29,8 +29,7 @@ public struct KeyRegistration: Sendable, Hashable {
 
     /// True when the key may append events of `type`.
     public func allows(eventType type: String) -> Bool {
-        guard let required = Capability.required(forEventType: type) else { return true }
-        return capabilities.contains(.admin) || capabilities.contains(required)
+        Capability.allows(capabilities, eventType: type)
     }
 
     public var jsonValue: JSONValue {

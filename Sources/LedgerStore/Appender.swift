@@ -1,3 +1,4 @@
+internal import Dispatch
 internal import Foundation
 internal import GRDB
 internal import LedgerCrypto
@@ -5,11 +6,16 @@ internal import LedgerFormat
 
 /// The body of an append transaction: everything between `BEGIN IMMEDIATE` and `COMMIT`.
 /// Runs on the writer connection only, so the head it reads cannot move under it.
-struct Appender {
+///
+/// A batch is appended in three phases: every draft is checked and its envelope built and
+/// hashed in order (each links to the previous hash, not to a signature); the hashes are then
+/// signed in parallel on all cores; finally the rows are inserted. The head, stream versions
+/// and signer keys are read once per transaction and carried in memory.
+final class Appender {
     let db: Database
     let configuration: LedgerConfiguration
     /// The transaction's time, when fixed for the whole transaction (see `LedgerTransaction`).
-    var now: Timestamp?
+    let now: Timestamp?
 
     struct Head {
         var seq: Int64
@@ -17,55 +23,119 @@ struct Appender {
         var time: Timestamp
     }
 
+    private var cachedHead: Head??
+    private var streamVersions: [String: Int64?] = [:]
+    private var keys: [KeyID: KeyRecord?] = [:]
+
+    init(db: Database, configuration: LedgerConfiguration, now: Timestamp? = nil) {
+        self.db = db
+        self.configuration = configuration
+        self.now = now
+    }
+
     func head() throws -> Head? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT seq, hash, time FROM events ORDER BY seq DESC LIMIT 1") else {
+        if let cachedHead { return cachedHead }
+        let statement = try db.cachedStatement(sql: "SELECT seq, hash, time FROM events ORDER BY seq DESC LIMIT 1")
+        guard let row = try Row.fetchOne(statement) else {
+            cachedHead = .some(nil)
             return nil
         }
         let bytes: Data = row[1]
         guard let hash = SHA256Digest(bytes: [UInt8](bytes)), let time = Timestamp(row[2] as String) else {
             throw LedgerError(.invalidEvent, "the head event is corrupt; run `ledger verify`", seq: row[0])
         }
-        return Head(seq: row[0], hash: hash, time: time)
+        let head = Head(seq: row[0], hash: hash, time: time)
+        cachedHead = .some(head)
+        return head
     }
 
     func appendGenesis(_ genesis: Genesis, signer: Signer) throws {
         let draft = EventDraft(type: KeyEvents.genesisType, stream: KeyEvents.ledgerStream, payload: genesis.jsonValue)
-        let event = try seal(draft, payloadBytes: CanonicalJSON.encode(draft.payload), signer: signer, head: nil, streamVersion: 1)
-        try insert(event)
+        let prepared = prepare(draft, payloadBytes: CanonicalJSON.encode(draft.payload), signer: signer, head: nil, streamVersion: 1)
+        try insert(prepared, signature: try sign([prepared.hash], with: signer.key)[0])
         try db.execute(
             sql: "INSERT INTO ledger_info (singleton, ledger_id, format_version) VALUES (1, ?, ?)",
             arguments: [genesis.ledgerID, genesis.formatVersion])
         try project(genesis.rootKey, seq: 1)
     }
 
-    /// Appends one draft, or returns the event an earlier append with the same idempotency
-    /// key wrote (and writes nothing).
-    func append(_ draft: EventDraft, signer: Signer, allowWorkflowTypes: Bool = false) throws -> RecordedEvent {
-        let namespace = String(draft.type.prefix { $0 != "." })
-        if !allowWorkflowTypes, Capability.workflowNamespaces.contains(namespace) {
-            throw LedgerError(
-                .invalidEvent,
-                "\(namespace).* events belong to the approval workflow and must follow the policy: use the approval commands (ledger request/approve/deny/execute/policy), not a raw append")
-        }
-        let payloadBytes = try validate(draft)
-        try authorize(signer, eventType: draft.type)
-        if let key = draft.idempotencyKey, let original = try event(idempotencyKey: key) {
-            guard original.envelope.type == draft.type, original.envelope.stream == draft.stream,
-                  original.envelope.payloadHash == SHA256.hash(payloadBytes)
-            else {
+    /// An event built and hashed, waiting for its signature.
+    struct Prepared {
+        var envelope: EventEnvelope
+        var envelopeBytes: [UInt8]
+        var hash: SHA256Digest
+        var payloadBytes: [UInt8]
+        var payload: JSONValue
+    }
+
+    private enum Slot {
+        case existing(RecordedEvent)
+        case sameAs(Int)
+        case new(Int)
+    }
+
+    /// Appends drafts in order; a draft whose idempotency key was already used returns the
+    /// original event and writes nothing.
+    func append(_ drafts: [EventDraft], signer: Signer, allowWorkflowTypes: Bool = false) throws -> [RecordedEvent] {
+        var slots: [Slot] = []
+        var prepared: [Prepared] = []
+        var batchKeys: [String: Int] = [:]
+        for draft in drafts {
+            let namespace = String(draft.type.prefix { $0 != "." })
+            if !allowWorkflowTypes, Capability.workflowNamespaces.contains(namespace) {
                 throw LedgerError(
-                    .idempotencyConflict,
-                    "idempotency key '\(Identifier.printable(key))' was already used by event \(original.envelope.seq) with different content; use a new key for a new event",
-                    seq: original.envelope.seq, stream: original.envelope.stream)
+                    .invalidEvent,
+                    "\(namespace).* events belong to the approval workflow and must follow the policy: use the approval commands (ledger request/approve/deny/execute/policy), not a raw append")
             }
-            return original
+            let payloadBytes = try validate(draft)
+            try authorize(signer, eventType: draft.type)
+            if let key = draft.idempotencyKey {
+                if let index = batchKeys[key] {
+                    try checkRetry(key, prepared[index].envelope, draft, payloadBytes)
+                    slots.append(.sameAs(index))
+                    continue
+                }
+                if let original = try event(idempotencyKey: key) {
+                    try checkRetry(key, original.envelope, draft, payloadBytes)
+                    slots.append(.existing(original))
+                    continue
+                }
+            }
+            let current = try streamVersion(draft.stream)
+            try check(draft.expectedVersion, current: current, stream: draft.stream)
+            let event = prepare(draft, payloadBytes: payloadBytes, signer: signer, head: try head(), streamVersion: (current ?? 0) + 1)
+            try applyKeyEvent(event)
+            cachedHead = .some(Head(seq: event.envelope.seq, hash: event.hash, time: event.envelope.time))
+            streamVersions[draft.stream] = .some(event.envelope.streamVersion)
+            if let key = draft.idempotencyKey { batchKeys[key] = prepared.count }
+            slots.append(.new(prepared.count))
+            prepared.append(event)
         }
-        let current = try Int64.fetchOne(db, sql: "SELECT MAX(stream_version) FROM events WHERE stream = ?", arguments: [draft.stream])
-        try check(draft.expectedVersion, current: current, stream: draft.stream)
-        let event = try seal(draft, payloadBytes: payloadBytes, signer: signer, head: try head(), streamVersion: (current ?? 0) + 1)
-        try insert(event)
-        try applyKeyEvent(event, payload: draft.payload)
-        return event
+        let signatures = try sign(prepared.map(\.hash), with: signer.key)
+        var events: [RecordedEvent] = []
+        events.reserveCapacity(prepared.count)
+        for (event, signature) in zip(prepared, signatures) {
+            try insert(event, signature: signature)
+            try projectKeyEvent(event)
+            events.append(RecordedEvent(
+                envelope: event.envelope, envelopeBytes: event.envelopeBytes, hash: event.hash, signature: signature,
+                payloadBytes: event.payloadBytes))
+        }
+        return slots.map { slot in
+            switch slot {
+            case .existing(let event): event
+            case .sameAs(let index), .new(let index): events[index]
+            }
+        }
+    }
+
+    private func checkRetry(_ key: String, _ original: EventEnvelope, _ draft: EventDraft, _ payloadBytes: [UInt8]) throws {
+        guard original.type == draft.type, original.stream == draft.stream, original.payloadHash == SHA256.hash(payloadBytes) else {
+            throw LedgerError(
+                .idempotencyConflict,
+                "idempotency key '\(Identifier.printable(key))' was already used by event \(original.seq) with different content; use a new key for a new event",
+                seq: original.seq, stream: original.stream)
+        }
     }
 
     private func validate(_ draft: EventDraft) throws -> [UInt8] {
@@ -91,23 +161,21 @@ struct Appender {
             throw LedgerError(
                 .payloadTooLarge, "payload is \(bytes.count) bytes; the limit is \(configuration.maxPayloadBytes)", stream: draft.stream)
         }
-        do {
-            switch draft.type {
-            case KeyEvents.registeredType: _ = try KeyRegistration(draft.payload, what: "key.registered payload")
-            case KeyEvents.revokedType: _ = try KeyRevocation(draft.payload, what: "key.revoked payload")
-            default: break
-            }
-        } catch {
-            throw LedgerError(.invalidEvent, error.message, stream: draft.stream)
-        }
         return bytes
+    }
+
+    private func key(_ id: KeyID) throws -> KeyRecord? {
+        if let cached = keys[id] { return cached }
+        let record = try KeyStore(db: db).key(id)
+        keys[id] = .some(record)
+        return record
     }
 
     /// Refuses a key that is unknown, revoked, bound to another identity, or lacking the
     /// capability the event type requires.
     private func authorize(_ signer: Signer, eventType: String) throws {
         let keyID = signer.key.publicKey.keyID
-        guard let record = try KeyStore(db: db).key(keyID) else {
+        guard let record = try key(keyID) else {
             throw LedgerError(.unknownKey, "key \(keyID) is not registered in this ledger; ask an admin to run `ledger key register`")
         }
         if let revoked = record.revokedSeq {
@@ -118,12 +186,19 @@ struct Appender {
                 .keyNotAllowed,
                 "key \(keyID) is registered to '\(record.identity)', not '\(Identifier.printable(signer.identity))'")
         }
-        let registration = KeyRegistration(publicKey: record.publicKey, identity: record.identity, capabilities: record.capabilities)
-        guard registration.allows(eventType: eventType) else {
+        guard record.allows(eventType: eventType) else {
             throw LedgerError(
                 .keyNotAllowed,
                 "'\(record.identity)' (key \(keyID)) lacks the '\(Capability.required(forEventType: eventType)?.rawValue ?? "-")' capability needed for \(eventType) events")
         }
+    }
+
+    private func streamVersion(_ stream: String) throws -> Int64? {
+        if let cached = streamVersions[stream] { return cached }
+        let statement = try db.cachedStatement(sql: "SELECT MAX(stream_version) FROM events WHERE stream = ?")
+        let version = try Int64.fetchOne(statement, arguments: [stream])
+        streamVersions[stream] = .some(version)
+        return version
     }
 
     private func check(_ expected: ExpectedVersion, current: Int64?, stream: String) throws {
@@ -144,54 +219,99 @@ struct Appender {
         }
     }
 
-    private func seal(_ draft: EventDraft, payloadBytes: [UInt8], signer: Signer, head: Head?, streamVersion: Int64) throws -> RecordedEvent {
+    private func prepare(_ draft: EventDraft, payloadBytes: [UInt8], signer: Signer, head: Head?, streamVersion: Int64) -> Prepared {
         let now = self.now ?? configuration.clock()
         let envelope = EventEnvelope(
             seq: (head?.seq ?? 0) + 1, type: draft.type, stream: draft.stream, streamVersion: streamVersion,
             actor: signer.identity, keyID: signer.key.publicKey.keyID,
             time: max(now, head?.time ?? now), previousHash: head?.hash ?? .zero,
             payloadHash: SHA256.hash(payloadBytes), idempotencyKey: draft.idempotencyKey, correlationID: draft.correlationID)
-        do {
-            return try RecordedEvent.seal(envelope, payloadBytes: payloadBytes, signer: signer.key)
-        } catch {
-            throw LedgerError(.crypto, "signing failed: \(error)")
-        }
+        let bytes = envelope.canonicalBytes
+        return Prepared(
+            envelope: envelope, envelopeBytes: bytes, hash: DomainSeparation.eventHash(envelopeBytes: bytes),
+            payloadBytes: payloadBytes, payload: draft.payload)
     }
 
-    private func insert(_ event: RecordedEvent) throws {
+    /// Signs event hashes, on all cores when there are enough of them to be worth it.
+    private func sign(_ hashes: [SHA256Digest], with key: Ed25519PrivateKey) throws -> [[UInt8]] {
+        let workers = min(ProcessInfo.processInfo.activeProcessorCount, hashes.count / 32)
+        guard workers > 1 else { return try hashes.map { try signature(key, $0) } }
+        var signatures = [[UInt8]](repeating: [], count: hashes.count)
+        signatures.withUnsafeMutableBufferPointer { output in
+            // Each worker writes only the indices it owns: no two touch the same element.
+            nonisolated(unsafe) let output = output
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                var index = worker
+                while index < hashes.count {
+                    output[index] = (try? key.signature(for: hashes[index].bytes)) ?? []
+                    index += workers
+                }
+            }
+        }
+        guard signatures.allSatisfy({ $0.count == 64 }) else { throw LedgerError(.crypto, "Ed25519 signing failed") }
+        return signatures
+    }
+
+    private func signature(_ key: Ed25519PrivateKey, _ hash: SHA256Digest) throws -> [UInt8] {
+        do { return try key.signature(for: hash.bytes) } catch { throw LedgerError(.crypto, "signing failed: \(error)") }
+    }
+
+    private func insert(_ event: Prepared, signature: [UInt8]) throws {
         let e = event.envelope
-        try db.execute(
-            sql: """
-                INSERT INTO events (seq, hash, prev_hash, stream, stream_version, type, actor, key_id, time,
-                                    idempotency_key, correlation_id, envelope, signature)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
-                e.seq, Data(event.hash.bytes), Data(e.previousHash.bytes), e.stream, e.streamVersion, e.type, e.actor,
-                e.keyID.rawValue, e.time.description, e.idempotencyKey, e.correlationID, Data(event.envelopeBytes),
-                Data(event.signature),
-            ])
-        if let payload = event.payloadBytes {
-            try db.execute(sql: "INSERT INTO payloads (seq, bytes) VALUES (?, ?)", arguments: [e.seq, Data(payload)])
+        let statement = try db.cachedStatement(sql: """
+            INSERT INTO events (seq, hash, prev_hash, stream, stream_version, type, actor, key_id, time,
+                                idempotency_key, correlation_id, envelope, signature)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        try statement.execute(arguments: [
+            e.seq, Data(event.hash.bytes), Data(e.previousHash.bytes), e.stream, e.streamVersion, e.type, e.actor,
+            e.keyID.rawValue, e.time.description, e.idempotencyKey, e.correlationID, Data(event.envelopeBytes),
+            Data(signature),
+        ])
+        try db.cachedStatement(sql: "INSERT INTO payloads (seq, bytes) VALUES (?, ?)")
+            .execute(arguments: [e.seq, Data(event.payloadBytes)])
+    }
+
+    /// Checks a key event against the keys as they stand, and updates the in-memory view so
+    /// later drafts of the same batch see it.
+    private func applyKeyEvent(_ event: Prepared) throws {
+        let seq = event.envelope.seq
+        do {
+            switch event.envelope.type {
+            case KeyEvents.registeredType:
+                let registration = try KeyRegistration(event.payload, what: "key.registered payload")
+                guard try key(registration.keyID) == nil else {
+                    throw LedgerError(.invalidEvent, "key \(registration.keyID) is already registered; a key is registered once")
+                }
+                keys[registration.keyID] = .some(KeyRecord(
+                    keyID: registration.keyID, identity: registration.identity, publicKey: registration.publicKey,
+                    capabilities: registration.capabilities, registeredSeq: seq, revokedSeq: nil))
+            case KeyEvents.revokedType:
+                let revocation = try KeyRevocation(event.payload, what: "key.revoked payload")
+                guard let record = try key(revocation.keyID) else {
+                    throw LedgerError(.unknownKey, "key \(revocation.keyID) is not registered; nothing to revoke")
+                }
+                guard record.revokedSeq == nil else {
+                    throw LedgerError(.invalidEvent, "key \(revocation.keyID) is already revoked (seq \(record.revokedSeq!))")
+                }
+                keys[revocation.keyID] = .some(KeyRecord(
+                    keyID: record.keyID, identity: record.identity, publicKey: record.publicKey,
+                    capabilities: record.capabilities, registeredSeq: record.registeredSeq, revokedSeq: seq))
+            default:
+                break
+            }
+        } catch let error as FormatError {
+            throw LedgerError(.invalidEvent, error.message, stream: event.envelope.stream)
         }
     }
 
-    private func applyKeyEvent(_ event: RecordedEvent, payload: JSONValue) throws {
+    /// Writes a key event to the key projection (already checked by `applyKeyEvent`).
+    private func projectKeyEvent(_ event: Prepared) throws {
         switch event.envelope.type {
         case KeyEvents.registeredType:
-            let registration = try KeyRegistration(payload, what: "key.registered payload")
-            guard try KeyStore(db: db).key(registration.keyID) == nil else {
-                throw LedgerError(.invalidEvent, "key \(registration.keyID) is already registered; a key is registered once")
-            }
-            try project(registration, seq: event.envelope.seq)
+            try project(try KeyRegistration(event.payload, what: "key.registered payload"), seq: event.envelope.seq)
         case KeyEvents.revokedType:
-            let revocation = try KeyRevocation(payload, what: "key.revoked payload")
-            guard let record = try KeyStore(db: db).key(revocation.keyID) else {
-                throw LedgerError(.unknownKey, "key \(revocation.keyID) is not registered; nothing to revoke")
-            }
-            guard record.revokedSeq == nil else {
-                throw LedgerError(.invalidEvent, "key \(revocation.keyID) is already revoked (seq \(record.revokedSeq!))")
-            }
+            let revocation = try KeyRevocation(event.payload, what: "key.revoked payload")
             try db.execute(sql: "UPDATE keys SET revoked_seq = ? WHERE key_id = ?", arguments: [event.envelope.seq, revocation.keyID.rawValue])
         default:
             break
@@ -209,7 +329,7 @@ struct Appender {
     }
 
     private func event(idempotencyKey key: String) throws -> RecordedEvent? {
-        try Row.fetchOne(db, sql: StoredEvent.selection + " WHERE e.idempotency_key = ?", arguments: [key])
-            .map { try StoredEvent(row: $0).recordedEvent() }
+        let statement = try db.cachedStatement(sql: StoredEvent.selection + " WHERE e.idempotency_key = ?")
+        return try Row.fetchOne(statement, arguments: [key]).map { try StoredEvent(row: $0).recordedEvent() }
     }
 }

@@ -8,7 +8,7 @@ struct KeyStore {
     let db: Database
 
     func key(_ id: KeyID) throws -> KeyRecord? {
-        try Row.fetchOne(db, sql: Self.selection + " WHERE key_id = ?", arguments: [id.rawValue]).map(Self.record)
+        try Row.fetchOne(db.cachedStatement(sql: Self.selection + " WHERE key_id = ?"), arguments: [id.rawValue]).map(Self.record)
     }
 
     func all() throws -> [KeyRecord] {

@@ -22,8 +22,7 @@ extension Ledger {
             try await database.writeWithoutTransaction { db in
                 var events: [RecordedEvent] = []
                 try db.inTransaction(.immediate) {
-                    let appender = Appender(db: db, configuration: configuration)
-                    events = try drafts.map { try appender.append($0, signer: signer) }
+                    events = try Appender(db: db, configuration: configuration).append(drafts, signer: signer)
                     return .commit
                 }
                 return events

@@ -20,4 +20,9 @@ public struct KeyRecord: Sendable, Hashable {
     public let revokedSeq: Int64?
 
     public var isRevoked: Bool { revokedSeq != nil }
+
+    /// True when the key may append events of `type` (see `Capability.required`).
+    public func allows(eventType type: String) -> Bool {
+        Capability.allows(capabilities, eventType: type)
+    }
 }

@@ -45,7 +45,7 @@ public final class LedgerTransaction {
     /// Appends an event, including workflow event types the generic append refuses.
     @discardableResult
     public func append(_ draft: EventDraft, signer: Signer) throws -> RecordedEvent {
-        try appender.append(draft, signer: signer, allowWorkflowTypes: true)
+        try appender.append([draft], signer: signer, allowWorkflowTypes: true)[0]
     }
 
     /// Writes a request's projection row.
