@@ -52,7 +52,7 @@ final class Appender {
     func appendGenesis(_ genesis: Genesis, signer: Signer) throws {
         let draft = EventDraft(type: KeyEvents.genesisType, stream: KeyEvents.ledgerStream, payload: genesis.jsonValue)
         let prepared = prepare(draft, payloadBytes: CanonicalJSON.encode(draft.payload), signer: signer, head: nil, streamVersion: 1)
-        try insert(prepared, signature: try sign([prepared.hash], with: signer.key)[0])
+        try insert(prepared, signature: try signer.signatures([prepared.hash])[0])
         try db.execute(
             sql: "INSERT INTO ledger_info (singleton, ledger_id, format_version) VALUES (1, ?, ?)",
             arguments: [genesis.ledgerID, genesis.formatVersion])
@@ -80,6 +80,8 @@ final class Appender {
         var slots: [Slot] = []
         var prepared: [Prepared] = []
         var batchKeys: [String: Int] = [:]
+        // Large batches sign on other cores while this thread goes on preparing.
+        let background = drafts.count >= 256 ? BackgroundSigner(key: signer.key, capacity: drafts.count) : nil
         for draft in drafts {
             let namespace = String(draft.type.prefix { $0 != "." })
             if !allowWorkflowTypes, Capability.workflowNamespaces.contains(namespace) {
@@ -110,8 +112,9 @@ final class Appender {
             if let key = draft.idempotencyKey { batchKeys[key] = prepared.count }
             slots.append(.new(prepared.count))
             prepared.append(event)
+            background?.add(event.hash)
         }
-        let signatures = try sign(prepared.map(\.hash), with: signer.key)
+        let signatures = try background?.finish() ?? signer.signatures(prepared.map(\.hash))
         var events: [RecordedEvent] = []
         events.reserveCapacity(prepared.count)
         for (event, signature) in zip(prepared, signatures) {
@@ -232,30 +235,6 @@ final class Appender {
             payloadBytes: payloadBytes, payload: draft.payload)
     }
 
-    /// Signs event hashes, on all cores when there are enough of them to be worth it.
-    private func sign(_ hashes: [SHA256Digest], with key: Ed25519PrivateKey) throws -> [[UInt8]] {
-        let workers = min(ProcessInfo.processInfo.activeProcessorCount, hashes.count / 32)
-        guard workers > 1 else { return try hashes.map { try signature(key, $0) } }
-        var signatures = [[UInt8]](repeating: [], count: hashes.count)
-        signatures.withUnsafeMutableBufferPointer { output in
-            // Each worker writes only the indices it owns: no two touch the same element.
-            nonisolated(unsafe) let output = output
-            DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                var index = worker
-                while index < hashes.count {
-                    output[index] = (try? key.signature(for: hashes[index].bytes)) ?? []
-                    index += workers
-                }
-            }
-        }
-        guard signatures.allSatisfy({ $0.count == 64 }) else { throw LedgerError(.crypto, "Ed25519 signing failed") }
-        return signatures
-    }
-
-    private func signature(_ key: Ed25519PrivateKey, _ hash: SHA256Digest) throws -> [UInt8] {
-        do { return try key.signature(for: hash.bytes) } catch { throw LedgerError(.crypto, "signing failed: \(error)") }
-    }
-
     private func insert(_ event: Prepared, signature: [UInt8]) throws {
         let e = event.envelope
         let statement = try db.cachedStatement(sql: """
@@ -331,5 +310,79 @@ final class Appender {
     private func event(idempotencyKey key: String) throws -> RecordedEvent? {
         let statement = try db.cachedStatement(sql: StoredEvent.selection + " WHERE e.idempotency_key = ?")
         return try Row.fetchOne(statement, arguments: [key]).map { try StoredEvent(row: $0).recordedEvent() }
+    }
+}
+
+extension Signer {
+    /// Signs event hashes, on all cores when there are enough of them to be worth it.
+    func signatures(_ hashes: [SHA256Digest]) throws -> [[UInt8]] {
+        let workers = min(ProcessInfo.processInfo.activeProcessorCount, hashes.count / 32)
+        var signatures = [[UInt8]](repeating: [], count: hashes.count)
+        if workers <= 1 {
+            for (index, hash) in hashes.enumerated() { signatures[index] = (try? key.signature(for: hash.bytes)) ?? [] }
+        } else {
+            signatures.withUnsafeMutableBufferPointer { output in
+                // Each worker writes only the indices it owns: no two touch the same element.
+                nonisolated(unsafe) let output = output
+                DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                    var index = worker
+                    while index < hashes.count {
+                        output[index] = (try? key.signature(for: hashes[index].bytes)) ?? []
+                        index += workers
+                    }
+                }
+            }
+        }
+        guard signatures.allSatisfy({ $0.count == 64 }) else { throw LedgerError(.crypto, "Ed25519 signing failed") }
+        return signatures
+    }
+}
+
+/// Signs hashes in chunks on a concurrent queue as they are produced, so signing overlaps
+/// with preparing the rest of the batch.
+///
+/// `@unchecked Sendable`: `add` and `finish` run on the appending thread only; each chunk job
+/// writes only its own range of `slots`, and `finish` reads them after `group.wait()`.
+private final class BackgroundSigner: @unchecked Sendable {
+    private let key: Ed25519PrivateKey
+    private let slots: UnsafeMutableBufferPointer<[UInt8]>
+    private let group = DispatchGroup()
+    private var pending: [SHA256Digest] = []
+    private var submitted = 0
+    private static let chunk = 128
+
+    init(key: Ed25519PrivateKey, capacity: Int) {
+        self.key = key
+        slots = .allocate(capacity: capacity)
+        slots.initialize(repeating: [])
+    }
+
+    deinit {
+        slots.deinitialize()
+        slots.deallocate()
+    }
+
+    func add(_ hash: SHA256Digest) {
+        pending.append(hash)
+        if pending.count == Self.chunk { submit() }
+    }
+
+    private func submit() {
+        let hashes = pending, start = submitted
+        pending.removeAll(keepingCapacity: true)
+        submitted += hashes.count
+        DispatchQueue.global().async(group: group) { [self] in
+            for (offset, hash) in hashes.enumerated() {
+                slots[start + offset] = (try? key.signature(for: hash.bytes)) ?? []
+            }
+        }
+    }
+
+    func finish() throws -> [[UInt8]] {
+        if !pending.isEmpty { submit() }
+        group.wait()
+        let signatures = Array(slots[0..<submitted])
+        guard signatures.allSatisfy({ $0.count == 64 }) else { throw LedgerError(.crypto, "Ed25519 signing failed") }
+        return signatures
     }
 }
