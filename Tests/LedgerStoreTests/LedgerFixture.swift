@@ -59,17 +59,20 @@ struct LedgerFixture {
 
     /// Inserts a fully formed event at the head, linked and signed by `key`, bypassing every
     /// check the appender makes: what a forger with file access could do.
-    func forge(type: String = "deploy.note", stream: String = "forged", actor: String, key: Ed25519PrivateKey, payload: JSONValue = [:]) async throws -> Int64 {
+    func forge(
+        type: String = "deploy.note", stream: String = "forged", streamVersion: Int64 = 1, actor: String, key: Ed25519PrivateKey,
+        payload: JSONValue = [:], timeShift milliseconds: Int64 = 0
+    ) async throws -> Int64 {
         let head = try await ledger.head()
         let payloadBytes = CanonicalJSON.encode(payload)
         let envelope = EventEnvelope(
-            seq: head.size + 1, type: type, stream: stream, streamVersion: 1, actor: actor, keyID: key.publicKey.keyID,
-            time: head.time, previousHash: head.hash, payloadHash: SHA256.hash(payloadBytes))
+            seq: head.size + 1, type: type, stream: stream, streamVersion: streamVersion, actor: actor, keyID: key.publicKey.keyID,
+            time: head.time.adding(milliseconds: milliseconds), previousHash: head.hash, payloadHash: SHA256.hash(payloadBytes))
         let event = try RecordedEvent.seal(envelope, payloadBytes: payloadBytes, signer: key)
         try tamper(
             "INSERT INTO events (seq, hash, prev_hash, stream, stream_version, type, actor, key_id, time, envelope, signature) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
             arguments: [
-                envelope.seq, Data(event.hash.bytes), Data(envelope.previousHash.bytes), stream, 1, type, actor,
+                envelope.seq, Data(event.hash.bytes), Data(envelope.previousHash.bytes), stream, streamVersion, type, actor,
                 envelope.keyID.rawValue, envelope.time.description, Data(event.envelopeBytes), Data(event.signature),
             ])
         try tamper("INSERT INTO payloads (seq, bytes) VALUES (?, ?)", arguments: [envelope.seq, Data(payloadBytes)])

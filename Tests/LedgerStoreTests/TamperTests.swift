@@ -201,19 +201,9 @@ struct TamperTests {
 
     @Test func timeGoingBackwardsIsAWarningThatFailsOnlyUnderStrict() async throws {
         let fixture = try await Self.tenEvents()
-        let head = try await fixture.ledger.head()
-        let key = fixture.alice.key
-        let payloadBytes = CanonicalJSON.encode([:])
-        let envelope = EventEnvelope(
-            seq: head.size + 1, type: "deploy.note", stream: "late", streamVersion: 1, actor: "alice", keyID: key.publicKey.keyID,
-            time: head.time.adding(milliseconds: -60_000), previousHash: head.hash, payloadHash: SHA256.hash(payloadBytes))
-        let event = try RecordedEvent.seal(envelope, payloadBytes: payloadBytes, signer: key)
-        try fixture.tamper(
-            "INSERT INTO events (seq, hash, prev_hash, stream, stream_version, type, actor, key_id, time, envelope, signature) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-            arguments: [envelope.seq, Data(event.hash.bytes), Data(head.hash.bytes), "late", 1, "deploy.note", "alice", key.publicKey.keyID.rawValue, envelope.time.description, Data(event.envelopeBytes), Data(event.signature)])
-        try fixture.tamper("INSERT INTO payloads (seq, bytes) VALUES (?, ?)", arguments: [envelope.seq, Data(payloadBytes)])
+        let seq = try await fixture.forge(stream: "late", actor: "alice", key: fixture.alice.key, timeShift: -60_000)
         let report = try fixture.verify()
-        #expect(report.has(.timeRegression, seq: envelope.seq))
+        #expect(report.has(.timeRegression, seq: seq))
         #expect(report.isVerified())
         #expect(!report.isVerified(strict: true))
     }
@@ -226,17 +216,7 @@ struct TamperTests {
 
     @Test func streamVersionSkipped() async throws {
         let fixture = try await Self.tenEvents()
-        let head = try await fixture.ledger.head()
-        let key = fixture.alice.key
-        let payload = CanonicalJSON.encode([:])
-        let envelope = EventEnvelope(
-            seq: head.size + 1, type: "deploy.note", stream: "svc-payments", streamVersion: 9, actor: "alice", keyID: key.publicKey.keyID,
-            time: head.time, previousHash: head.hash, payloadHash: SHA256.hash(payload))
-        let event = try RecordedEvent.seal(envelope, payloadBytes: payload, signer: key)
-        try fixture.tamper(
-            "INSERT INTO events (seq, hash, prev_hash, stream, stream_version, type, actor, key_id, time, envelope, signature) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-            arguments: [envelope.seq, Data(event.hash.bytes), Data(head.hash.bytes), "svc-payments", 9, "deploy.note", "alice", key.publicKey.keyID.rawValue, envelope.time.description, Data(event.envelopeBytes), Data(event.signature)])
-        try fixture.tamper("INSERT INTO payloads (seq, bytes) VALUES (?, ?)", arguments: [envelope.seq, Data(payload)])
+        _ = try await fixture.forge(stream: "svc-payments", streamVersion: 9, actor: "alice", key: fixture.alice.key)
         let report = try fixture.verify()
         #expect(report.errors.map(\.0) == [.streamVersionGap])
     }
