@@ -13,6 +13,37 @@ public enum Hex {
         return String(decoding: utf8, as: UTF8.self)
     }
 
+    /// Appends the lowercase hex of `bytes` to `output`, for encoders that build bytes directly.
+    public static func write(_ bytes: [UInt8], into output: inout [UInt8]) {
+        for byte in bytes {
+            output.append(digits[Int(byte >> 4)])
+            output.append(digits[Int(byte & 0x0f)])
+        }
+    }
+
+    /// Decodes strictly lowercase hex, the only form the ledger format writes; nil otherwise.
+    public static func decodeLowercase(_ utf8: some Collection<UInt8>) -> [UInt8]? {
+        guard utf8.count % 2 == 0 else { return nil }
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(utf8.count / 2)
+        var high: UInt8?
+        for c in utf8 {
+            let nibble: UInt8
+            switch c {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): nibble = c - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): nibble = c - UInt8(ascii: "a") + 10
+            default: return nil
+            }
+            if let first = high {
+                bytes.append(first << 4 | nibble)
+                high = nil
+            } else {
+                high = nibble
+            }
+        }
+        return bytes
+    }
+
     /// Decodes hex (either case); returns nil for odd length or a non-hex character.
     public static func decode(_ text: some StringProtocol) -> [UInt8]? {
         let utf8 = Array(text.utf8)

@@ -47,7 +47,8 @@ public struct EventEnvelope: Sendable, Hashable {
         ]
     }
 
-    /// The envelope as a JSON object (optional fields omitted when absent).
+    /// The envelope as a JSON object (optional fields omitted when absent). `canonicalBytes`
+    /// is its canonical encoding, written without building this tree.
     public var jsonValue: JSONValue {
         var object = JSONObject()
         object[Field.version] = .integer(Self.formatVersion)
@@ -65,12 +66,13 @@ public struct EventEnvelope: Sendable, Hashable {
         return .object(object)
     }
 
-    /// The RFC 8785 canonical bytes: exactly what is hashed and stored.
-    public var canonicalBytes: [UInt8] { CanonicalJSON.encode(jsonValue) }
-
     /// Decodes stored envelope bytes, refusing anything that is not exactly the canonical
     /// encoding of a valid envelope: unknown or missing fields, wrong types, bad values.
     public init(canonicalBytes bytes: [UInt8]) throws(FormatError) {
+        if let envelope = Self.decodeCanonical(bytes) {
+            self = envelope
+            return
+        }
         let value: JSONValue
         do { value = try JSONParser.parse(bytes) } catch { throw FormatError(.invalidJSON, "envelope: \(error)") }
         let fields = try FieldReader(value, what: "envelope")

@@ -14,7 +14,18 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
     /// Parses exactly the canonical form; anything else (offsets, missing milliseconds,
     /// impossible dates) returns nil.
     public init?(_ text: String) {
-        let b = Array(text.utf8)
+        var text = text
+        guard let parsed = text.withUTF8({ Self.parse($0) }) else { return nil }
+        self = parsed
+    }
+
+    /// Parses the 24 ASCII bytes of the text form (see `init?(_:)`).
+    init?(utf8 bytes: UnsafeBufferPointer<UInt8>) {
+        guard let parsed = Self.parse(bytes) else { return nil }
+        self = parsed
+    }
+
+    private static func parse(_ b: UnsafeBufferPointer<UInt8>) -> Timestamp? {
         guard b.count == 24, b[4] == 0x2D, b[7] == 0x2D, b[10] == 0x54, b[13] == 0x3A, b[16] == 0x3A,
               b[19] == 0x2E, b[23] == 0x5A else { return nil }
         func number(_ range: Range<Int>) -> Int64? {
@@ -31,19 +42,47 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
               let millis = number(20..<23), (1...12).contains(month), hour < 24, minute < 60, second < 60,
               (1...Self.daysIn(month: month, year: year)).contains(day) else { return nil }
         let days = Self.daysFromCivil(year: year, month: month, day: day)
-        millisecondsSinceEpoch = ((days * 24 + hour) * 60 + minute) * 60_000 + second * 1000 + millis
+        return Timestamp(millisecondsSinceEpoch: ((days * 24 + hour) * 60 + minute) * 60_000 + second * 1000 + millis)
     }
 
     public var description: String {
+        var utf8: [UInt8] = []
+        write(into: &utf8)
+        return String(decoding: utf8, as: UTF8.self)
+    }
+
+    /// Appends the 24-byte text form to `output` (the envelope encoder writes it directly).
+    public func write(into output: inout [UInt8]) {
         let millis = millisecondsSinceEpoch.modulo(86_400_000)
         let days = (millisecondsSinceEpoch - millis) / 86_400_000
         let (year, month, day) = Self.civilFromDays(days)
-        func pad(_ value: Int64, _ width: Int) -> String {
-            let text = String(value)
-            return String(repeating: "0", count: max(0, width - text.count)) + text
+        func digits(_ value: Int64, _ width: Int) {
+            var divisor: Int64 = 1
+            for _ in 1..<width { divisor *= 10 }
+            // Outside `range` (years before 0 or after 9999) the text is not a valid timestamp
+            // anyway; write the number as is rather than trap.
+            guard value >= 0, value < divisor * 10 else { return output.append(contentsOf: String(value).utf8) }
+            var rest = value
+            while divisor > 0 {
+                output.append(0x30 + UInt8(rest / divisor))
+                rest %= divisor
+                divisor /= 10
+            }
         }
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(millis / 3_600_000, 2)):"
-            + "\(pad(millis / 60_000 % 60, 2)):\(pad(millis / 1000 % 60, 2)).\(pad(millis % 1000, 3))Z"
+        digits(year, 4)
+        output.append(0x2D)
+        digits(month, 2)
+        output.append(0x2D)
+        digits(day, 2)
+        output.append(0x54)
+        digits(millis / 3_600_000, 2)
+        output.append(0x3A)
+        digits(millis / 60_000 % 60, 2)
+        output.append(0x3A)
+        digits(millis / 1000 % 60, 2)
+        output.append(0x2E)
+        digits(millis % 1000, 3)
+        output.append(0x5A)
     }
 
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.millisecondsSinceEpoch < rhs.millisecondsSinceEpoch }

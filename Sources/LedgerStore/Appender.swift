@@ -114,10 +114,20 @@ final class Appender {
             prepared.append(event)
             background?.add(event.hash)
         }
-        let signatures = try background?.finish() ?? signer.signatures(prepared.map(\.hash))
+        // Rows go in as their signatures arrive, chunk by chunk in seq order, so inserting
+        // overlaps with signing the rest of the batch instead of waiting for all of it.
+        let signature: (Int) throws -> [UInt8]
+        if let background {
+            background.submitRemaining()
+            signature = background.signature(at:)
+        } else {
+            let signatures = try signer.signatures(prepared.map(\.hash))
+            signature = { signatures[$0] }
+        }
         var events: [RecordedEvent] = []
         events.reserveCapacity(prepared.count)
-        for (event, signature) in zip(prepared, signatures) {
+        for (index, event) in prepared.enumerated() {
+            let signature = try signature(index)
             try insert(event, signature: signature)
             try projectKeyEvent(event)
             events.append(RecordedEvent(
@@ -339,16 +349,20 @@ extension Signer {
 }
 
 /// Signs hashes in chunks on a concurrent queue as they are produced, so signing overlaps
-/// with preparing the rest of the batch.
+/// with preparing the rest of the batch and then with inserting it.
 ///
-/// `@unchecked Sendable`: `add` and `finish` run on the appending thread only; each chunk job
-/// writes only its own range of `slots`, and `finish` reads them after `group.wait()`.
+/// `@unchecked Sendable`: `add`, `submitRemaining` and `signature(at:)` run on the appending
+/// thread only; each chunk job writes only its own range of `slots` and then signals its
+/// semaphore, and `signature(at:)` reads a range only after waiting for that semaphore.
 private final class BackgroundSigner: @unchecked Sendable {
     private let key: Ed25519PrivateKey
     private let slots: UnsafeMutableBufferPointer<[UInt8]>
-    private let group = DispatchGroup()
     private var pending: [SHA256Digest] = []
     private var submitted = 0
+    /// One semaphore per submitted chunk, in order, and the end index of its range.
+    private var chunks: [(end: Int, done: DispatchSemaphore)] = []
+    /// Chunks waited for so far; every slot below `signedEnd` holds its signature.
+    private var waited = 0, signedEnd = 0
     private static let chunk = 128
 
     init(key: Ed25519PrivateKey, capacity: Int) {
@@ -358,6 +372,7 @@ private final class BackgroundSigner: @unchecked Sendable {
     }
 
     deinit {
+        // Every job holds `self`, so none is still writing to `slots` here.
         slots.deinitialize()
         slots.deallocate()
     }
@@ -367,22 +382,33 @@ private final class BackgroundSigner: @unchecked Sendable {
         if pending.count == Self.chunk { submit() }
     }
 
+    func submitRemaining() {
+        if !pending.isEmpty { submit() }
+    }
+
     private func submit() {
         let hashes = pending, start = submitted
+        let done = DispatchSemaphore(value: 0)
         pending.removeAll(keepingCapacity: true)
         submitted += hashes.count
-        DispatchQueue.global().async(group: group) { [self] in
+        chunks.append((submitted, done))
+        DispatchQueue.global().async { [self] in
             for (offset, hash) in hashes.enumerated() {
                 slots[start + offset] = (try? key.signature(for: hash.bytes)) ?? []
             }
+            done.signal()
         }
     }
 
-    func finish() throws -> [[UInt8]] {
-        if !pending.isEmpty { submit() }
-        group.wait()
-        let signatures = Array(slots[0..<submitted])
-        guard signatures.allSatisfy({ $0.count == 64 }) else { throw LedgerError(.crypto, "Ed25519 signing failed") }
-        return signatures
+    /// The signature of hash `index`, waiting for its chunk; indices must be asked in order.
+    func signature(at index: Int) throws -> [UInt8] {
+        while index >= signedEnd {
+            chunks[waited].done.wait()
+            signedEnd = chunks[waited].end
+            waited += 1
+        }
+        let signature = slots[index]
+        guard signature.count == 64 else { throw LedgerError(.crypto, "Ed25519 signing failed") }
+        return signature
     }
 }

@@ -55,12 +55,10 @@ public struct StoredEvent: Sendable {
         return value
     }
 
+    /// The column's bytes, copied once straight out of SQLite (a text or number in a blob
+    /// column comes back as its text form, which no check will accept).
     private static func bytes(_ row: Row, _ index: Int) -> [UInt8] {
-        switch (row[index] as DatabaseValue).storage {
-        case .blob(let data): [UInt8](data)
-        case .string(let text): Array(text.utf8)
-        default: []
-        }
+        (try? row.withUnsafeData(atIndex: index) { data in data.map { [UInt8]($0) } ?? [] }) ?? []
     }
 
     /// Decodes and cross-checks the row into a `RecordedEvent` (used by readers, not the verifier).

@@ -22,6 +22,29 @@ struct EventEnvelopeTests {
         #expect(!text.contains("correlationId"))
     }
 
+    /// The direct encoder and decoder must agree with the generic RFC 8785 encoder and the
+    /// strict parser on every envelope, including references that need escaping (`"`, `\\`),
+    /// which the decoder leaves to the general path.
+    @Test func directEncodingMatchesTheGenericCanonicalForm() throws {
+        var generator = SystemRandomNumberGenerator()
+        let printable = (0x21...0x7E).map { Character(Unicode.Scalar(UInt8($0))) }
+        func reference() -> String? {
+            Bool.random(using: &generator) ? nil : String((0..<Int.random(in: 1...40, using: &generator)).map { _ in printable.randomElement(using: &generator)! })
+        }
+        let key = try Ed25519PrivateKey()
+        for _ in 0..<2_000 {
+            let envelope = EventEnvelope(
+                seq: Int64.random(in: 1...9_007_199_254_740_991, using: &generator), type: "request.opened", stream: "req-\(Int.random(in: 0...999_999))",
+                streamVersion: Int64.random(in: 1...1_000_000, using: &generator), actor: "svc.deploy+bot@example.com", keyID: key.publicKey.keyID,
+                time: Timestamp(millisecondsSinceEpoch: Int64.random(in: Timestamp.range, using: &generator)),
+                previousHash: SHA256.hash([UInt8.random(in: 0...255)]), payloadHash: SHA256.hash([UInt8.random(in: 0...255)]),
+                idempotencyKey: reference(), correlationID: reference())
+            let bytes = envelope.canonicalBytes
+            #expect(bytes == CanonicalJSON.encode(envelope.jsonValue))
+            #expect(try EventEnvelope(canonicalBytes: bytes) == envelope)
+        }
+    }
+
     @Test func sealedEventHashesWithDomainPrefixAndSignsTheHash() throws {
         let key = try Ed25519PrivateKey()
         let envelope = Self.envelope(keyID: key.publicKey.keyID)
@@ -46,6 +69,11 @@ struct EventEnvelopeTests {
         Mutation(name: "missing field", find: "\"stream\":\"req-1\",", replace: "", code: .missingField),
         Mutation(name: "number not canonical", find: "\"seq\":2", replace: "\"seq\":2.0", code: .notCanonical),
         Mutation(name: "escape not canonical", find: "alice", replace: "\\u0061lice", code: .notCanonical),
+        Mutation(name: "duplicate member", find: "{\"actor\"", replace: "{\"actor\":\"bob\",\"actor\"", code: .invalidJSON),
+        Mutation(name: "leading zero", find: "\"seq\":2", replace: "\"seq\":02", code: .invalidJSON),
+        Mutation(name: "uppercase hex", find: "\"prevHash\":\"4b", replace: "\"prevHash\":\"4B", code: .invalidField),
+        Mutation(name: "members out of order", find: "\"type\":\"request.opened\",\"v\":1}", replace: "\"v\":1,\"type\":\"request.opened\"}", code: .notCanonical),
+        Mutation(name: "trailing bytes", find: "\"v\":1}", replace: "\"v\":1} ", code: .notCanonical),
     ]
 
     @Test("Non-canonical, unknown-field, wrong-type and future-version envelopes are refused", arguments: mutations)
