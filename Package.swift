@@ -55,7 +55,7 @@ let package = Package(
             swiftSettings: strict
         ),
         // Layer 5: reads the store, never writes events.
-        .target(name: "LedgerVerify", dependencies: ["LedgerCrypto", "LedgerFormat", "LedgerStore"], swiftSettings: strict),
+        .target(name: "LedgerVerify", dependencies: ["LedgerCrypto", "LedgerFormat", "LedgerDomain", "LedgerStore"], swiftSettings: strict),
         // The public library: re-exports the layers services need.
         .target(
             name: "ApprovalLedger",

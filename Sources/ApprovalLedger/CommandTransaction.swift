@@ -45,16 +45,9 @@ struct CommandTransaction {
         default:
             policy = try state.flatMap { try lookup.version($0.policyVersion) }
         }
-        var decision = Decider.decide(state: state, command: command, actor: key.identity, policy: policy, now: tx.now)
-        if case .vote(let vote) = command, decision.refusal == nil, !key.capabilities.contains(.approve), !key.capabilities.contains(.admin) {
-            decision = Decision.refused(
-                "not-eligible", "\(key.identity)'s key lacks the approve capability",
-                recording: DomainEvent(ApprovalEvents.voteRejected, [
-                    "attempted": .string(vote.approve ? "approve" : "deny"), "code": "not-eligible",
-                    "explanation": .string("\(key.identity)'s key lacks the approve capability"),
-                    "claimedIdentity": .string(vote.claimedIdentity), "reason": .string(vote.reason),
-                ]))
-        }
+        let decision = Decider.decide(
+            state: state, command: command, actor: key.identity, policy: policy, now: tx.now,
+            mayVote: Capability.allows(key.capabilities, eventType: ApprovalEvents.voteCast))
         let actor = Signer(identity: key.identity, key: signer.key)
         var appended: [RecordedEvent] = []
         for event in decision.events {
@@ -111,9 +104,10 @@ final class PolicyLookup {
 
     private func published(_ event: RecordedEvent) throws -> PublishedPolicy {
         if let cached = cache[event.envelope.seq] { return cached }
-        let fields = try event.payloadFields()
-        let policy = try Policy(json: try fields.require("content"))
-        let result = PublishedPolicy(policy: policy, version: event.envelope.seq, hash: try fields.string("hash"))
+        guard let payload = try event.payload() else {
+            throw LedgerError(.invalidEvent, "the payload of policy version \(event.envelope.seq) is redacted; publish the policy again", seq: event.envelope.seq)
+        }
+        let result = try PublishedPolicy(publishedAt: event.envelope.seq, payload: payload)
         cache[event.envelope.seq] = result
         return result
     }

@@ -22,10 +22,7 @@ extension LedgerTool {
         func run() async throws {
             try await CommandRunner.run {
                 var at: Timestamp?
-                if let now {
-                    guard let time = Timestamp(now) else { throw ValidationError("--now must look like 2026-11-21T18:00:00.000Z") }
-                    at = time
-                }
+                if let now { at = try TimeArgument.parse(now) }
                 let ledger = try await global.openLedger()
                 let events = try await Approvals(ledger: ledger).tick(signer: try await global.signer(for: ledger), at: at)
                 switch format {

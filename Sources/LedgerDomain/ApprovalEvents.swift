@@ -20,6 +20,12 @@ public enum ApprovalEvents {
     public static let executionRefused = "execution.refused"
     public static let rolledBack = "execution.rolledback"
     public static let recovered = "execution.recovered"
+
+    /// Every workflow event type of a request stream.
+    public static let all: Set<String> = [
+        opened, commented, cancelled, bypassed, granted, denied, expired, escalated, voteCast, voteRejected,
+        reviewClosed, executed, executionRefused, rolledBack, recovered,
+    ]
 }
 
 /// One event the domain asks to append: a type and a JSON-object payload.

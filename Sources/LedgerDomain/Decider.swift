@@ -5,8 +5,12 @@ public import LedgerFormat
 /// governs, and the time, return the events to append or a refusal. No I/O: the store
 /// persists what this returns, and the verifier replays it.
 public enum Decider {
+    ///
+    /// `mayVote` is whether the actor's key carries the `approve` (or `admin`) capability: a
+    /// vote that the policy would count is still refused, and recorded, without it.
     public static func decide(
-        state: RequestState?, command: ApprovalCommand, actor: String, policy: PublishedPolicy?, now: Timestamp
+        state: RequestState?, command: ApprovalCommand, actor: String, policy: PublishedPolicy?, now: Timestamp,
+        mayVote: Bool = true
     ) -> Decision {
         switch command {
         case .open(let request):
@@ -23,7 +27,10 @@ public enum Decider {
         let context = Context(state: state, rule: rule, policy: published.policy, actor: actor, now: now)
         switch command {
         case .open, .bypass: preconditionFailure("handled above")
-        case .vote(let vote): return context.vote(vote)
+        case .vote(let vote):
+            let decision = context.vote(vote)
+            guard decision.refusal == nil, !mayVote else { return decision }
+            return context.rejectVote(vote, "not-eligible", "\(actor)'s key lacks the approve capability")
         case .comment(let text): return context.comment(text)
         case .cancel(let reason): return context.cancel(reason)
         case .tick: return context.tick()

@@ -7,6 +7,9 @@ public enum SystemStreams {
         "$policy": ["policy.published"],
     ]
 
+    /// Every system stream: the ledger's own history, which later events depend on.
+    public static let all = owners.keys.sorted()
+
     /// Why `type` may not be appended to `stream`, or nil when it may.
     public static func violation(type: String, stream: String) -> String? {
         if let allowed = owners[stream] {

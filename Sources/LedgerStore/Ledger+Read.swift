@@ -36,21 +36,23 @@ extension Ledger {
 
     /// Calls `body` with every stored row in seq order, in batches of up to `batchSize`, all
     /// from one read snapshot, so a concurrent append is either wholly seen or not at all.
-    /// Memory stays bounded by the batch size, whatever the ledger's length.
-    public func scan(from: Int64 = 1, batchSize: Int = 4096, _ body: ([StoredEvent]) throws -> Void) throws {
+    /// Memory stays bounded by the batch size, whatever the ledger's length. `body` also gets
+    /// point reads into the same snapshot.
+    public func scan(from: Int64 = 1, batchSize: Int = 4096, _ body: ([StoredEvent], LedgerSnapshot) throws -> Void) throws {
         try StorageErrors.mapping(path: path) {
             try database.read { db in
+                let snapshot = LedgerSnapshot(db: db)
                 let cursor = try Row.fetchCursor(db, sql: StoredEvent.selection + " WHERE e.seq >= ? ORDER BY e.seq", arguments: [from])
                 var batch: [StoredEvent] = []
                 batch.reserveCapacity(batchSize)
                 while let row = try cursor.next() {
                     batch.append(StoredEvent(row: row))
                     if batch.count == batchSize {
-                        try body(batch)
+                        try body(batch, snapshot)
                         batch.removeAll(keepingCapacity: true)
                     }
                 }
-                if !batch.isEmpty { try body(batch) }
+                if !batch.isEmpty { try body(batch, snapshot) }
             }
         }
     }

@@ -1,11 +1,13 @@
 public import LedgerCrypto
+public import LedgerDomain
 public import LedgerFormat
 public import LedgerStore
 
 /// The sequential half of verification: walks stored rows in seq order and checks everything
-/// that depends on order (seq, hash links, the key timeline, anchors) and everything about a
-/// row on its own except the signature, which it hands back as a `SignatureJob` so signatures
-/// can be checked in parallel. Pure: no I/O.
+/// that depends on order (seq, hash links, the key timeline, anchors, every request's replay
+/// under its policy) and everything about a row on its own except the signature, which it
+/// hands back as a `SignatureJob` so signatures can be checked in parallel. No I/O of its own:
+/// what it has forgotten about a stream it asks `EarlierEvents` for.
 public struct ChainWalker: Sendable {
     /// A signature to check: `publicKey` must have signed `message` (the recomputed event hash).
     public struct SignatureJob: Sendable {
@@ -23,11 +25,40 @@ public struct ChainWalker: Sendable {
     public private(set) var headHash: SHA256Digest?
     public private(set) var firstTime: Timestamp?
     public private(set) var lastTime: Timestamp?
-    private var streamVersions: [String: Int64] = [:]
+    private var streamVersions: BoundedCache<String, Int64>
     private var anchors: [Int64: [Checkpoint]]
+    private var conformance: ConformanceChecker
 
-    public init(anchors: [Checkpoint] = []) {
+    public var requests: Int64 { conformance.requests }
+    public var policyVersions: Int { conformance.policies.count }
+    public var eventsReplayed: Int64 { conformance.replayed }
+
+    /// `streamsInMemory` bounds the per-stream state kept (stream versions, request replays);
+    /// streams beyond it are re-read from `EarlierEvents` when they come back.
+    public init(anchors: [Checkpoint] = [], streamsInMemory: Int = 50_000) {
         self.anchors = Dictionary(grouping: anchors, by: \.size)
+        streamVersions = BoundedCache(capacity: streamsInMemory)
+        conformance = ConformanceChecker(streamsInMemory: streamsInMemory)
+    }
+
+    /// A walk that starts after `checkpoint`, trusted: `prefix` holds the system events up to
+    /// it (genesis, keys, policies), from which the key timeline and policies are rebuilt.
+    public init(resumingAfter checkpoint: Checkpoint, prefix: [StoredEvent], anchors: [Checkpoint] = [], streamsInMemory: Int = 50_000) {
+        self.init(anchors: anchors.filter { $0.size > checkpoint.size }, streamsInMemory: streamsInMemory)
+        lastSeq = checkpoint.size
+        headHash = checkpoint.headHash
+        ledgerID = checkpoint.ledgerID
+        for row in prefix {
+            guard let envelope = try? EventEnvelope(canonicalBytes: row.envelopeBytes) else { continue }
+            let payload = row.payloadBytes.flatMap { try? JSONParser.parse($0) }
+            if envelope.seq == 1, let payload, let genesis = try? Genesis(payload) {
+                timeline.applyGenesis(genesis)
+            } else if envelope.type == KeyEvents.registeredType || envelope.type == KeyEvents.revokedType, let payload {
+                try? timeline.apply(type: envelope.type, payload: payload, seq: envelope.seq)
+            } else if envelope.type == ApprovalEvents.policyPublished {
+                conformance.preload(policyEvent: envelope, payload: payload)
+            }
+        }
     }
 
     private mutating func find(_ code: FindingCode, _ seq: Int64?, _ message: String) {
@@ -35,7 +66,8 @@ public struct ChainWalker: Sendable {
     }
 
     /// Checks one row; returns the signature check it still needs, if its key resolved.
-    public mutating func walk(_ row: StoredEvent) -> SignatureJob? {
+    /// `earlier` answers for streams the walk has forgotten or never saw (nil: none before).
+    public mutating func walk(_ row: StoredEvent, earlier: (any EarlierEvents)? = nil) throws -> SignatureJob? {
         let seq = row.seq
         let expected = lastSeq + 1
         let contiguous = seq == expected
@@ -69,7 +101,7 @@ public struct ChainWalker: Sendable {
             }
         }
         checkTime(envelope.time, seq: seq)
-        checkStreamVersion(envelope)
+        try checkStreamVersion(envelope, earlier: earlier)
         if let violation = SystemStreams.violation(type: envelope.type, stream: envelope.stream) {
             find(.streamInvalid, seq, violation)
         }
@@ -98,6 +130,8 @@ public struct ChainWalker: Sendable {
         if envelope.type == KeyEvents.registeredType || envelope.type == KeyEvents.revokedType {
             applyKeyEvent(envelope, payload: payload, seq: seq)
         }
+        let capabilities = if case .valid(let entry) = timeline.status(of: envelope.keyID, at: seq) { entry.registration.capabilities } else { [Capability]() }
+        findings += try conformance.check(envelope, payloadBytes: row.payloadBytes, capabilities: capabilities, earlier: earlier)
         return job
     }
 
@@ -178,8 +212,13 @@ public struct ChainWalker: Sendable {
         lastTime = max(lastTime ?? time, time)
     }
 
-    private mutating func checkStreamVersion(_ envelope: EventEnvelope) {
-        let previous = streamVersions[envelope.stream] ?? 0
+    private mutating func checkStreamVersion(_ envelope: EventEnvelope, earlier: (any EarlierEvents)?) throws {
+        var previous: Int64 = 0
+        if let known = streamVersions[envelope.stream] {
+            previous = known
+        } else if envelope.streamVersion != 1, let earlier {
+            previous = try earlier.lastStreamVersion(stream: envelope.stream, before: envelope.seq) ?? 0
+        }
         if envelope.streamVersion != previous + 1 {
             find(.streamVersionGap, envelope.seq, "stream '\(envelope.stream)' goes from version \(previous) to \(envelope.streamVersion)")
         }
@@ -212,8 +251,10 @@ public struct ChainWalker: Sendable {
         }
     }
 
-    /// Finishes the walk: anchors beyond the end mean the tail was truncated.
-    public mutating func finish() {
+    /// Finishes the walk: anchors beyond the end mean the tail was truncated; requests still
+    /// pending past their deadline at `now` are incomplete.
+    public mutating func finish(now: Timestamp) {
+        findings += conformance.finish(now: now)
         if count == 0 { find(.ledgerEmpty, nil, "the ledger holds no events, not even a genesis event") }
         for (_, due) in anchors.sorted(by: { $0.key < $1.key }) {
             for anchor in due { checkAnchor(anchor, hashAtSize: nil) }

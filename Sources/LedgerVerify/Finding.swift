@@ -19,12 +19,15 @@ public struct Finding: Sendable, Hashable {
     public let severity: Severity
     /// The event concerned; nil for findings about the ledger as a whole.
     public let seq: Int64?
+    /// The approval request concerned, for findings about a request.
+    public let requestID: String?
     public let message: String
 
-    public init(_ code: FindingCode, seq: Int64?, _ message: String) {
+    public init(_ code: FindingCode, seq: Int64?, requestID: String? = nil, _ message: String) {
         self.code = code
         self.severity = code.severity
         self.seq = seq
+        self.requestID = requestID
         self.message = message
     }
 
@@ -33,6 +36,7 @@ public struct Finding: Sendable, Hashable {
         object["code"] = .string(code.rawValue)
         object["severity"] = .string(severity.rawValue)
         object["seq"] = seq.map { .integer($0) } ?? .null
+        object["requestId"] = requestID.map(JSONValue.string) ?? .null
         object["message"] = .string(message)
         return .object(object)
     }
@@ -62,11 +66,24 @@ public enum FindingCode: String, Sendable, Hashable, CaseIterable {
     case anchorAhead = "anchor-ahead"
     case anchorMismatch = "anchor-mismatch"
     case anchorUntrusted = "anchor-untrusted"
+    case policyInvalid = "policy-invalid"
+    case requestInvalid = "request-invalid"
+    case voteNotAllowed = "vote-not-allowed"
+    case rejectionUnfounded = "rejection-unfounded"
+    case executionNotAllowed = "execution-not-allowed"
+    case commandRefused = "command-refused"
+    case decisionUnjustified = "decision-unjustified"
+    case decisionMismatch = "decision-mismatch"
+    case decisionMissing = "decision-missing"
+    case requestOverdue = "request-overdue"
+    case reviewOverdue = "review-overdue"
+    case reviewLate = "review-late"
+    case requestIncomplete = "request-incomplete"
 
     public var severity: Finding.Severity {
         switch self {
         case .payloadRedacted: .info
-        case .timeRegression: .warning
+        case .timeRegression, .requestOverdue, .reviewOverdue, .reviewLate, .requestIncomplete: .warning
         default: .error
         }
     }

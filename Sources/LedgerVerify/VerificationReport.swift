@@ -4,6 +4,12 @@ public import LedgerFormat
 public struct VerificationReport: Sendable {
     public var ledgerID: String?
     public var events: Int64 = 0
+    /// The first seq checked: 1, or one past a `--since-checkpoint` checkpoint.
+    public var firstSeq: Int64 = 1
+    public var requests: Int64 = 0
+    public var policyVersions = 0
+    /// Events of approval requests re-derived from the policy.
+    public var eventsReplayed: Int64 = 0
     public var headHash: String?
     public var firstTime: Timestamp?
     public var lastTime: Timestamp?
@@ -27,6 +33,10 @@ public struct VerificationReport: Sendable {
         var summary = JSONObject()
         summary["ledgerId"] = ledgerID.map(JSONValue.string) ?? .null
         summary["events"] = .integer(events)
+        summary["firstSeq"] = .integer(firstSeq)
+        summary["requests"] = .integer(requests)
+        summary["policyVersions"] = .integer(Int64(policyVersions))
+        summary["eventsReplayed"] = .integer(eventsReplayed)
         summary["headHash"] = headHash.map(JSONValue.string) ?? .null
         summary["firstTime"] = firstTime.map { .string($0.description) } ?? .null
         summary["lastTime"] = lastTime.map { .string($0.description) } ?? .null

@@ -14,9 +14,14 @@ public struct Verifier: Sendable {
     public var anchors: [Checkpoint]
     /// Called with the number of events walked so far, for progress display.
     public var progress: (@Sendable (Int64) -> Void)?
+    /// The time completeness is judged at (pending past a deadline); nil: the clock.
+    public var now: Timestamp?
+    /// How many streams' state the walk keeps in memory; the rest is re-read when needed.
+    public var streamsInMemory = 50_000
 
-    public init(anchors: [Checkpoint] = [], progress: (@Sendable (Int64) -> Void)? = nil) {
+    public init(anchors: [Checkpoint] = [], now: Timestamp? = nil, progress: (@Sendable (Int64) -> Void)? = nil) {
         self.anchors = anchors
+        self.now = now
         self.progress = progress
     }
 
@@ -24,44 +29,82 @@ public struct Verifier: Sendable {
     /// - Throws: only when the ledger cannot be read at all; every problem in its content is a
     ///   finding in the report.
     public func verify(_ ledger: Ledger) throws -> VerificationReport {
-        var walker = ChainWalker(anchors: anchors)
+        try verify(ledger, sinceCheckpoint: nil)
+    }
+
+    /// Verifies `ledger`; with `sinceCheckpoint`, only the events after that trusted checkpoint
+    /// (after checking that the ledger still holds the checkpoint's head at its size).
+    public func verify(_ ledger: Ledger, sinceCheckpoint trusted: Checkpoint?) throws -> VerificationReport {
         let cores = ProcessInfo.processInfo.activeProcessorCount
         let checker = SignatureChecker(maxInFlightChunks: max(4, cores * 4))
-        try ledger.scan(batchSize: 1024) { rows in
+        var walker: ChainWalker?
+        var startFindings: [Finding] = []
+        try ledger.scan(from: (trusted?.size ?? 0) + 1, batchSize: 1024) { rows, snapshot in
+            if walker == nil {
+                if let trusted {
+                    let prefix = try snapshot.rows(streams: SystemStreams.all, through: trusted.size)
+                    walker = ChainWalker(resumingAfter: trusted, prefix: prefix, anchors: anchors, streamsInMemory: streamsInMemory)
+                    startFindings = Self.check(trusted, at: try snapshot.row(seq: trusted.size), walker: walker!)
+                } else {
+                    walker = ChainWalker(anchors: anchors, streamsInMemory: streamsInMemory)
+                }
+            }
             var jobs: [ChainWalker.SignatureJob] = []
             jobs.reserveCapacity(rows.count)
             for row in rows {
-                if let job = walker.walk(row) { jobs.append(job) }
+                if let job = try walker!.walk(row, earlier: snapshot) { jobs.append(job) }
             }
             checker.submit(jobs)
-            progress?(walker.count)
+            progress?(walker!.count)
         }
-        walker.finish()
+        var walked = walker ?? ChainWalker(anchors: anchors)
+        walked.finish(now: now ?? Timestamp(millisecondsSinceEpoch: Int64(Date().timeIntervalSince1970 * 1000)))
         let (failed, checked) = checker.finish()
 
-        var findings = walker.findings
+        var findings = startFindings + walked.findings
         findings += failed.map { Finding(.signatureInvalid, seq: $0, "the Ed25519 signature does not verify under the key the event names: the event was forged or altered") }
         findings.sort { ($0.seq ?? .max, $0.code.rawValue) < ($1.seq ?? .max, $1.code.rawValue) }
 
         var report = VerificationReport()
-        report.ledgerID = walker.ledgerID
-        report.events = walker.count
-        report.headHash = walker.headHash?.hex
-        report.firstTime = walker.firstTime
-        report.lastTime = walker.lastTime
-        report.keysSeen = walker.timeline.entries.count
+        report.ledgerID = walked.ledgerID
+        report.events = walked.count
+        report.firstSeq = trusted.map { $0.size + 1 } ?? 1
+        report.headHash = walked.headHash?.hex
+        report.firstTime = walked.firstTime
+        report.lastTime = walked.lastTime
+        report.keysSeen = walked.timeline.entries.count
+        report.requests = walked.requests
+        report.policyVersions = walked.policyVersions
+        report.eventsReplayed = walked.eventsReplayed
         report.signaturesChecked = checked
-        report.anchorsChecked = anchors.count
-        report.checks = Self.checks(anchored: !anchors.isEmpty)
+        report.anchorsChecked = anchors.count + (trusted == nil ? 0 : 1)
+        report.checks = Self.checks(anchored: !anchors.isEmpty || trusted != nil)
         report.findingsOmitted = max(0, findings.count - Self.maxFindings)
         report.findings = Array(findings.prefix(Self.maxFindings))
         return report
     }
 
+    /// The trusted checkpoint a walk starts from must name this ledger, be signed by a key
+    /// valid at its size, and match the event stored at its size.
+    static func check(_ checkpoint: Checkpoint, at row: StoredEvent?, walker: ChainWalker) -> [Finding] {
+        guard let row else {
+            return [Finding(.anchorAhead, seq: nil, "the checkpoint covers \(checkpoint.size) events but the ledger is shorter: events were removed from the end")]
+        }
+        var findings: [Finding] = []
+        let hash = DomainSeparation.eventHash(envelopeBytes: row.envelopeBytes)
+        if hash != checkpoint.headHash {
+            findings.append(Finding(.anchorMismatch, seq: checkpoint.size, "event \(checkpoint.size) hashes to \(hash.hex.prefix(16))…, but the checkpoint says \(checkpoint.headHash.hex.prefix(16))…: the ledger was rewritten"))
+        }
+        if case .valid = walker.timeline.status(of: checkpoint.keyID, at: checkpoint.size + 1) {} else {
+            findings.append(Finding(.anchorUntrusted, seq: nil, "the checkpoint is signed by key \(checkpoint.keyID), which is not a valid key of this ledger at seq \(checkpoint.size)"))
+        }
+        return findings
+    }
+
     static func checks(anchored: Bool) -> [String] {
         var checks = [
             "sequence", "hashes", "chain", "columns", "payload-commitments", "stream-versions", "key-timeline",
-            "signatures",
+            "signatures", "policies", "conformance", "completeness",
         ]
         if anchored { checks.append("anchors") }
         return checks

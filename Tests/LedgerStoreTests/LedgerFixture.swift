@@ -85,6 +85,11 @@ final class TestClock: Sendable {
     private let ticks = Mutex<Int64>(0)
     static let start = Timestamp("2026-11-01T09:00:00.000Z")!
 
+    /// Jumps the clock forward, e.g. past a deadline.
+    func advance(seconds: Int64) {
+        ticks.withLock { $0 += seconds }
+    }
+
     func now() -> Timestamp {
         let tick = ticks.withLock { value -> Int64 in
             value += 1

@@ -1,0 +1,36 @@
+/// A dictionary that forgets its least recently used entries beyond `capacity`, so per-stream
+/// state kept during a walk stays bounded however many streams the ledger has. What it forgets
+/// the walker reads back from the ledger when the stream shows up again.
+struct BoundedCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
+    private var entries: [Key: (value: Value, used: Int)] = [:]
+    private var clock = 0
+    let capacity: Int
+
+    init(capacity: Int) {
+        precondition(capacity > 0)
+        self.capacity = capacity
+    }
+
+    var count: Int { entries.count }
+    var values: [Value] { entries.values.map(\.value) }
+
+    subscript(key: Key) -> Value? {
+        mutating get {
+            guard let entry = entries[key] else { return nil }
+            clock += 1
+            entries[key] = (entry.value, clock)
+            return entry.value
+        }
+        set {
+            clock += 1
+            entries[key] = newValue.map { ($0, clock) }
+            if entries.count > capacity { evictOldestHalf() }
+        }
+    }
+
+    /// Evicting half at a time keeps the cost amortized to O(log n) per insertion.
+    private mutating func evictOldestHalf() {
+        let cutoff = entries.values.map(\.used).sorted()[entries.count / 2]
+        entries = entries.filter { $0.value.used >= cutoff }
+    }
+}
