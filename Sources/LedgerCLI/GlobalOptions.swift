@@ -73,7 +73,9 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
 /// A `--now`-style time option.
 enum TimeArgument {
     static func parse(_ text: String) throws -> Timestamp {
-        guard let time = Timestamp(text) else { throw ValidationError("times look like 2026-11-21T18:00:00.000Z (UTC, milliseconds), not '\(Identifier.printable(text))'") }
+        guard let time = Timestamp(text) else {
+            throw FormatError(.invalidField, "times look like 2026-11-21T18:00:00.000Z (UTC, milliseconds), not '\(Identifier.printable(text))'")
+        }
         return time
     }
 }

@@ -16,10 +16,13 @@ struct BoundedCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
 
     subscript(key: Key) -> Value? {
         mutating get {
-            guard let entry = entries[key] else { return nil }
             clock += 1
-            entries[key] = (entry.value, clock)
-            return entry.value
+            let now = clock
+            // One lookup, updated in place: this runs for every event of a walk.
+            return entries[key].map { entry in
+                entries[key]!.used = now
+                return entry.value
+            }
         }
         set {
             clock += 1

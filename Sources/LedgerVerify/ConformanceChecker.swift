@@ -58,18 +58,19 @@ struct ConformanceChecker {
         var stream: Stream
         if let cached = streams[id] {
             stream = cached
-        } else if envelope.streamVersion == 1 {
-            stream = isWorkflow ? .request(RequestReplay()) : .other
         } else {
-            stream = try resume(id, before: envelope.seq, earlier: earlier)
+            stream = envelope.streamVersion == 1
+                ? (isWorkflow ? .request(RequestReplay()) : .other)
+                : try resume(id, before: envelope.seq, earlier: earlier)
+            streams[id] = stream
         }
-        defer { streams[id] = stream }
         guard case .request(var replay) = stream else {
             if case .other = stream, isWorkflow {
                 return [Finding(.requestInvalid, seq: envelope.seq, requestID: id, "\(envelope.type) in stream '\(id)', which is not an approval request")]
             }
             return []
         }
+        defer { streams[id] = stream }
         guard let payload = payloadBytes.flatMap({ try? JSONParser.parse($0) }) else {
             stream = .unverifiable
             pending[id] = nil

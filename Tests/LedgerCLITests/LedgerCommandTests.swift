@@ -72,6 +72,15 @@ struct LedgerCommandTests {
         #expect((report["summary"] as? [String: Any])?["events"] as? Int == 4)
         let human = try cli.run(["verify"], environment: env)
         #expect(human.stdout.hasPrefix("VERIFIED\n"))
+
+        try cli.expectSuccess(cli.run(["append", "--type", "deploy.note", "--stream", "svc"], environment: env))
+        let since = try cli.run(["verify", "--since-checkpoint", "c1.json", "--format", "json"], environment: env)
+        #expect(since.status == 0, "\(since.stdout)\(since.stderr)")
+        let sinceSummary = try jsonObject(since.stdout)["summary"] as? [String: Any]
+        #expect(sinceSummary?["firstSeq"] as? Int == 5)
+        #expect(sinceSummary?["events"] as? Int == 1)
+        let badTime = try cli.run(["verify", "--now", "yesterday"], environment: env)
+        #expect(badTime.status == 2 && badTime.stderr.contains("2026-11-21T18:00:00.000Z"))
     }
 
     @Test("verify exits 1 with findings on a tampered file, 2 when it cannot run")
