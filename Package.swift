@@ -56,10 +56,15 @@ let package = Package(
         ),
         // Layer 5: reads the store, never writes events.
         .target(name: "LedgerVerify", dependencies: ["LedgerCrypto", "LedgerFormat", "LedgerDomain", "LedgerStore"], swiftSettings: strict),
+        .target(
+            name: "LedgerExport",
+            dependencies: ["LedgerCrypto", "LedgerFormat", "LedgerDomain", "LedgerStore", "LedgerVerify"],
+            swiftSettings: strict
+        ),
         // The public library: re-exports the layers services need.
         .target(
             name: "ApprovalLedger",
-            dependencies: ["LedgerCrypto", "LedgerFormat", "LedgerDomain", "LedgerStore", "LedgerVerify"],
+            dependencies: ["LedgerCrypto", "LedgerFormat", "LedgerDomain", "LedgerStore", "LedgerVerify", "LedgerExport"],
             swiftSettings: strict
         ),
         .executableTarget(

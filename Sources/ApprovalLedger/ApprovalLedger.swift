@@ -2,6 +2,7 @@
 // ledger, append signed events, read them back and verify them.
 @_exported public import LedgerCrypto
 @_exported public import LedgerDomain
+@_exported public import LedgerExport
 @_exported public import LedgerFormat
 @_exported public import LedgerStore
 @_exported public import LedgerVerify

@@ -1,0 +1,205 @@
+internal import Foundation
+internal import LedgerCrypto
+public import LedgerFormat
+internal import LedgerStore
+internal import LedgerVerify
+
+/// `ledger verify --bundle`: checks an evidence bundle offline (docs/FORMAT.md §Evidence
+/// bundles).
+///
+/// The bundle's checks (manifest, file hashes, line syntax, anchoring) are done here; the
+/// events are then written byte for byte into a scratch ledger file and judged by the same
+/// `Verifier` as `ledger verify`, with the bundle's checkpoints as anchors, so the ledger
+/// checks and their findings are the same ones.
+public struct BundleVerifier: Sendable {
+    /// Checkpoints the auditor holds from elsewhere, checked besides the bundle's own.
+    public var extraAnchors: [Checkpoint]
+    /// The time completeness (requests pending past their deadline) is judged at; nil: the
+    /// time of the bundle's last event, so that the verdict is the same whenever it is checked.
+    public var now: Timestamp?
+    /// Called with a phase (`reading`, `verifying`) and the number of events done.
+    public var progress: (@Sendable (String, Int64) -> Void)?
+
+    public init(extraAnchors: [Checkpoint] = [], now: Timestamp? = nil, progress: (@Sendable (String, Int64) -> Void)? = nil) {
+        self.extraAnchors = extraAnchors
+        self.now = now
+        self.progress = progress
+    }
+
+    /// Verifies the bundle directory at `path`.
+    /// - Throws: `ExportError.notABundle` when `path` is not a directory with a
+    ///   `manifest.json`; storage errors from the scratch ledger. Every problem with the
+    ///   bundle's content is a finding in the report.
+    public func verify(bundleAt path: String) async throws -> BundleReport {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw ExportError(.notABundle, "'\(path)' is not a directory; an evidence bundle is the directory `ledger export --format bundle` writes", path: path)
+        }
+        let manifestPath = path + "/" + BundleManifest.fileName
+        guard FileManager.default.fileExists(atPath: manifestPath) else {
+            throw ExportError(.notABundle, "'\(path)' has no \(BundleManifest.fileName), so it is not an evidence bundle", path: path)
+        }
+        var report = BundleReport(path: path)
+        report.extraAnchors = extraAnchors.count
+        report.manifest = readManifest(manifestPath, into: &report)
+        let present = try listFiles(path, into: &report)
+        report.files = present.count
+        if let manifest = report.manifest { checkFiles(manifest, present: present, root: path, into: &report) }
+        readCheckpoints(present, root: path, into: &report)
+
+        guard present.contains(BundleExport.eventsFile) else {
+            if !report.findings.contains(where: { $0.code == .fileMissing && $0.subject == BundleExport.eventsFile }) {
+                report.findings.append(BundleFinding(.fileMissing, BundleExport.eventsFile, "the bundle has no events.jsonl, so there is nothing to verify"))
+            }
+            return report
+        }
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("ledger-bundle-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+
+        var events = EventsReader()
+        let progress = self.progress
+        let ledger = try await Ledger.restore(at: scratch + "/bundle.ledger", ledgerID: report.manifest?.ledgerID ?? "bundle") { insert in
+            try events.read(path + "/" + BundleExport.eventsFile, insert: insert) { progress?("reading", $0) }
+        }
+        report.lines = events.lines
+        report.findings += events.findings
+
+        var verifier = Verifier(anchors: report.checkpoints + extraAnchors, now: now ?? events.lastTime)
+        if let progress { verifier.progress = { progress("verifying", $0) } }
+        var verification = try verifier.verify(ledger)
+        report.absentPayloads = events.absentPayloads
+        Self.adapt(&verification, events: events)
+        report.verification = verification
+        checkHead(&report, events: events)
+        return report
+    }
+
+    // MARK: Manifest and files
+
+    private func readManifest(_ path: String, into report: inout BundleReport) -> BundleManifest? {
+        guard let data = FileManager.default.contents(atPath: path), data.count <= (1 << 20) + 1 else {
+            report.findings.append(BundleFinding(.manifestInvalid, BundleManifest.fileName, "manifest.json cannot be read or is larger than 1 MiB"))
+            return nil
+        }
+        do { return try BundleManifest(fileBytes: [UInt8](data)) } catch {
+            report.findings.append(BundleFinding(.manifestInvalid, BundleManifest.fileName, error.message))
+            return nil
+        }
+    }
+
+    /// Every regular file under `root` except the manifest, as relative paths.
+    private func listFiles(_ root: String, into report: inout BundleReport) throws -> Set<String> {
+        guard let enumerator = FileManager.default.enumerator(atPath: root) else {
+            throw ExportError(.notABundle, "cannot list '\(root)'", path: root)
+        }
+        var files: Set<String> = []
+        while let relative = enumerator.nextObject() as? String {
+            let type = (try? FileManager.default.attributesOfItem(atPath: root + "/" + relative))?[.type] as? FileAttributeType
+            switch type {
+            case .typeDirectory?: continue
+            case .typeRegular? where relative == BundleManifest.fileName: continue
+            case .typeRegular?: files.insert(relative)
+            default: report.findings.append(BundleFinding(.fileUnlisted, relative, "not a regular file; a bundle holds only regular files"))
+            }
+        }
+        return files
+    }
+
+    private func checkFiles(_ manifest: BundleManifest, present: Set<String>, root: String, into report: inout BundleReport) {
+        let listed = Set(manifest.files.map(\.path))
+        for file in manifest.files {
+            guard present.contains(file.path) else {
+                report.findings.append(BundleFinding(.fileMissing, file.path, "listed in the manifest but not in the bundle"))
+                continue
+            }
+            guard let (digest, length) = Self.digest(root + "/" + file.path) else {
+                report.findings.append(BundleFinding(.fileMismatch, file.path, "cannot be read"))
+                continue
+            }
+            if length != file.bytes || digest != file.sha256 {
+                report.findings.append(BundleFinding(
+                    .fileMismatch, file.path,
+                    "SHA-256 \(digest.hex.prefix(16))… and \(length) bytes differ from the manifest's \(file.sha256.hex.prefix(16))… and \(file.bytes) bytes: the file was changed"))
+            }
+        }
+        for path in present.subtracting(listed).sorted() {
+            report.findings.append(BundleFinding(.fileUnlisted, path, "in the bundle but not listed in the manifest"))
+        }
+    }
+
+    static func digest(_ path: String) -> (SHA256Digest, Int64)? {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? handle.close() }
+        let hasher = SHA256()
+        var length: Int64 = 0
+        while let chunk = try? handle.read(upToCount: 4 << 20), !chunk.isEmpty {
+            hasher.update([UInt8](chunk))
+            length += Int64(chunk.count)
+        }
+        return (hasher.finalize(), length)
+    }
+
+    private func readCheckpoints(_ present: Set<String>, root: String, into report: inout BundleReport) {
+        let prefix = BundleExport.checkpointsDirectory + "/"
+        for path in present.sorted() where path.hasPrefix(prefix) && path.hasSuffix(".checkpoint") {
+            guard let data = FileManager.default.contents(atPath: root + "/" + path), data.count <= 64 * 1024 + 1 else {
+                report.findings.append(BundleFinding(.checkpointInvalid, path, "cannot be read or is larger than 64 KiB"))
+                continue
+            }
+            do { report.checkpoints.append(try Checkpoint(fileBytes: [UInt8](data))) } catch {
+                report.findings.append(BundleFinding(.checkpointInvalid, path, error.message))
+            }
+        }
+        report.checkpoints.sort { $0.size < $1.size }
+    }
+
+    // MARK: After verification
+
+    /// Turns the report of the scratch ledger into the report of the bundle (docs/FORMAT.md
+    /// §JSON Lines: the verification of exported events, without the column checks).
+    static func adapt(_ report: inout VerificationReport, events: EventsReader) {
+        // The scratch file's columns are copies this verifier made, so a column check says
+        // nothing about the bundle; it fails only where a copy had to differ (two events
+        // claiming one stream version), which `stream-version-gap` already reports.
+        report.checks.removeAll { $0 == "columns" }
+        var findings = report.findings.filter { $0.code != .columnMismatch }
+        // A bundle of a short period withholds most payloads, and the verifier lists at most
+        // `Verifier.maxFindings` findings, counting the rest as failures it cannot show. Each
+        // absent payload of a valid envelope is exactly one `payload-redacted` (information),
+        // and `events` counted those; when the findings left out are exactly the notes not
+        // listed, nothing that could fail was left out.
+        let listedNotes = Int64(findings.filter { $0.code == .payloadRedacted }.count)
+        if report.findingsOmitted > 0, Int64(report.findingsOmitted) == events.redactedNotes - listedNotes {
+            report.findingsOmitted = 0
+        }
+        findings.removeAll { $0.code == .payloadRedacted }
+        findings += events.sequenceFindings
+        findings.sort { ($0.seq ?? .max, $0.code.rawValue) < ($1.seq ?? .max, $1.code.rawValue) }
+        report.findings = findings
+    }
+
+    private func checkHead(_ report: inout BundleReport, events: EventsReader) {
+        let last = events.lastSeq
+        if let manifest = report.manifest, let verification = report.verification {
+            var differences: [String] = []
+            if let id = verification.ledgerID, id != manifest.ledgerID { differences.append("ledger id \(manifest.ledgerID) is not the genesis' \(id)") }
+            if manifest.size != last || manifest.size != events.lines {
+                differences.append("size \(manifest.size) is not the \(events.lines) events (last seq \(last))")
+            }
+            if verification.headHash != manifest.headHash.hex {
+                differences.append("head hash \(manifest.headHash.hex.prefix(16))… is not the last event's \(verification.headHash?.prefix(16) ?? "none")…")
+            }
+            if !differences.isEmpty {
+                report.findings.append(BundleFinding(.headMismatch, BundleManifest.fileName, "the manifest's " + differences.joined(separator: "; ")))
+            }
+        }
+        let anchoredSize = report.manifest?.size ?? last
+        if !report.checkpoints.contains(where: { $0.size == anchoredSize }) {
+            let sizes = report.checkpoints.map { String($0.size) }.joined(separator: ", ")
+            report.findings.append(BundleFinding(
+                .unanchored, nil,
+                "no valid checkpoint covers the last event (seq \(anchoredSize))\(sizes.isEmpty ? "; the bundle has none" : "; checkpoints cover \(sizes)"): events could have been cut off the end"))
+        }
+    }
+}
