@@ -20,6 +20,8 @@ enum CommandRunner {
             throw fail("\(error.message) [\(error.code.rawValue)]")
         } catch let error as JSONParseError {
             throw fail("\(error.description) [\(error.code.rawValue)]")
+        } catch let error as ExportError {
+            throw fail("\(error.message) [\(error.code)]")
         } catch let error as PolicyError {
             throw fail(error.description)
         } catch let error as ApprovalError {

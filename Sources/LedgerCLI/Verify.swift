@@ -13,11 +13,17 @@ extension LedgerTool {
                 revoked) before that event and allowed to speak for its actor; each --anchor \
                 checkpoint matched and not ahead of the ledger. Finding codes: docs/VERIFY.md.
 
+                With --bundle, verifies an evidence bundle (`ledger export --format bundle`) offline \
+                instead of a ledger file: its manifest and every file's SHA-256, the syntax of its \
+                events, that a checkpoint in it covers its last event, and then the same checks on \
+                its events, with its checkpoints (and any --anchor you hold) as anchors.
+
                 Exit status: 0 verified; 1 findings (errors, or warnings with --strict); 2 could not run.
 
                 Examples:
                   ledger verify
                   ledger verify --anchor ops-2026-11-01.checkpoint --format json
+                  ledger verify --bundle audit-2026-11 --anchor ops-2026-12-01.checkpoint
                 """)
 
         @OptionGroup var global: GlobalOptions
@@ -25,8 +31,10 @@ extension LedgerTool {
         var anchors: [String] = []
         @Option(name: .customLong("since-checkpoint"), help: ArgumentHelp("Verify only the events after this trusted checkpoint (after checking the ledger still holds its head).", valueName: "file"))
         var sinceCheckpoint: String?
-        @Option(help: ArgumentHelp("Judge deadlines (completeness) at this time instead of now, e.g. 2026-11-21T12:00:00.000Z.", valueName: "time"))
+        @Option(help: ArgumentHelp("Judge deadlines (completeness) at this time instead of now (with --bundle: instead of its last event's time), e.g. 2026-11-21T12:00:00.000Z.", valueName: "time"))
         var now: String?
+        @Option(help: ArgumentHelp("Verify this evidence bundle directory instead of a ledger file.", valueName: "dir"))
+        var bundle: String?
         @Flag(help: "Treat warnings as failures.") var strict = false
         @Option(help: "Output format: text or json.") var format: OutputFormat = .text
 
@@ -36,6 +44,10 @@ extension LedgerTool {
                 let checkpoints = try anchors.map(Self.readCheckpoint)
                 let trusted = try sinceCheckpoint.map(Self.readCheckpoint)
                 let judgedAt = try now.map(TimeArgument.parse)
+                if let bundle {
+                    verified = try await verify(bundle: bundle, anchors: checkpoints, now: judgedAt)
+                    return
+                }
                 let ledger = try await global.openLedger(readOnly: true)
                 let head = try await ledger.head()
                 let progress = ProgressLine(label: "verifying", total: head.size - (trusted?.size ?? 0))
@@ -52,6 +64,27 @@ extension LedgerTool {
                 verified = report.isVerified(strict: strict)
             }
             if !verified { throw ExitCode(1) }
+        }
+
+        func validate() throws {
+            if bundle != nil, sinceCheckpoint != nil {
+                throw ValidationError("--since-checkpoint applies to a ledger file; a bundle is verified whole (give checkpoints you hold with --anchor)")
+            }
+        }
+
+        private func verify(bundle: String, anchors: [Checkpoint], now: Timestamp?) async throws -> Bool {
+            let progress = ProgressLine(label: "reading")
+            var verifier = BundleVerifier(extraAnchors: anchors, now: now)
+            if let progress {
+                verifier.progress = { phase, count in progress.update(count, label: phase) }
+            }
+            let report = try await verifier.verify(bundleAt: bundle)
+            progress?.finish()
+            switch format {
+            case .json: Output.json(report.jsonValue(strict: strict))
+            case .text: VerifyText.print(report, strict: strict)
+            }
+            return report.isVerified(strict: strict)
         }
 
         static func readCheckpoint(_ path: String) throws -> Checkpoint {
@@ -72,6 +105,30 @@ enum VerifyText {
     static func print(_ report: VerificationReport, strict: Bool) {
         let verified = report.isVerified(strict: strict)
         Output.line(verified ? "VERIFIED" : "NOT VERIFIED")
+        body(report)
+    }
+
+    /// A bundle's report: its own lines, then the verification of its events as for a
+    /// ledger, with the bundle's findings first.
+    static func print(_ report: BundleReport, strict: Bool) {
+        Output.line(report.isVerified(strict: strict) ? "VERIFIED" : "NOT VERIFIED")
+        let manifest = report.manifest == nil ? "manifest invalid" : "manifest ok"
+        let sizes = report.checkpoints.map { String($0.size) }.joined(separator: ", ")
+        Output.line("  bundle      \(report.path) (\(manifest), \(report.files) files, \(report.lines) lines)")
+        Output.line("  checkpoints \(report.checkpoints.count) in the bundle\(sizes.isEmpty ? "" : " (size \(sizes))")\(report.extraAnchors > 0 ? ", \(report.extraAnchors) given" : "")")
+        Output.line("  payloads    \(report.absentPayloads) absent (withheld by the export or erased), the rest checked against their hashes")
+        let findings = report.findings.map { finding in
+            "  ERROR   \(finding.code.rawValue.padded(22)) \((finding.subject ?? "bundle").padded(11)) \(finding.message)"
+        }
+        if let verification = report.verification {
+            body(verification, extraChecks: BundleReport.checks, extraFindings: findings)
+        } else {
+            Output.line("  events      not verified: the bundle has no readable events.jsonl")
+            findings.forEach { Output.line($0) }
+        }
+    }
+
+    private static func body(_ report: VerificationReport, extraChecks: [String] = [], extraFindings: [String] = []) {
         Output.line("  ledger      \(report.ledgerID ?? "unknown")")
         Output.line("  events      \(report.events)\(report.firstSeq > 1 ? " (seq \(report.firstSeq) onward, after a trusted checkpoint)" : "")")
         Output.line("  requests    \(report.requests) (\(report.eventsReplayed) events replayed under \(report.policyVersions) policy version\(report.policyVersions == 1 ? "" : "s"))")
@@ -79,36 +136,14 @@ enum VerifyText {
         Output.line("  head hash   \(report.headHash ?? "none")")
         Output.line("  keys        \(report.keysSeen) seen, \(report.signaturesChecked) signatures checked")
         if report.anchorsChecked > 0 { Output.line("  anchors     \(report.anchorsChecked) checked") }
-        Output.line("  checks      \(report.checks.joined(separator: ", "))")
-        Output.line("  findings    \(report.count(.error)) errors, \(report.count(.warning)) warnings, \(report.count(.info)) notes")
+        Output.line("  checks      \((extraChecks + report.checks).joined(separator: ", "))")
+        Output.line("  findings    \(report.count(.error) + extraFindings.count) errors, \(report.count(.warning)) warnings, \(report.count(.info)) notes")
+        extraFindings.forEach { Output.line($0) }
         for finding in report.findings {
             let seq = finding.seq.map { "seq \($0)" } ?? "ledger"
             let request = finding.requestID.map { "[\(Identifier.printable($0))] " } ?? ""
             Output.line("  \(finding.severity.rawValue.uppercased().padded(7)) \(finding.code.rawValue.padded(22)) \(seq.padded(11)) \(request)\(finding.message)")
         }
         if report.findingsOmitted > 0 { Output.line("  … and \(report.findingsOmitted) more findings not shown") }
-    }
-}
-
-/// A one-line progress bar on stderr, only when stderr is a terminal.
-final class ProgressLine: Sendable {
-    private let label: String
-    private let total: Int64
-
-    init?(label: String, total: Int64) {
-        guard Output.stderrIsTerminal else { return nil }
-        self.label = label
-        self.total = max(total, 1)
-    }
-
-    func update(_ count: Int64) {
-        let width = 30
-        let filled = Int(min(count, total) * Int64(width) / total)
-        let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
-        FileHandle.standardError.write(Data("\r\(label) [\(bar)] \(count)/\(total) events".utf8))
-    }
-
-    func finish() {
-        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
     }
 }
