@@ -1,0 +1,824 @@
+#!/usr/bin/env python3
+"""Independent reference verifier for approval-ledger evidence bundles.
+
+Written from docs/FORMAT.md alone (§Evidence bundles, §JSON Lines, §Checkpoints,
+§Verification), with nothing but the Python 3 standard library and the `cryptography`
+package, so that an auditor can check a bundle without running, or trusting, the `ledger`
+tool that wrote it. It shares no code with that tool: where the two disagree, one of them or
+the specification is wrong.
+
+    python3 verify_bundle.py BUNDLE_DIR [--anchor CHECKPOINT ...] [--strict] [--format json]
+
+Exit status: 0 verified, 1 not verified (findings), 2 could not run (no such bundle, an
+unreadable --anchor, `cryptography` missing).
+"""
+
+import argparse
+import hashlib
+import json
+import math
+import os
+import re
+import stat
+import sys
+
+try:
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+except ImportError:  # pragma: no cover - depends on the machine
+    sys.stderr.write("error: the `cryptography` package is required: python3 -m pip install cryptography\n")
+    sys.exit(2)
+
+EVENT_PREFIX = b"approval-ledger/event/v1\n"
+CHECKPOINT_PREFIX = b"approval-ledger/checkpoint/v1\n"
+ZERO_HASH = bytes(32)
+MAX_FINDINGS_SHOWN = 10_000
+
+# ---------------------------------------------------------------------------------------------
+# JSON (§Accepted JSON) and the canonical form (§Canonical form, RFC 8785), as in the
+# appendix of docs/FORMAT.md.
+
+
+class Invalid(Exception):
+    """Bytes or a value that break a rule of the format; the message says which."""
+
+
+def _pairs(pairs):
+    obj = {}
+    for name, value in pairs:
+        if name in obj:
+            raise Invalid(f"duplicate member name {name!r}")
+        obj[name] = value
+    return obj
+
+
+def _integer(text):
+    value = int(text)
+    if abs(value) > 2**53 - 1:
+        raise Invalid("integer beyond 2^53 - 1")
+    return value
+
+
+def _finite(text):
+    value = float(text)
+    if not math.isfinite(value):
+        raise Invalid(f"{text} does not fit in a double")
+    return value
+
+
+def _refuse(name):
+    raise Invalid(f"{name} is not JSON")
+
+
+def _check_strings_and_depth(value, depth, max_depth):
+    if isinstance(value, str):
+        value.encode("utf-8")  # raises on a lone surrogate
+    elif isinstance(value, (list, dict)):
+        if depth + 1 > max_depth:
+            raise Invalid(f"nested deeper than {max_depth}")
+        items = value if isinstance(value, list) else [x for kv in value.items() for x in kv]
+        for item in items:
+            _check_strings_and_depth(item, depth + 1, max_depth)
+
+
+def parse_json(data: bytes, max_bytes=16 << 20, max_depth=64):
+    """Parses under §Accepted JSON; raises Invalid."""
+    if len(data) > max_bytes:
+        raise Invalid(f"larger than {max_bytes} bytes")
+    try:
+        text = data.decode("utf-8")
+        value = json.loads(text, object_pairs_hook=_pairs, parse_int=_integer, parse_float=_finite,
+                           parse_constant=_refuse)
+        _check_strings_and_depth(value, 0, max_depth)
+    except Invalid:
+        raise
+    except (UnicodeError, ValueError, RecursionError) as error:
+        raise Invalid(f"not valid JSON: {error}") from None
+    return value
+
+
+def _number(x) -> str:
+    x = float(x)
+    if not math.isfinite(x):
+        raise Invalid("NaN and Infinity are not JSON")
+    if x == 0:
+        return "0"
+    mantissa, _, exponent = repr(abs(x)).partition("e")
+    whole, _, fraction = mantissa.partition(".")
+    all_digits = whole + fraction
+    digits = all_digits.lstrip("0")
+    n = len(whole) + int(exponent or 0) - (len(all_digits) - len(digits))
+    digits = digits.rstrip("0")
+    k = len(digits)
+    if k <= n <= 21:
+        text = digits + "0" * (n - k)
+    elif 0 < n <= 21:
+        text = digits[:n] + "." + digits[n:]
+    elif -6 < n <= 0:
+        text = "0." + "0" * -n + digits
+    else:
+        e = n - 1
+        text = digits[0] + ("." + digits[1:] if k > 1 else "") + ("e+" if e >= 0 else "e-") + str(abs(e))
+    return ("-" if x < 0 else "") + text
+
+
+_ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _string(s: str) -> str:
+    return '"' + "".join(_ESCAPES.get(c) or (f"\\u{ord(c):04x}" if ord(c) < 0x20 else c) for c in s) + '"'
+
+
+def _text(v) -> str:
+    if v is None:
+        return "null"
+    if v is True:
+        return "true"
+    if v is False:
+        return "false"
+    if isinstance(v, (int, float)):
+        return _number(v)
+    if isinstance(v, str):
+        return _string(v)
+    if isinstance(v, list):
+        return "[" + ",".join(_text(e) for e in v) + "]"
+    names = sorted(v, key=lambda name: name.encode("utf-16-be"))
+    return "{" + ",".join(_string(name) + ":" + _text(v[name]) for name in names) + "}"
+
+
+def jcs(value) -> bytes:
+    return _text(value).encode("utf-8")
+
+
+def sha256(data: bytes) -> bytes:
+    return hashlib.sha256(data).digest()
+
+
+# ---------------------------------------------------------------------------------------------
+# Field rules (§Conventions, §Envelope, §Keys).
+
+_TOKEN = re.compile(r"[A-Za-z0-9._:$-]{1,128}")
+_IDENTITY = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@+-]{0,127}")
+_KEY_ID = re.compile(r"ed25519:[0-9a-f]{32}")
+_TIME = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})\.[0-9]{3}Z")
+_HEX = re.compile(r"[0-9a-f]*")
+
+
+def _is_time(text) -> bool:
+    m = _TIME.fullmatch(text) if isinstance(text, str) else None
+    if not m:
+        return False
+    year, month, day, hour, minute, second = (int(g) for g in m.groups())
+    if not 1 <= month <= 12 or hour > 23 or minute > 59 or second > 59:
+        return False
+    leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+    days = [31, 29 if leap else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+    return 1 <= day <= days
+
+
+def _is_integer(value) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return abs(value) <= 2**53 - 1
+    return isinstance(value, float) and value.is_integer() and abs(value) <= 2**53 - 1
+
+
+class Fields:
+    """Typed members of a JSON object, with errors that name the object and member."""
+
+    def __init__(self, value, what, allowed):
+        if not isinstance(value, dict):
+            raise Invalid(f"{what} must be a JSON object")
+        for name in value:
+            if name not in allowed:
+                raise Invalid(f"{what} has unknown member {name!r}")
+        self.value, self.what = value, what
+
+    def get(self, name):
+        if name not in self.value:
+            raise Invalid(f"{self.what} is missing {name!r}")
+        return self.value[name]
+
+    def bad(self, name, expectation):
+        return Invalid(f"{self.what} member {name!r} must be {expectation}")
+
+    def string(self, name):
+        value = self.get(name)
+        if not isinstance(value, str):
+            raise self.bad(name, "a string")
+        return value
+
+    def integer(self, name, minimum=None):
+        value = self.get(name)
+        if not _is_integer(value) or (minimum is not None and value < minimum):
+            raise self.bad(name, "an integer" + (f" >= {minimum}" if minimum is not None else ""))
+        return int(value)
+
+    def token(self, name):
+        value = self.string(name)
+        if not _TOKEN.fullmatch(value):
+            raise self.bad(name, "a token")
+        return value
+
+    def identity(self, name):
+        value = self.string(name)
+        if not _IDENTITY.fullmatch(value):
+            raise self.bad(name, "an identity")
+        return value
+
+    def key_id(self, name):
+        value = self.string(name)
+        if not _KEY_ID.fullmatch(value):
+            raise self.bad(name, "a key id")
+        return value
+
+    def time(self, name):
+        value = self.string(name)
+        if not _is_time(value):
+            raise self.bad(name, "a time YYYY-MM-DDTHH:MM:SS.mmmZ")
+        return value
+
+    def hex_bytes(self, name, count):
+        value = self.string(name)
+        if len(value) != 2 * count or not _HEX.fullmatch(value):
+            raise self.bad(name, f"{2 * count} lowercase hex digits")
+        return bytes.fromhex(value)
+
+    def optional_reference(self, name):
+        if name not in self.value:
+            return None
+        value = self.string(name)
+        if not 1 <= len(value) <= 256 or any(not 0x21 <= ord(c) <= 0x7E for c in value):
+            raise self.bad(name, "1-256 printable ASCII characters")
+        return value
+
+
+def key_id_of(public_key: bytes) -> str:
+    return "ed25519:" + sha256(public_key)[:16].hex()
+
+
+ENVELOPE_MEMBERS = {"v", "seq", "type", "stream", "streamVersion", "actor", "keyId", "time", "prevHash",
+                    "payloadHash", "idempotencyKey", "correlationId"}
+
+
+def decode_envelope(data: bytes) -> dict:
+    """§Envelope: the decoded members of valid canonical envelope bytes; raises Invalid."""
+    value = parse_json(data)
+    f = Fields(value, "envelope", ENVELOPE_MEMBERS)
+    if f.integer("v") != 1:
+        raise Invalid("envelope format version is not 1")
+    envelope = {
+        "seq": f.integer("seq", 1), "type": f.token("type"), "stream": f.token("stream"),
+        "streamVersion": f.integer("streamVersion", 1), "actor": f.identity("actor"), "keyId": f.key_id("keyId"),
+        "time": f.time("time"), "prevHash": f.hex_bytes("prevHash", 32), "payloadHash": f.hex_bytes("payloadHash", 32),
+        "idempotencyKey": f.optional_reference("idempotencyKey"), "correlationId": f.optional_reference("correlationId"),
+    }
+    if jcs(value) != data:
+        raise Invalid("envelope bytes are not canonical")
+    return envelope
+
+
+CAPABILITIES = ["admin", "request", "approve", "execute", "append"]
+
+
+def key_registration(value, what) -> dict:
+    """§Key registration; raises Invalid."""
+    f = Fields(value, what, {"keyId", "publicKey", "identity", "capabilities"})
+    public_key = f.hex_bytes("publicKey", 32)
+    key_id = f.key_id("keyId")
+    if key_id != key_id_of(public_key):
+        raise Invalid(f"{what} keyId is not the key id of its publicKey")
+    identity = f.identity("identity")
+    capabilities = f.get("capabilities")
+    if not isinstance(capabilities, list) or not all(isinstance(c, str) for c in capabilities):
+        raise Invalid(f"{what} capabilities must be an array of strings")
+    for name in capabilities:
+        if name not in CAPABILITIES:
+            raise Invalid(f"{what} names unknown capability {name!r}")
+    if capabilities != sorted(set(capabilities), key=lambda c: c.encode()):
+        raise Invalid(f"{what} capabilities must be sorted and unique")
+    return {"keyId": key_id, "publicKey": public_key, "identity": identity, "capabilities": capabilities}
+
+
+def genesis_payload(value) -> dict:
+    """§Genesis; raises Invalid."""
+    f = Fields(value, "genesis payload", {"ledgerId", "formatVersion", "rootKey"})
+    ledger_id = f.token("ledgerId")
+    if f.integer("formatVersion") != 1:
+        raise Invalid("genesis formatVersion is not 1")
+    root = key_registration(f.get("rootKey"), "genesis rootKey")
+    if "admin" not in root["capabilities"]:
+        raise Invalid("genesis rootKey lacks the admin capability")
+    return {"ledgerId": ledger_id, "rootKey": root}
+
+
+CONSEQUENCE_TYPES = {"request.granted", "request.denied", "request.expired", "request.escalated", "vote.rejected",
+                     "execution.refused"}
+
+
+def required_capability(event_type: str):
+    """§Capabilities: the capability a type needs, or None for consequence types."""
+    if event_type in CONSEQUENCE_TYPES:
+        return None
+    prefix = event_type.split(".", 1)[0]
+    return {"ledger": "admin", "key": "admin", "policy": "admin", "request": "request", "vote": "approve",
+            "review": "approve", "execution": "execute"}.get(prefix, "append")
+
+
+SYSTEM_STREAMS = {"$ledger": {"ledger.genesis"}, "$keys": {"key.registered", "key.revoked"},
+                  "$policy": {"policy.published"}}
+
+
+def stream_violation(event_type: str, stream: str):
+    """§System events: why `event_type` may not be in `stream`, or None."""
+    if stream in SYSTEM_STREAMS:
+        return None if event_type in SYSTEM_STREAMS[stream] else f"stream {stream} does not hold {event_type} events"
+    if stream.startswith("$"):
+        return f"stream {stream} is reserved"
+    for owner, types in SYSTEM_STREAMS.items():
+        if event_type in types:
+            return f"{event_type} events belong in stream {owner}"
+    return None
+
+
+def read_checkpoint(data: bytes) -> dict:
+    """§Checkpoints, reader rules; raises Invalid."""
+    if data.endswith(b"\n"):
+        data = data[:-1]
+    value = parse_json(data, max_bytes=64 * 1024, max_depth=4)
+    f = Fields(value, "checkpoint", {"type", "v", "ledgerId", "size", "headHash", "time", "keyId", "publicKey",
+                                     "signature"})
+    if f.string("type") != "approval-ledger.checkpoint":
+        raise Invalid("checkpoint type is not approval-ledger.checkpoint")
+    if f.integer("v") != 1:
+        raise Invalid("checkpoint format version is not 1")
+    checkpoint = {
+        "ledgerId": f.token("ledgerId"), "size": f.integer("size", 1), "headHash": f.hex_bytes("headHash", 32),
+        "time": f.time("time"), "keyId": f.key_id("keyId"), "publicKey": f.hex_bytes("publicKey", 32),
+        "signature": f.hex_bytes("signature", 64),
+    }
+    if checkpoint["keyId"] != key_id_of(checkpoint["publicKey"]):
+        raise Invalid("checkpoint keyId is not the key id of its publicKey")
+    statement = {k: v for k, v in value.items() if k != "signature"}
+    digest = sha256(CHECKPOINT_PREFIX + jcs(statement))
+    if not ed25519_valid(checkpoint["publicKey"], checkpoint["signature"], digest):
+        raise Invalid("checkpoint signature does not verify")
+    return checkpoint
+
+
+_PUBLIC_KEYS = {}
+
+
+def ed25519_valid(public_key: bytes, signature: bytes, message: bytes) -> bool:
+    if len(signature) != 64:
+        return False
+    try:
+        key = _PUBLIC_KEYS.get(public_key)
+        if key is None:
+            key = _PUBLIC_KEYS[public_key] = Ed25519PublicKey.from_public_bytes(public_key)
+        key.verify(signature, message)
+        return True
+    except (InvalidSignature, ValueError):
+        return False
+
+
+# ---------------------------------------------------------------------------------------------
+# §Verification, over rows (seq, envelope bytes, stored hash, payload bytes or None, signature).
+
+SEVERITY = {"payload-redacted": "info", "time-regression": "warning"}
+
+
+class LedgerVerifier:
+    def __init__(self, anchors):
+        self.findings = []
+        self.last = 0
+        self.count = 0
+        self.head = None
+        self.first_time = None
+        self.last_time = None
+        self.stream_versions = {}
+        self.timeline = {}  # key id -> {"registration", "registered", "revoked"}
+        self.ledger_id = None
+        self.anchors = {}
+        for anchor in anchors:
+            self.anchors.setdefault(anchor["size"], []).append(anchor)
+        self.signatures = 0
+        self.envelope = None  # the decoded envelope of the last row walked, if valid
+
+    def find(self, code, seq, message):
+        self.findings.append({"code": code, "severity": SEVERITY.get(code, "error"), "seq": seq, "message": message})
+
+    def status(self, key_id, seq):
+        entry = self.timeline.get(key_id)
+        if entry is None or not (entry["registered"] < seq or (entry["registered"] == 1 and seq == 1)):
+            return "unknown", None
+        if entry["revoked"] is not None and entry["revoked"] < seq:
+            return "revoked", entry
+        return "valid", entry
+
+    def check_signature(self, seq, public_key, signature, digest):
+        self.signatures += 1
+        if not ed25519_valid(public_key, signature, digest):
+            self.find("signature-invalid", seq, "the Ed25519 signature does not verify under the key the event names")
+
+    def walk(self, seq, envelope_bytes, stored_hash, payload_bytes, signature):
+        contiguous = seq == self.last + 1                                          # 1. sequence
+        if not contiguous:
+            self.find("seq-gap", seq, f"seq {seq} follows {self.last}")
+        self.count += 1
+        self.last = seq
+        digest = sha256(EVENT_PREFIX + envelope_bytes)                             # 2. hash
+        if stored_hash != digest:
+            self.find("hash-mismatch", seq, "the stored hash is not the hash of the envelope bytes")
+        previous, self.head = self.head, digest
+        self.envelope = None
+        try:
+            self._walk(seq, contiguous, previous, digest, envelope_bytes, payload_bytes, signature)
+        finally:
+            for anchor in self.anchors.pop(seq, []):                               # 11. anchors
+                self.check_anchor(anchor, digest)
+
+    def _walk(self, seq, contiguous, previous, digest, envelope_bytes, payload_bytes, signature):
+        try:                                                                       # 3. envelope
+            envelope = decode_envelope(envelope_bytes)
+        except Invalid as error:
+            self.find("envelope-invalid", seq, f"the envelope is invalid: {error}")
+            return
+        self.envelope = envelope
+        if contiguous:                                                             # 5. chain
+            expected = ZERO_HASH if seq == 1 else previous
+            if expected is not None and envelope["prevHash"] != expected:
+                self.find("chain-broken", seq, "prevHash does not link to the hash of the event before")
+        time = envelope["time"]                                                    # 6. time
+        if self.first_time is None:
+            self.first_time = time
+        if self.last_time is not None and time < self.last_time:
+            self.find("time-regression", seq, f"time {time} is earlier than {self.last_time}")
+        self.last_time = max(self.last_time or time, time)
+        stream, event_type = envelope["stream"], envelope["type"]                  # 7. stream version
+        if envelope["streamVersion"] != self.stream_versions.get(stream, 0) + 1:
+            self.find("stream-version-gap", seq, f"stream {stream!r} goes from version "
+                      f"{self.stream_versions.get(stream, 0)} to {envelope['streamVersion']}")
+        self.stream_versions[stream] = envelope["streamVersion"]
+        violation = stream_violation(event_type, stream)
+        if violation:
+            self.find("stream-invalid", seq, violation)
+        key_event = event_type in ("key.registered", "key.revoked")
+        payload = None                                                             # 8. payload
+        if payload_bytes is not None:
+            if sha256(payload_bytes) != envelope["payloadHash"]:
+                self.find("payload-mismatch", seq, "the payload does not match the payloadHash of the envelope")
+            elif seq == 1 or key_event:
+                try:
+                    payload = parse_json(payload_bytes)
+                except Invalid:
+                    self.find("payload-mismatch", seq, "the payload matches its hash but is not valid JSON")
+        else:
+            self.find("payload-redacted", seq, "the payload is absent (withheld or redacted)")
+        if seq == 1:                                                               # 9. genesis
+            self.walk_genesis(envelope, payload, signature, digest)
+            return
+        if event_type == "ledger.genesis":                                         # 10. signer
+            self.find("genesis-invalid", seq, "a second genesis event")
+        state, entry = self.status(envelope["keyId"], seq)
+        if state == "unknown":
+            self.find("key-unknown", seq, f"signed by key {envelope['keyId']}, not registered before this event")
+        elif state == "revoked":
+            self.find("key-revoked", seq, f"signed by key {envelope['keyId']} after its revocation at seq {entry['revoked']}")
+        else:
+            registration = entry["registration"]
+            needed = required_capability(event_type)
+            if registration["identity"] != envelope["actor"]:
+                self.find("key-identity-mismatch", seq, f"actor {envelope['actor']!r} signed with a key of "
+                          f"{registration['identity']!r}")
+            elif needed is not None and "admin" not in registration["capabilities"] \
+                    and needed not in registration["capabilities"]:
+                self.find("key-not-authorized", seq, f"the key lacks the {needed!r} capability for {event_type}")
+            self.check_signature(seq, registration["publicKey"], signature, digest)  # 12. signature
+        if key_event:
+            if payload is None:
+                self.find("key-event-invalid", seq, f"the payload of this {event_type} event is unavailable")
+            else:
+                try:
+                    self.apply_key_event(event_type, payload, seq)
+                except Invalid as error:
+                    self.find("key-event-invalid", seq, str(error))
+
+    def walk_genesis(self, envelope, payload, signature, digest):
+        if envelope["type"] != "ledger.genesis":
+            self.find("genesis-invalid", 1, f"the first event is {envelope['type']}, not ledger.genesis")
+            return
+        if payload is None:
+            self.find("genesis-invalid", 1, "the genesis payload is missing or altered")
+            return
+        try:
+            genesis = genesis_payload(payload)
+        except Invalid as error:
+            self.find("genesis-invalid", 1, f"the genesis payload is invalid: {error}")
+            return
+        self.ledger_id = genesis["ledgerId"]
+        root = genesis["rootKey"]
+        self.timeline[root["keyId"]] = {"registration": root, "registered": 1, "revoked": None}
+        if envelope["keyId"] != root["keyId"] or envelope["actor"] != root["identity"]:
+            self.find("genesis-invalid", 1, "the genesis event is not signed by the root key it names")
+            return
+        self.check_signature(1, root["publicKey"], signature, digest)
+
+    def apply_key_event(self, event_type, payload, seq):
+        if event_type == "key.registered":
+            registration = key_registration(payload, f"key.registered payload (seq {seq})")
+            if registration["keyId"] in self.timeline:
+                raise Invalid(f"key {registration['keyId']} is registered a second time")
+            self.timeline[registration["keyId"]] = {"registration": registration, "registered": seq, "revoked": None}
+        else:
+            f = Fields(payload, f"key.revoked payload (seq {seq})", {"keyId", "reason"})
+            key_id = f.key_id("keyId")
+            f.string("reason")
+            entry = self.timeline.get(key_id)
+            if entry is None or entry["revoked"] is not None:
+                raise Invalid(f"revokes key {key_id}, which is unknown or already revoked")
+            entry["revoked"] = seq
+
+    def check_anchor(self, anchor, digest):
+        size = anchor["size"]
+        if self.ledger_id is not None and anchor["ledgerId"] != self.ledger_id:
+            self.find("anchor-foreign", None, f"the checkpoint of size {size} belongs to ledger {anchor['ledgerId']}")
+            return
+        if digest is None:
+            self.find("anchor-ahead", None, f"the checkpoint covers {size} events but there are only {self.last}")
+            return
+        if digest != anchor["headHash"]:
+            self.find("anchor-mismatch", size, f"event {size} does not have the hash the checkpoint names")
+        state, _ = self.status(anchor["keyId"], size + 1)
+        if state != "valid":
+            self.find("anchor-untrusted", None, f"the checkpoint of size {size} is signed by key {anchor['keyId']}, "
+                      f"which is {state} in this ledger at seq {size + 1}")
+
+    def finish(self):
+        if self.count == 0:
+            self.find("ledger-empty", None, "no events, not even a genesis event")
+        for size in sorted(self.anchors):
+            for anchor in self.anchors[size]:
+                self.check_anchor(anchor, None)
+        self.anchors = {}
+
+
+# ---------------------------------------------------------------------------------------------
+# §Evidence bundles.
+
+LINE_MAX_BYTES = 17 << 20
+LINE_MAX_DEPTH = 65
+_PATH_SEGMENT = re.compile(r"[A-Za-z0-9._-]+")
+
+
+def valid_bundle_path(path) -> bool:
+    if not isinstance(path, str) or path == "manifest.json" or not 0 < len(path.encode()) <= 255:
+        return False
+    return all(_PATH_SEGMENT.fullmatch(s) and s not in (".", "..") for s in path.split("/"))
+
+
+def read_manifest(data: bytes) -> dict:
+    if not data.endswith(b"\n"):
+        raise Invalid("manifest.json must end with one line feed")
+    body = data[:-1]
+    value = parse_json(body, max_bytes=1 << 20, max_depth=4)
+    if jcs(value) != body:
+        raise Invalid("manifest.json is not in canonical form")
+    f = Fields(value, "manifest", {"type", "v", "ledgerId", "size", "headHash", "files"})
+    if f.string("type") != "approval-ledger.bundle":
+        raise Invalid("manifest type is not approval-ledger.bundle")
+    if f.integer("v") != 1:
+        raise Invalid("bundle format version is not 1")
+    manifest = {"ledgerId": f.token("ledgerId"), "size": f.integer("size", 1), "headHash": f.hex_bytes("headHash", 32),
+                "files": []}
+    entries = f.get("files")
+    if not isinstance(entries, list):
+        raise Invalid("manifest files must be an array")
+    previous = None
+    for index, entry in enumerate(entries):
+        g = Fields(entry, f"manifest files[{index}]", {"path", "sha256", "bytes"})
+        path = g.string("path")
+        if not valid_bundle_path(path):
+            raise Invalid(f"manifest files[{index}] path {path!r} is not a valid bundle path")
+        if previous is not None and not previous < path.encode():
+            raise Invalid("manifest files must be sorted by path without duplicates")
+        previous = path.encode()
+        manifest["files"].append({"path": path, "sha256": g.hex_bytes("sha256", 32), "bytes": g.integer("bytes", 0)})
+    return manifest
+
+
+def read_line(line: bytes) -> dict:
+    """§JSON Lines, reading an exported line (without its LF); raises Invalid."""
+    value = parse_json(line, max_bytes=LINE_MAX_BYTES, max_depth=LINE_MAX_DEPTH)
+    if jcs(value) != line:
+        raise Invalid("not in canonical form")
+    f = Fields(value, "line", {"envelope", "hash", "payload", "seq", "signature"})
+    envelope = f.get("envelope")
+    if not isinstance(envelope, dict):
+        raise Invalid("envelope must be an object")
+    stored_hash = f.hex_bytes("hash", 32)
+    payload = f.get("payload")
+    if payload is not None and not isinstance(payload, dict):
+        raise Invalid("payload must be an object or null")
+    seq = f.integer("seq", 1)
+    if not _is_integer(envelope.get("seq")) or envelope["seq"] != seq:
+        raise Invalid(f"seq {seq} is not the envelope's seq")
+    return {"seq": seq, "envelope": jcs(envelope), "hash": stored_hash, "signature": f.hex_bytes("signature", 64),
+            "payload": None if payload is None else jcs(payload)}
+
+
+def file_digest(path):
+    h, length = hashlib.sha256(), 0
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+            length += len(chunk)
+    return h.digest(), length
+
+
+def verify_bundle(root, extra_anchors):
+    report = {"path": root, "bundleFindings": [], "files": 0, "lines": 0, "absentPayloads": 0, "checkpoints": []}
+
+    def problem(code, subject, message):
+        report["bundleFindings"].append({"code": code, "severity": "error", "subject": subject, "message": message})
+
+    # 1. Manifest.
+    manifest = None
+    with open(os.path.join(root, "manifest.json"), "rb") as f:
+        data = f.read((1 << 20) + 2)
+    try:
+        manifest = read_manifest(data)
+    except Invalid as error:
+        problem("bundle-manifest-invalid", "manifest.json", str(error))
+
+    # 2. Files.
+    present = set()
+    for directory, subdirectories, names in os.walk(root, followlinks=False):
+        for name in names + [d for d in subdirectories if os.path.islink(os.path.join(directory, d))]:
+            full = os.path.join(directory, name)
+            relative = os.path.relpath(full, root).replace(os.sep, "/")
+            mode = os.lstat(full).st_mode
+            if not stat.S_ISREG(mode):
+                problem("bundle-file-unlisted", relative, "not a regular file")
+            elif relative != "manifest.json":
+                present.add(relative)
+    report["files"] = len(present)
+    if manifest is not None:
+        listed = {entry["path"] for entry in manifest["files"]}
+        for entry in manifest["files"]:
+            if entry["path"] not in present:
+                problem("bundle-file-missing", entry["path"], "listed in the manifest but not in the bundle")
+                continue
+            digest, length = file_digest(os.path.join(root, entry["path"]))
+            if digest != entry["sha256"] or length != entry["bytes"]:
+                problem("bundle-file-mismatch", entry["path"], "SHA-256 or length differs from the manifest")
+        for path in sorted(present - listed):
+            problem("bundle-file-unlisted", path, "in the bundle but not listed in the manifest")
+
+    # 3. Checkpoints.
+    anchors = []
+    for path in sorted(present):
+        if path.startswith("checkpoints/") and path.endswith(".checkpoint"):
+            with open(os.path.join(root, path), "rb") as f:
+                data = f.read(64 * 1024 + 2)
+            try:
+                anchors.append(read_checkpoint(data))
+            except Invalid as error:
+                problem("bundle-checkpoint-invalid", path, str(error))
+    report["checkpoints"] = sorted(anchors, key=lambda a: a["size"])
+
+    # 4. Events.
+    if "events.jsonl" not in present:
+        if not any(p["code"] == "bundle-file-missing" and p["subject"] == "events.jsonl" for p in report["bundleFindings"]):
+            problem("bundle-file-missing", "events.jsonl", "the bundle has no events.jsonl")
+        report["verifier"] = None
+        return report
+    verifier = LedgerVerifier(anchors + extra_anchors)
+    idempotency_keys = set()
+    last_seq = 0
+    with open(os.path.join(root, "events.jsonl"), "rb") as f:
+        number = 0
+        while True:
+            raw = f.readline(LINE_MAX_BYTES + 1)
+            if not raw:
+                break
+            number += 1
+            subject = f"events.jsonl:{number}"
+            if not raw.endswith(b"\n"):
+                problem("bundle-line-invalid", subject, "the line does not end with a line feed, or is too long")
+                if len(raw) > LINE_MAX_BYTES:
+                    f.readline()  # the rest of the overlong line
+                continue
+            try:
+                line = read_line(raw[:-1])
+            except Invalid as error:
+                problem("bundle-line-invalid", subject, str(error))
+                continue
+            if line["payload"] is None:
+                report["absentPayloads"] += 1
+            last_seq = line["seq"]
+            verifier.walk(line["seq"], line["envelope"], line["hash"], line["payload"], line["signature"])
+            key = verifier.envelope["idempotencyKey"] if verifier.envelope else None
+            if key is not None:
+                if key in idempotency_keys:
+                    problem("bundle-duplicate-idempotency-key", subject, f"idempotency key {key!r} is used twice")
+                idempotency_keys.add(key)
+        report["lines"] = number
+    verifier.finish()
+    report["verifier"] = verifier
+
+    # 5. Head.
+    if manifest is not None:
+        differences = []
+        if verifier.ledger_id is not None and verifier.ledger_id != manifest["ledgerId"]:
+            differences.append("ledgerId")
+        if manifest["size"] != report["lines"] or manifest["size"] != last_seq:
+            differences.append("size")
+        if verifier.head != manifest["headHash"]:
+            differences.append("headHash")
+        if differences:
+            problem("bundle-head-mismatch", "manifest.json",
+                    "the manifest's " + ", ".join(differences) + " differ from the events")
+
+    # 6. Anchored.
+    end = manifest["size"] if manifest is not None else last_seq
+    if not any(anchor["size"] == end for anchor in anchors):
+        problem("bundle-unanchored", None, f"no valid checkpoint in the bundle covers the last event (seq {end})")
+    return report
+
+
+# ---------------------------------------------------------------------------------------------
+# Output.
+
+def summarize(report, strict):
+    verifier = report["verifier"]
+    findings = verifier.findings if verifier else []
+    failing = [f for f in findings if f["severity"] == "error" or (strict and f["severity"] == "warning")]
+    verified = verifier is not None and not report["bundleFindings"] and not failing
+    listed = sorted((f for f in findings if f["code"] != "payload-redacted"),
+                    key=lambda f: (f["seq"] if f["seq"] is not None else float("inf"), f["code"]))
+    return verified, listed
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(
+        description="Verify an approval-ledger evidence bundle offline (docs/FORMAT.md §Evidence bundles).")
+    parser.add_argument("bundle", help="the bundle directory")
+    parser.add_argument("--anchor", action="append", default=[], metavar="FILE",
+                        help="a checkpoint you hold from elsewhere, to hold the bundle to (repeatable)")
+    parser.add_argument("--strict", action="store_true", help="treat warnings as failures")
+    parser.add_argument("--format", choices=["text", "json"], default="text")
+    args = parser.parse_args(argv)
+
+    if not os.path.isdir(args.bundle) or not os.path.isfile(os.path.join(args.bundle, "manifest.json")):
+        sys.stderr.write(f"error: {args.bundle!r} is not an evidence bundle (a directory with a manifest.json)\n")
+        return 2
+    extra = []
+    for path in args.anchor:
+        try:
+            with open(path, "rb") as f:
+                extra.append(read_checkpoint(f.read(64 * 1024 + 2)))
+        except (OSError, Invalid) as error:
+            sys.stderr.write(f"error: checkpoint file {path!r} is invalid: {error}\n")
+            return 2
+
+    report = verify_bundle(args.bundle, extra)
+    verified, listed = summarize(report, args.strict)
+    verifier = report["verifier"]
+    errors = len(report["bundleFindings"]) + sum(f["severity"] == "error" for f in listed)
+    warnings = sum(f["severity"] == "warning" for f in listed)
+    if args.format == "json":
+        print(json.dumps({
+            "verified": verified, "strict": args.strict,
+            "summary": {
+                "ledgerId": verifier.ledger_id if verifier else None, "events": verifier.count if verifier else 0,
+                "headHash": verifier.head.hex() if verifier and verifier.head else None,
+                "signaturesChecked": verifier.signatures if verifier else 0, "lines": report["lines"],
+                "absentPayloads": report["absentPayloads"], "checkpoints": [a["size"] for a in report["checkpoints"]],
+                "errors": errors, "warnings": warnings,
+            },
+            "findings": report["bundleFindings"] + listed[:MAX_FINDINGS_SHOWN],
+        }, sort_keys=True))
+    else:
+        print("VERIFIED" if verified else "NOT VERIFIED")
+        print(f"  bundle      {report['path']} ({report['files']} files, {report['lines']} lines)")
+        print(f"  checkpoints {len(report['checkpoints'])} in the bundle"
+              + (f" (size {', '.join(str(a['size']) for a in report['checkpoints'])})" if report["checkpoints"] else ""))
+        print(f"  payloads    {report['absentPayloads']} absent, the rest checked against their hashes")
+        if verifier:
+            print(f"  ledger      {verifier.ledger_id or 'unknown'}")
+            print(f"  events      {verifier.count}")
+            print(f"  head hash   {verifier.head.hex() if verifier.head else 'none'}")
+            print(f"  signatures  {verifier.signatures} checked")
+        print(f"  findings    {errors} errors, {warnings} warnings")
+        for finding in report["bundleFindings"]:
+            print(f"  ERROR   {finding['code']:<34} {finding['subject'] or 'bundle'}: {finding['message']}")
+        for finding in listed[:MAX_FINDINGS_SHOWN]:
+            where = f"seq {finding['seq']}" if finding["seq"] is not None else "ledger"
+            print(f"  {finding['severity'].upper():<7} {finding['code']:<34} {where}: {finding['message']}")
+    return 0 if verified else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
