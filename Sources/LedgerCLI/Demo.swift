@@ -15,19 +15,31 @@ extension LedgerTool {
                 self-approval, a failed execution rolled back, an auto-approved low-risk change and \
                 a break-glass bypass. Then it verifies the ledger.
 
+                With --rounds N the ten scenarios are played N times, one after the other (about \
+                40 events a round), for a bigger ledger to try exports and metrics on; appends then \
+                use --durability normal (no fsync per commit).
+
                 Examples:
                   ledger demo
                   ledger demo --dir /tmp/acme && ledger --ledger /tmp/acme/demo.ledger request list
+                  ledger demo --dir /tmp/big --rounds 2500    # about 100,000 events
                 """)
 
         @Option(help: "Where to write the ledger, keys and policy (default: a new temporary directory).") var dir: String?
+        @Option(help: "How many times to play the ten scenarios.") var rounds = 1
         @Option(help: "Output format: text or json.") var format: OutputFormat = .text
 
         func run() async throws {
             try await CommandRunner.run {
                 let directory = try dir ?? Self.temporaryDirectory()
-                let script = try await DemoScript.make(directory: directory)
-                let lines = try await script.play()
+                let script = try await DemoScript.make(directory: directory, durability: rounds > 1 ? .normal : .full)
+                let progress = rounds > 1 ? ProgressLine(label: "playing", total: Int64(rounds), unit: "rounds") : nil
+                var lines: [DemoScript.Line] = []
+                for round in 1...rounds {
+                    lines = try await script.play()
+                    progress?.update(Int64(round))
+                }
+                progress?.finish()
                 let report = try Verifier().verify(script.ledger)
                 switch format {
                 case .json:
@@ -37,7 +49,7 @@ extension LedgerTool {
                         "verification": report.jsonValue(strict: false),
                     ])
                 case .text:
-                    Output.line("approval-ledger demo: \(directory)")
+                    Output.line("approval-ledger demo: \(directory)\(rounds > 1 ? " (\(rounds) rounds; the last one below)" : "")")
                     for (index, line) in lines.enumerated() {
                         Output.line("\(String(index + 1).leftPadded(2)). \(line.title.padded(24)) \(line.id)  \(line.status.padded(8)) \(line.story)")
                     }
@@ -46,6 +58,10 @@ extension LedgerTool {
                 }
                 if !report.isVerified() { throw ExitCode(1) }
             }
+        }
+
+        func validate() throws {
+            guard rounds >= 1 else { throw ValidationError("--rounds must be at least 1") }
         }
 
         static func temporaryDirectory() throws -> String {

@@ -20,12 +20,13 @@ struct DemoScript {
         ("dave", [.approve]), ("frank", [.request, .approve]), ("grace", [.approve]), ("deploy-bot", [.request, .execute]),
     ]
 
-    static func make(directory: String) async throws -> DemoScript {
+    static func make(directory: String, durability: LedgerConfiguration.Durability = .full) async throws -> DemoScript {
         let keys = directory + "/keys"
         try FileManager.default.createDirectory(atPath: keys, withIntermediateDirectories: true)
         let clock = DemoClock()
         var configuration = LedgerConfiguration()
         configuration.clock = { clock.now() }
+        configuration.durability = durability
         let root = Signer(identity: "root", key: try Ed25519PrivateKey())
         try KeyFile.writePrivateKey(root.key, toPath: keys + "/root.pem")
         let ledger = try await Ledger.create(at: directory + "/demo.ledger", root: root, configuration: configuration)

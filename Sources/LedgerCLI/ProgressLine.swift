@@ -7,13 +7,15 @@ import Synchronization
 final class ProgressLine: Sendable {
     private let label: Mutex<String>
     private let total: Int64?
+    private let unit: String
     private let lastDrawn = Mutex<Int64>(-1)
 
     /// nil unless stderr is a terminal. `total`, when known, draws a bar.
-    init?(label: String, total: Int64? = nil) {
+    init?(label: String, total: Int64? = nil, unit: String = "events") {
         guard Output.stderrIsTerminal else { return nil }
         self.label = Mutex(label)
         self.total = total
+        self.unit = unit
     }
 
     /// Shows `count` events done, out of `total` (or the one given at init) when known;
@@ -34,9 +36,9 @@ final class ProgressLine: Sendable {
             let fraction = min(1, Double(count) / Double(total))
             let filled = Int(fraction * 30)
             let bar = String(repeating: "=", count: filled) + (filled < 30 ? ">" + String(repeating: " ", count: 29 - filled) : "")
-            line = "\(name) [\(bar)] \(Int(fraction * 100))%  \(count)/\(total) events"
+            line = "\(name) [\(bar)] \(Int(fraction * 100))%  \(count)/\(total) \(unit)"
         } else {
-            line = "\(name) \(count) events…"
+            line = "\(name) \(count) \(unit)…"
         }
         FileHandle.standardError.write(Data("\r\u{1B}[K\(line)".utf8))
     }
