@@ -99,6 +99,10 @@ let package = Package(
             dependencies: ["ApprovalLedger", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
+            name: "LedgerExportTests",
+            dependencies: ["ApprovalLedger", "TestSupport"]
+        ),
+        .testTarget(
             name: "LedgerCLITests",
             dependencies: ["LedgerCLI", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
