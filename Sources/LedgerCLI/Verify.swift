@@ -144,6 +144,7 @@ enum VerifyText {
             let request = finding.requestID.map { "[\(Identifier.printable($0))] " } ?? ""
             Output.line("  \(finding.severity.rawValue.uppercased().padded(7)) \(finding.code.rawValue.padded(22)) \(seq.padded(11)) \(request)\(finding.message)")
         }
-        if report.findingsOmitted > 0 { Output.line("  … and \(report.findingsOmitted) more findings not shown") }
+        if report.findingsOmitted > 0 { Output.line("  … and \(report.findingsOmitted) more errors or warnings not shown") }
+        if report.notesOmitted > 0 { Output.line("  … and \(report.notesOmitted) more notes not shown") }
     }
 }

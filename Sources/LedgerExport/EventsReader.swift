@@ -11,8 +11,6 @@ struct EventsReader {
     /// The latest time of a valid envelope.
     private(set) var lastTime: Timestamp?
     private(set) var absentPayloads: Int64 = 0
-    /// Absent payloads of valid envelopes: each is one `payload-redacted` of the verifier.
-    private(set) var redactedNotes: Int64 = 0
     private(set) var findings: [BundleFinding] = []
     /// `seq-gap` findings from the `seq` members, as docs/FORMAT.md §Verification step 1
     /// defines them (the scratch ledger numbers its rows 1, 2, 3… whatever the lines say).
@@ -69,7 +67,6 @@ struct EventsReader {
         }
         if line.payloadBytes == nil {
             absentPayloads += 1
-            if line.envelope != nil { redactedNotes += 1 }
         }
         return StoredEvent(
             seq: rows, hash: line.hash, envelopeBytes: line.envelopeBytes, signature: line.signature,

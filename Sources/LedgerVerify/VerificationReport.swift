@@ -20,7 +20,10 @@ public struct VerificationReport: Sendable {
     public var checks: [String] = []
     public var findings: [Finding] = []
     /// Findings beyond `Verifier.maxFindings` are counted here but not kept.
+    /// Errors and warnings beyond the listing limit: counted, not listed; they fail.
     public var findingsOmitted = 0
+    /// Notes beyond the listing limit (e.g. one per redacted payload); they never fail.
+    public var notesOmitted = 0
 
     /// True when nothing failed: no error findings, and no warnings under `strict`.
     public func isVerified(strict: Bool = false) -> Bool {
@@ -47,6 +50,7 @@ public struct VerificationReport: Sendable {
         summary["warnings"] = .integer(Int64(count(.warning)))
         summary["infos"] = .integer(Int64(count(.info)))
         summary["findingsOmitted"] = .integer(Int64(findingsOmitted))
+        summary["notesOmitted"] = .integer(Int64(notesOmitted))
         var object = JSONObject()
         object["verified"] = .bool(isVerified(strict: strict))
         object["strict"] = .bool(strict)

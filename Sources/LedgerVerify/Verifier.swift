@@ -79,8 +79,15 @@ public struct Verifier: Sendable {
         report.signaturesChecked = checked
         report.anchorsChecked = anchors.count + (trusted == nil ? 0 : 1)
         report.checks = Self.checks(anchored: !anchors.isEmpty || trusted != nil)
-        report.findingsOmitted = max(0, findings.count - Self.maxFindings)
-        report.findings = Array(findings.prefix(Self.maxFindings))
+        // Errors and warnings are listed before notes, so a ledger with many redacted payloads
+        // (one note each) still shows, and is judged on, everything that can fail.
+        let failing = findings.filter { $0.severity != .info }
+        let notes = findings.filter { $0.severity == .info }
+        let listedNotes = notes.prefix(max(0, Self.maxFindings - failing.count))
+        report.findingsOmitted = max(0, failing.count - Self.maxFindings)
+        report.notesOmitted = notes.count - listedNotes.count
+        report.findings = (failing.prefix(Self.maxFindings) + listedNotes)
+            .sorted { ($0.seq ?? .max, $0.code.rawValue) < ($1.seq ?? .max, $1.code.rawValue) }
         return report
     }
 
