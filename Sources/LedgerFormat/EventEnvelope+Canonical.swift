@@ -86,15 +86,20 @@ extension EventEnvelope {
     /// whenever anything is unusual (escapes, non-ASCII, unknown members, wrong types, any
     /// non-canonical detail), so that the general path in `init(canonicalBytes:)` can name
     /// the exact problem. Whatever it accepts, the general path accepts with the same values:
-    /// every field passes the same validation, and the bytes must re-encode to themselves.
+    /// every field passes the same validation, and the scan admits only canonical text —
+    /// members in canonical order, each once; strings of printable ASCII without `"` or `\`
+    /// (which RFC 8785 writes raw); integers without sign or leading zero — so the bytes are
+    /// what `canonicalBytes` would write, without writing them again to compare.
     static func decodeCanonical(_ bytes: [UInt8]) -> EventEnvelope? {
         var fields = DecodedFields()
         let scanned: Bool = bytes.withUnsafeBufferPointer { buffer in
             var scanner = Scanner(bytes: buffer)
             guard scanner.take(UInt8(ascii: "{")) else { return false }
+            var previousRank = -1
             repeat {
                 guard let name = scanner.string(), scanner.take(UInt8(ascii: ":")) else { return false }
-                guard fields.read(name, from: &scanner) else { return false }
+                guard let rank = fields.read(name, from: &scanner), rank > previousRank else { return false }
+                previousRank = rank
             } while scanner.take(UInt8(ascii: ","))
             return scanner.take(UInt8(ascii: "}")) && scanner.atEnd
         }
@@ -112,17 +117,19 @@ extension EventEnvelope {
             seq: seq, type: type, stream: stream, streamVersion: streamVersion, actor: actor, keyID: keyID, time: time,
             previousHash: previousHash, payloadHash: payloadHash,
             idempotencyKey: fields.idempotencyKey, correlationID: fields.correlationID)
-        return envelope.canonicalBytes == bytes ? envelope : nil
+        assert(envelope.canonicalBytes == bytes, "the scan admitted non-canonical envelope bytes")
+        return envelope
     }
 
     /// The members read so far; a member of the wrong type or seen twice fails the fast path.
+    /// `read` returns the member's rank in canonical order (the order `writeCanonical` uses).
     private struct DecodedFields {
         var version: Int64?, seq: Int64?, streamVersion: Int64?
         var type: String?, stream: String?, actor: String?, keyID: String?
         var idempotencyKey: String?, correlationID: String?
         var time: Timestamp?, previousHash: SHA256Digest?, payloadHash: SHA256Digest?
 
-        mutating func read(_ name: UnsafeBufferPointer<UInt8>, from scanner: inout Scanner) -> Bool {
+        mutating func read(_ name: UnsafeBufferPointer<UInt8>, from scanner: inout Scanner) -> Int? {
             func text(_ slot: inout String?) -> Bool {
                 guard slot == nil, let value = scanner.string() else { return false }
                 slot = String(decoding: value, as: UTF8.self)
@@ -139,24 +146,29 @@ extension EventEnvelope {
                 slot = SHA256Digest(bytes: bytes)
                 return true
             }
+            let ok: Bool, rank: Int
             switch String(decoding: name, as: UTF8.self) {
-            case Field.version: return integer(&version)
-            case Field.seq: return integer(&seq)
-            case Field.streamVersion: return integer(&streamVersion)
-            case Field.type: return text(&type)
-            case Field.stream: return text(&stream)
-            case Field.actor: return text(&actor)
-            case Field.keyID: return text(&keyID)
-            case Field.idempotencyKey: return text(&idempotencyKey)
-            case Field.correlationID: return text(&correlationID)
-            case Field.previousHash: return digest(&previousHash)
-            case Field.payloadHash: return digest(&payloadHash)
+            case Field.actor: (ok, rank) = (text(&actor), 0)
+            case Field.correlationID: (ok, rank) = (text(&correlationID), 1)
+            case Field.idempotencyKey: (ok, rank) = (text(&idempotencyKey), 2)
+            case Field.keyID: (ok, rank) = (text(&keyID), 3)
+            case Field.payloadHash: (ok, rank) = (digest(&payloadHash), 4)
+            case Field.previousHash: (ok, rank) = (digest(&previousHash), 5)
+            case Field.seq: (ok, rank) = (integer(&seq), 6)
+            case Field.stream: (ok, rank) = (text(&stream), 7)
+            case Field.streamVersion: (ok, rank) = (integer(&streamVersion), 8)
             case Field.time:
-                guard time == nil, let value = scanner.string(), let parsed = Timestamp(utf8: value) else { return false }
-                time = parsed
-                return true
-            default: return false
+                if time == nil, let value = scanner.string(), let parsed = Timestamp(utf8: value) {
+                    time = parsed
+                    (ok, rank) = (true, 9)
+                } else {
+                    (ok, rank) = (false, 9)
+                }
+            case Field.type: (ok, rank) = (text(&type), 10)
+            case Field.version: (ok, rank) = (integer(&version), 11)
+            default: return nil
             }
+            return ok ? rank : nil
         }
     }
 
@@ -190,9 +202,11 @@ extension EventEnvelope {
             return nil
         }
 
+        /// A non-negative integer in canonical form: no sign, no leading zero.
         mutating func integer() -> Int64? {
             var value: Int64 = 0
             let start = index
+            if index + 1 < bytes.count, bytes[index] == UInt8(ascii: "0"), bytes[index + 1] &- 0x30 < 10 { return nil }
             while index < bytes.count, bytes[index] &- 0x30 < 10 {
                 let (times10, overflow1) = value.multipliedReportingOverflow(by: 10)
                 let (sum, overflow2) = times10.addingReportingOverflow(Int64(bytes[index] &- 0x30))
@@ -200,7 +214,8 @@ extension EventEnvelope {
                 value = sum
                 index += 1
             }
-            return index > start ? value : nil
+            // I-JSON's exact range, as the general parser enforces.
+            return index > start && value <= 9_007_199_254_740_991 ? value : nil
         }
     }
 }

@@ -70,6 +70,7 @@ struct EventEnvelopeTests {
         Mutation(name: "number not canonical", find: "\"seq\":2", replace: "\"seq\":2.0", code: .notCanonical),
         Mutation(name: "escape not canonical", find: "alice", replace: "\\u0061lice", code: .notCanonical),
         Mutation(name: "duplicate member", find: "{\"actor\"", replace: "{\"actor\":\"bob\",\"actor\"", code: .invalidJSON),
+        Mutation(name: "seq beyond I-JSON", find: "\"seq\":2", replace: "\"seq\":9007199254740993", code: .invalidJSON),
         Mutation(name: "leading zero", find: "\"seq\":2", replace: "\"seq\":02", code: .invalidJSON),
         Mutation(name: "uppercase hex", find: "\"prevHash\":\"4b", replace: "\"prevHash\":\"4B", code: .invalidField),
         Mutation(name: "members out of order", find: "\"type\":\"request.opened\",\"v\":1}", replace: "\"v\":1,\"type\":\"request.opened\"}", code: .notCanonical),
