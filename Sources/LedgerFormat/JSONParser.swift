@@ -114,7 +114,7 @@ public struct JSONParser {
             skipWhitespace()
             let value = try parseValue(depth: depth)
             guard object.insertNew(key, value) else {
-                throw JSONParseError(.duplicateKey, at: keyOffset, "duplicate object key \"\(key)\"")
+                throw JSONParseError(.duplicateKey, at: keyOffset, "duplicate object key \"\(Identifier.printable(key))\"")
             }
             skipWhitespace()
             switch try peek() {

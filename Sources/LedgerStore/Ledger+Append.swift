@@ -3,6 +3,10 @@ public import LedgerCrypto
 public import LedgerFormat
 
 extension Ledger {
+    /// The deepest nesting a payload may have: a JSON Lines export wraps each payload in one
+    /// more object, and that line must stay within the 64 levels every reader accepts.
+    public static let maxPayloadDepth = JSONParser.Limits.default.maxDepth - 1
+
     /// Appends one event in its own durable transaction and returns it as stored.
     ///
     /// - Throws: `LedgerError.versionConflict` when `expectedVersion` does not hold,
@@ -17,6 +21,11 @@ extension Ledger {
 
     /// Appends many events in one transaction: all are written, or none.
     public func append(_ drafts: [EventDraft], signer: Signer) async throws -> [RecordedEvent] {
+        for draft in drafts {
+            if let problem = draft.payload.readabilityProblem(maxDepth: Self.maxPayloadDepth) {
+                throw LedgerError(.invalidEvent, "the payload cannot be stored: \(problem)", stream: draft.stream)
+            }
+        }
         let configuration = self.configuration
         return try await StorageErrors.mapping(path: path) {
             try await database.writeWithoutTransaction { db in

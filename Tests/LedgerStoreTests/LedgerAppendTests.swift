@@ -130,6 +130,13 @@ struct LedgerAppendTests {
             (EventDraft(type: "deploy.note", stream: "svc", payload: [:], idempotencyKey: "has space"), .invalidEvent),
             (EventDraft(type: "deploy.note", stream: "svc", payload: [:], correlationID: "bidi\u{202E}"), .invalidEvent),
             (EventDraft(type: "deploy.note", stream: "svc", payload: ["big": .string(String(repeating: "x", count: 300_000))]), .payloadTooLarge),
+            // Values the canonical form would turn into bytes no reader accepts, and NaN, which
+            // has no JSON form at all: refused with a typed error, never a trap or a stored
+            // payload that `ledger log` could not read back.
+            (EventDraft(type: "deploy.note", stream: "svc", payload: ["n": .number(1e20)]), .invalidEvent),
+            (EventDraft(type: "deploy.note", stream: "svc", payload: ["n": .number(.nan)]), .invalidEvent),
+            (EventDraft(type: "deploy.note", stream: "svc", payload: ["n": .number(-.infinity)]), .invalidEvent),
+            (EventDraft(type: "deploy.note", stream: "svc", payload: Self.nested(depth: Ledger.maxPayloadDepth + 1)), .invalidEvent),
         ]
         let head = try await fixture.ledger.head()
         for (draft, code) in cases {
@@ -137,6 +144,20 @@ struct LedgerAppendTests {
             #expect(error?.code == code, "\(draft.type) \(draft.stream)")
         }
         #expect(try await fixture.ledger.head() == head)
+    }
+
+    /// An object nested `depth` levels deep (the outermost is level 1).
+    static func nested(depth: Int) -> JSONValue {
+        (1..<depth).reduce(JSONValue.object(JSONObject())) { inner, _ in ["a": inner] }
+    }
+
+    @Test("A payload as deep as allowed is stored, and its JSON Lines export is still readable")
+    func deepestPayload() async throws {
+        let fixture = try await LedgerFixture.make()
+        let event = try await fixture.ledger.append(
+            EventDraft(type: "deploy.note", stream: "svc", payload: Self.nested(depth: Ledger.maxPayloadDepth)), signer: fixture.root)
+        let line = try JSONParser.parse(CanonicalJSON.encode(["seq": .integer(event.envelope.seq), "payload": try #require(try event.payload())]))
+        #expect(line["payload"] == Self.nested(depth: Ledger.maxPayloadDepth))
     }
 
     @Test func triggersRefuseUpdateAndDeleteOfEvents() async throws {
