@@ -5,21 +5,32 @@ extension Policy {
     /// Parses and validates a YAML policy file.
     /// - Throws: `PolicyError` listing every problem with its line.
     public init(yaml: String) throws(PolicyError) {
+        let parser: Parser
         let node: Node?
         do {
-            node = try Yams.compose(yaml: yaml)
+            parser = try Parser(yaml: yaml)
+            node = try parser.singleRoot()
         } catch let error as YamlError {
-            throw PolicyError(problems: [PolicyProblem(line: Self.line(of: error), path: "", message: "not valid YAML: \(error)")])
+            throw PolicyError(problems: [PolicyProblem(line: Self.line(of: error), path: "", message: Self.yamlMessage(error))])
         } catch {
-            throw PolicyError(problems: [PolicyProblem(line: 0, path: "", message: "not valid YAML: \(error)")])
+            throw PolicyError(problems: [PolicyProblem(line: 0, path: "", message: Self.yamlMessage(error))])
         }
         guard let node else {
             throw PolicyError(problems: [PolicyProblem(line: 1, path: "", message: "the file is empty")])
         }
         var problems: [PolicyProblem] = []
-        let source = Self.source(node, path: "", problems: &problems)
+        // Yams ties anchors to nodes weakly, through the parser: it must outlive the walk that
+        // refuses anchored nodes.
+        let source = withExtendedLifetime(parser) { Self.source(node, path: "", problems: &problems) }
         if !problems.isEmpty { throw PolicyError(problems: problems) }
         try self.init(source: source)
+    }
+
+    /// libyaml's message, which quotes the offending line: cut short, since a hostile file can
+    /// be one line of a megabyte.
+    private static func yamlMessage(_ error: any Error) -> String {
+        let text = "not valid YAML: \(error)"
+        return text.count <= 400 ? text : String(text.prefix(400)) + "…"
     }
 
     private static func line(of error: YamlError) -> Int {
@@ -31,6 +42,13 @@ extension Policy {
 
     private static func source(_ node: Node, path: String, problems: inout [PolicyProblem]) -> PolicySource {
         let line = node.mark?.line ?? 0
+        // An alias makes one node appear many times: nine aliases of nine aliases of … expand a
+        // few hundred bytes into billions of nodes ("billion laughs"). Anchored nodes are
+        // refused without being walked, which keeps the walk linear in the file's size.
+        if node.anchor != nil {
+            problems.append(PolicyProblem(line: line, path: path, message: "YAML anchors and aliases (&name, *name) are not allowed in policies; write the value out"))
+            return PolicySource(.scalar(.null), line: line)
+        }
         switch node {
         case .mapping(let mapping):
             var members: [(key: String, value: PolicySource)] = []

@@ -81,6 +81,29 @@ struct PolicyParsingTests {
         #expect(throws: PolicyError.self) { try Policy(yaml: yaml) }
     }
 
+    @Test("Nine aliases of nine aliases, eleven deep (billion laughs): refused at once, not expanded")
+    func billionLaughs() throws {
+        // Before anchors were refused, walking this 1 KB file took over a minute and 2 GB.
+        let yaml = String(decoding: try TestPaths.packageFile("Tools/fuzz/corpus/policy/billion-laughs.yaml"), as: UTF8.self)
+        let error = try #require(throws: PolicyError.self) { try Policy(yaml: yaml) }
+        #expect(error.problems.count == 12, "one problem per anchored line, nothing expanded")
+        #expect(error.problems.allSatisfy { $0.message.contains("anchors and aliases") })
+    }
+
+    @Test("libyaml's message for a megabyte-long line is cut short")
+    func longSyntaxErrorLine() throws {
+        let yaml = "version: [" + String(repeating: "x, ", count: 400_000) + "\"unterminated"
+        let error = try #require(throws: PolicyError.self) { try Policy(yaml: yaml) }
+        #expect(error.problems.count == 1)
+        #expect(error.problems[0].message.count <= 401)
+    }
+
+    @Test("1,000-deep nesting is refused by libyaml's nesting limit, without a crash")
+    func deepNesting() {
+        let yaml = String(repeating: "[", count: 5000) + String(repeating: "]", count: 5000)
+        #expect(throws: PolicyError.self) { try Policy(yaml: yaml) }
+    }
+
     @Test func durationsAndGlobs() {
         #expect(DurationText.milliseconds("90s") == 90_000)
         #expect(DurationText.milliseconds("1h30m") == 5_400_000)
