@@ -13,34 +13,37 @@ enum CommandRunner {
             try timedOut()
             throw ExitCode(124)
         } catch let error as LedgerError {
-            throw fail("\(error.message) [\(error.code)]")
+            throw fail("\(TerminalText.field(error.message, limit: 2000)) [\(error.code)]")
         } catch let error as CryptoError {
-            throw fail("\(error.description) [\(error.code)]")
+            throw fail("\(TerminalText.field(error.description, limit: 2000)) [\(error.code)]")
         } catch let error as FormatError {
-            throw fail("\(error.message) [\(error.code.rawValue)]")
+            throw fail("\(TerminalText.field(error.message, limit: 2000)) [\(error.code.rawValue)]")
         } catch let error as JSONParseError {
-            throw fail("\(error.description) [\(error.code.rawValue)]")
+            throw fail("\(TerminalText.field(error.description, limit: 2000)) [\(error.code.rawValue)]")
         } catch let error as ExportError {
-            throw fail("\(error.message) [\(error.code)]")
+            throw fail("\(TerminalText.field(error.message, limit: 2000)) [\(error.code)]")
         } catch let error as PolicyError {
-            throw fail(error.description)
+            throw fail(PolicyText.describe(error))
         } catch let error as ApprovalError {
-            Output.error("refused: \(error.description) [\(error.code)]")
+            Output.error("refused: \(TerminalText.field(error.description, limit: 2000)) [\(error.code)]")
             throw ExitCode(3)
         }
     }
 
-    /// Prints `message` as the command's error and returns the exit code to throw.
+    /// Prints `message` as the command's error and returns the exit code to throw. Messages
+    /// quote untrusted input, so each error's text is escaped with `TerminalText.field` first.
     static func fail(_ message: String) -> ExitCode {
         Output.error("error: \(message)")
         return ExitCode(2)
     }
 }
 
-/// Writes to stdout and stderr.
+/// Writes to stdout and stderr. Human-readable text passes through `TerminalText.lines`, so
+/// no control character or bidi override reaches a terminal whatever a message quotes; JSON is
+/// written exactly (RFC 8785), for programs.
 enum Output {
     static func line(_ text: String = "", terminator: String = "\n") {
-        FileHandle.standardOutput.write(Data((text + terminator).utf8))
+        FileHandle.standardOutput.write(Data((TerminalText.lines(text) + terminator).utf8))
     }
 
     static func json(_ value: JSONValue) {
@@ -48,7 +51,7 @@ enum Output {
     }
 
     static func error(_ text: String) {
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+        FileHandle.standardError.write(Data((TerminalText.lines(text) + "\n").utf8))
     }
 
     static var stderrIsTerminal: Bool { isatty(2) == 1 }

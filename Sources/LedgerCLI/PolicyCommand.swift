@@ -27,7 +27,7 @@ extension LedgerTool.PolicyCommand {
                     let policy = try Policy(yaml: try PolicyFile.read(file))
                     switch format {
                     case .json: Output.json(["valid": true, "name": .string(policy.name), "rules": .integer(Int64(policy.rules.count)), "hash": .string(policy.contentHash.hex), "problems": []])
-                    case .text: Output.line("\(file): valid policy '\(policy.name)', \(policy.rules.count) rules, hash \(policy.contentHash.hex)")
+                    case .text: Output.line("\(TerminalText.field(file)): valid policy '\(TerminalText.field(policy.name))', \(policy.rules.count) rules, hash \(policy.contentHash.hex)")
                     }
                 } catch let error as PolicyError {
                     problems = error.problems
@@ -35,7 +35,7 @@ extension LedgerTool.PolicyCommand {
                     case .json:
                         Output.json(["valid": false, "problems": .array(problems.map { ["line": .integer(Int64($0.line)), "path": .string($0.path), "message": .string($0.message)] })])
                     case .text:
-                        for problem in problems { Output.line("\(file):\(problem)") }
+                        for problem in problems { Output.line("\(TerminalText.field(file)):\(PolicyText.problem(problem))") }
                     }
                 }
             }
@@ -59,7 +59,7 @@ extension LedgerTool.PolicyCommand {
                 let published = try await Approvals(ledger: ledger).publish(policy, signer: try await global.signer(for: ledger))
                 switch format {
                 case .json: Output.json(["name": .string(policy.name), "version": .integer(published.version), "hash": .string(published.hash)])
-                case .text: Output.line("published policy '\(policy.name)' as version \(published.version) (hash \(published.hash))")
+                case .text: Output.line("published policy '\(TerminalText.field(policy.name))' as version \(published.version) (hash \(published.hash))")
                 }
             }
         }
@@ -83,7 +83,7 @@ extension LedgerTool.PolicyCommand {
                     Output.json(["version": .integer(published.version), "hash": .string(published.hash), "content": published.policy.jsonValue])
                 case .text:
                     let policy = published.policy
-                    Output.line("policy '\(policy.name)' version \(published.version), hash \(published.hash)")
+                    Output.line("policy '\(TerminalText.field(policy.name))' version \(published.version), hash \(published.hash)")
                     for (name, members) in policy.groups.sorted(by: { $0.key < $1.key }) { Output.line("  group \(name): \(members.joined(separator: ", "))") }
                     for rule in policy.rules {
                         let needs = rule.requiredByGroup.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: " + ")

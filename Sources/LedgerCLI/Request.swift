@@ -88,7 +88,7 @@ extension LedgerTool.Request {
                         Output.error("waiting for a decision on \(state.id) (rule \(state.ruleName))…")
                     }
                     state = try await approvals.awaitDecision(state.id, timeout: try parseTimeout(timeout))
-                    if format == .json { Output.json(state.jsonValue) } else { Output.error("\(state.id) \(state.status.rawValue): \(state.decisionExplanation ?? "")") }
+                    if format == .json { Output.json(state.jsonValue) } else { Output.error("\(state.id) \(state.status.rawValue): \(TerminalText.field(state.decisionExplanation ?? ""))") }
                     final = state
                 }
             } timedOut: {
@@ -203,7 +203,7 @@ extension LedgerTool.Request {
                 let state = try await Approvals(ledger: try await global.openLedger(readOnly: true)).awaitDecision(id, timeout: try parseTimeout(timeout))
                 switch format {
                 case .json: Output.json(state.jsonValue)
-                case .text: Output.line("\(state.id) \(state.status.rawValue): \(state.decisionExplanation ?? "")")
+                case .text: Output.line("\(state.id) \(state.status.rawValue): \(TerminalText.field(state.decisionExplanation ?? ""))")
                 }
                 final = state
             }

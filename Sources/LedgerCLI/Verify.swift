@@ -114,11 +114,11 @@ enum VerifyText {
         Output.line(report.isVerified(strict: strict) ? "VERIFIED" : "NOT VERIFIED")
         let manifest = report.manifest == nil ? "manifest invalid" : "manifest ok"
         let sizes = report.checkpoints.map { String($0.size) }.joined(separator: ", ")
-        Output.line("  bundle      \(report.path) (\(manifest), \(report.files) files, \(report.lines) lines)")
+        Output.line("  bundle      \(TerminalText.field(report.path)) (\(manifest), \(report.files) files, \(report.lines) lines)")
         Output.line("  checkpoints \(report.checkpoints.count) in the bundle\(sizes.isEmpty ? "" : " (size \(sizes))")\(report.extraAnchors > 0 ? ", \(report.extraAnchors) given" : "")")
         Output.line("  payloads    \(report.absentPayloads) absent (withheld by the export or erased), the rest checked against their hashes")
         let findings = report.findings.map { finding in
-            "  ERROR   \(finding.code.rawValue.padded(22)) \((finding.subject ?? "bundle").padded(11)) \(finding.message)"
+            "  ERROR   \(finding.code.rawValue.padded(22)) \(TerminalText.field(finding.subject ?? "bundle", limit: 80).padded(11)) \(TerminalText.field(finding.message, limit: 500))"
         }
         if let verification = report.verification {
             body(verification, extraChecks: BundleReport.checks, extraFindings: findings)
@@ -129,7 +129,7 @@ enum VerifyText {
     }
 
     private static func body(_ report: VerificationReport, extraChecks: [String] = [], extraFindings: [String] = []) {
-        Output.line("  ledger      \(report.ledgerID ?? "unknown")")
+        Output.line("  ledger      \(TerminalText.field(report.ledgerID ?? "unknown"))")
         Output.line("  events      \(report.events)\(report.firstSeq > 1 ? " (seq \(report.firstSeq) onward, after a trusted checkpoint)" : "")")
         Output.line("  requests    \(report.requests) (\(report.eventsReplayed) events replayed under \(report.policyVersions) policy version\(report.policyVersions == 1 ? "" : "s"))")
         if let first = report.firstTime, let last = report.lastTime { Output.line("  time span   \(first) → \(last)") }
@@ -142,7 +142,7 @@ enum VerifyText {
         for finding in report.findings {
             let seq = finding.seq.map { "seq \($0)" } ?? "ledger"
             let request = finding.requestID.map { "[\(Identifier.printable($0))] " } ?? ""
-            Output.line("  \(finding.severity.rawValue.uppercased().padded(7)) \(finding.code.rawValue.padded(22)) \(seq.padded(11)) \(request)\(finding.message)")
+            Output.line("  \(finding.severity.rawValue.uppercased().padded(7)) \(finding.code.rawValue.padded(22)) \(seq.padded(11)) \(request)\(TerminalText.field(finding.message, limit: 500))")
         }
         if report.findingsOmitted > 0 { Output.line("  … and \(report.findingsOmitted) more errors or warnings not shown") }
         if report.notesOmitted > 0 { Output.line("  … and \(report.notesOmitted) more notes not shown") }

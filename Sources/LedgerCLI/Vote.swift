@@ -64,7 +64,7 @@ func castVote(approve: Bool, global: GlobalOptions, vote: VoteOptions) async thr
         case .json: Output.json(state.jsonValue)
         case .text:
             Output.line("\(signer.identity) voted to \(approve ? "approve" : "deny") \(state.id): now \(state.status.rawValue)")
-            if let explanation = state.decisionExplanation { Output.line("  \(Identifier.printable(explanation, limit: 300))") }
+            if let explanation = state.decisionExplanation { Output.line("  \(TerminalText.field(explanation))") }
         }
     }
 }
