@@ -133,6 +133,11 @@ public struct Approvals: Sendable {
     }
 
     private func run(_ id: String, _ command: ApprovalCommand, signer: Signer) async throws -> RequestState {
+        // Checked here, before the rules, not in `Decider`: the verifier replays recorded
+        // commands through `Decider`, and a limit added later must not fail old ledgers.
+        if let violation = TextLimits.violation(command) {
+            throw ApprovalError(code: "invalid-request", message: violation, requestID: id, recorded: false)
+        }
         let outcome = try await ledger.transaction { tx in
             try CommandTransaction(tx: tx, lookup: PolicyLookup(tx: tx)).apply(id, command, signer: signer)
         }
