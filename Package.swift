@@ -106,7 +106,10 @@ let package = Package(
             name: "LedgerCLITests",
             dependencies: ["LedgerCLI", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
-        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
+        .target(
+            name: "TestSupport", dependencies: [.product(name: "GRDB", package: "GRDB.swift")], path: "Tests/TestSupport",
+            swiftSettings: strict
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -19,6 +19,9 @@ struct GlobalOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Seconds to wait for another writer before giving up.", valueName: "seconds"))
     var busyTimeout: Double = 10
 
+    @Option(help: ArgumentHelp("Refuse appends that would grow the ledger file beyond this many bytes, as if the disk were full.", valueName: "bytes"))
+    var maxFileSize: Int64?
+
     func resolvedLedgerPath() throws -> String {
         guard let path = ledgerPath ?? ProcessInfo.processInfo.environment["LEDGER_PATH"], !path.isEmpty else {
             throw ValidationError("no ledger given: pass --ledger PATH or set LEDGER_PATH")
@@ -39,7 +42,12 @@ struct GlobalOptions: ParsableArguments {
             throw ValidationError("--durability must be full or normal")
         }
         configuration.durability = durability
+        guard busyTimeout >= 0, busyTimeout.isFinite else { throw ValidationError("--busy-timeout must be a number of seconds ≥ 0") }
         configuration.busyTimeoutSeconds = busyTimeout
+        if let maxFileSize {
+            guard maxFileSize > 0 else { throw ValidationError("--max-file-size must be a positive number of bytes") }
+            configuration.maxFileBytes = maxFileSize
+        }
         configuration.readOnly = readOnly
         return configuration
     }

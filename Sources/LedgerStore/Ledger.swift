@@ -56,8 +56,13 @@ public final class Ledger: Sendable {
     }
 
     /// Opens an existing ledger file.
+    ///
+    /// A file that nobody may write (no `w` in its mode, e.g. `chmod 444` on an archived
+    /// ledger) is opened read-only even when the configuration asks for writing, and even by
+    /// root, whom the kernel would let write it: appends then fail with `.readOnly` and the
+    /// file is never touched, not even by a schema upgrade.
     /// - Throws: `LedgerError.notFound`, `.notALedger` (not SQLite, or no genesis),
-    ///   `.unsupportedVersion` (written by a newer format), `.locked`.
+    ///   `.unsupportedVersion` (written by a newer approval-ledger), `.locked`, `.storage`.
     public static func open(at path: String, configuration: LedgerConfiguration = LedgerConfiguration()) async throws -> Ledger {
         guard FileManager.default.fileExists(atPath: path) else {
             throw LedgerError(.notFound, "no ledger at '\(path)'. Create one with `ledger init`, or set --ledger / LEDGER_PATH.")
@@ -65,26 +70,41 @@ public final class Ledger: Sendable {
         guard try StorageErrors.hasSQLiteHeader(path: path) else {
             throw LedgerError(.notALedger, "'\(path)' is not a ledger file (not an SQLite database). Check --ledger / LEDGER_PATH.")
         }
+        var configuration = configuration
+        if try StorageErrors.isWriteProtected(path: path) { configuration.readOnly = true }
         let database = try openPool(path: path, configuration: configuration, create: false)
         let ledgerID = try await StorageErrors.mapping(path: path) {
             try await database.read { db -> String in
                 guard try db.tableExists("ledger_info"), try db.tableExists("grdb_migrations") else {
                     throw LedgerError(.notALedger, "'\(path)' is an SQLite file but not a ledger (no ledger tables).")
                 }
-                if try migrator.hasBeenSuperseded(db) {
+                let known = Set(SchemaMigrations.all.map(\.identifier))
+                let unknown = try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier").filter { !known.contains($0) }
+                if !unknown.isEmpty {
                     throw LedgerError(
-                        .unsupportedVersion, "'\(path)' was written by a newer version of ledger (unknown schema steps); upgrade `ledger` to read it.")
+                        .unsupportedVersion,
+                        "'\(path)' was written by a newer approval-ledger (schema steps this build does not know: \(unknown.map { Identifier.printable($0) }.joined(separator: ", "))). Upgrade `ledger` to use it; this build leaves it untouched.")
                 }
                 guard let row = try Row.fetchOne(db, sql: "SELECT ledger_id, format_version FROM ledger_info") else {
                     throw LedgerError(.notALedger, "'\(path)' has no genesis event: it is not an initialised ledger.")
                 }
-                let version: Int64 = row[1]
-                guard version == EventEnvelope.formatVersion else {
+                // Read as raw values: a hostile file may hold any type anywhere, and GRDB traps
+                // on a conversion that fails.
+                let storedVersion = Int64.fromDatabaseValue(row[1] as DatabaseValue)
+                guard let version = storedVersion, version == EventEnvelope.formatVersion else {
+                    if let version = storedVersion, version > EventEnvelope.formatVersion {
+                        throw LedgerError(
+                            .unsupportedVersion,
+                            "'\(path)' was written by a newer approval-ledger (ledger format v\(version)); this build reads v\(EventEnvelope.formatVersion). Upgrade `ledger` to use it; this build leaves it untouched.")
+                    }
                     throw LedgerError(
                         .unsupportedVersion,
-                        "'\(path)' uses ledger format v\(version); this build reads v\(EventEnvelope.formatVersion). Upgrade `ledger`.")
+                        "'\(path)' names ledger format \(storedVersion.map { "v\($0)" } ?? "(unreadable)"), which no approval-ledger writes; this build reads v\(EventEnvelope.formatVersion). Run `ledger verify` on it.")
                 }
-                return row[0]
+                guard let ledgerID = String.fromDatabaseValue(row[0] as DatabaseValue) else {
+                    throw LedgerError(.notALedger, "'\(path)' has no ledger id: it is not an initialised ledger.")
+                }
+                return ledgerID
             }
         }
         if !configuration.readOnly, try await database.read({ db in try !migrator.hasCompletedMigrations(db) }) {
@@ -99,9 +119,16 @@ public final class Ledger: Sendable {
         config.busyMode = .timeout(configuration.busyTimeoutSeconds)
         config.label = "ledger"
         let durability = configuration.durability
+        let maxFileBytes = configuration.maxFileBytes
         config.prepareDatabase { db in
             if !db.configuration.readonly {
                 try db.execute(sql: "PRAGMA synchronous = \(durability == .full ? "FULL" : "NORMAL")")
+                if let maxFileBytes {
+                    // Per connection, not stored in the file. SQLite never sets it below the
+                    // file's current size, so a full file simply cannot grow.
+                    let pageSize = try Int64.fetchOne(db, sql: "PRAGMA page_size") ?? 4096
+                    try db.execute(sql: "PRAGMA max_page_count = \(max(1, maxFileBytes / pageSize))")
+                }
             }
             try db.execute(sql: "PRAGMA foreign_keys = ON")
         }

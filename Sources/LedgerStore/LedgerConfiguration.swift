@@ -18,6 +18,12 @@ public struct LedgerConfiguration: Sendable {
     public var maxPayloadBytes = 256 * 1024
     /// Opens the file read-only: appends fail with `LedgerError.readOnly`.
     public var readOnly = false
+    /// The largest the ledger file may grow to, in bytes; nil for no limit but the disk's.
+    /// An append that would grow it further fails with `LedgerError.diskFull` and writes
+    /// nothing, exactly as on a full disk: a quota for a shared volume, and how the tests
+    /// reach the disk-full path. Applied with SQLite's `max_page_count`, so the database is
+    /// limited, not its write-ahead log.
+    public var maxFileBytes: Int64?
     /// The clock appends stamp events with. Event times never go backwards: an append is
     /// stamped with the later of this clock and the head event's time.
     public var clock: @Sendable () -> Timestamp = SystemClock.now

@@ -16,6 +16,8 @@ public struct LedgerError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let diskFull = Code(rawValue: "disk-full")
         public static let readOnly = Code(rawValue: "read-only")
         public static let storage = Code(rawValue: "storage")
+        /// SQLite found the file damaged (not a tampered event: that is `ledger verify`'s job).
+        public static let corrupt = Code(rawValue: "corrupt")
         public static let unknownKey = Code(rawValue: "unknown-key")
         public static let revokedKey = Code(rawValue: "revoked-key")
         public static let keyNotAllowed = Code(rawValue: "key-not-allowed")
