@@ -95,16 +95,10 @@ extension LedgerTool.PolicyCommand {
     }
 }
 
-/// Reads a policy file as text.
+/// Reads a policy file, a little beyond the largest a policy may be, so the policy reader can
+/// say it is too large.
 enum PolicyFile {
-    static func read(_ path: String) throws -> String {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw LedgerError(.notFound, "cannot read policy file '\(path)'")
-        }
-        guard data.count <= 1 << 20 else { throw LedgerError(.invalidEvent, "policy file '\(path)' is larger than 1 MiB") }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw LedgerError(.invalidEvent, "policy file '\(path)' is not UTF-8 text")
-        }
-        return text
+    static func read(_ path: String) throws -> [UInt8] {
+        try InputFile.read(path, what: "policy file", limit: Policy.maxYAMLBytes)
     }
 }

@@ -87,14 +87,15 @@ extension LedgerTool {
             return report.isVerified(strict: strict)
         }
 
+        /// Reads an anchor. A file that is not a valid checkpoint stops the command (exit 2)
+        /// with the reader's own code (`bad-signature`, `unknown-field`, …): it is not an anchor.
         static func readCheckpoint(_ path: String) throws -> Checkpoint {
-            guard let data = FileManager.default.contents(atPath: path) else {
-                throw LedgerError(.notFound, "cannot read checkpoint file '\(path)'")
-            }
+            // The reader refuses more than 64 KiB anyway; reading is bounded a little above it.
+            let bytes = try InputFile.read(path, what: "checkpoint file", limit: 64 * 1024 + 1)
             do {
-                return try Checkpoint(fileBytes: [UInt8](data))
+                return try Checkpoint(fileBytes: bytes)
             } catch {
-                throw LedgerError(.invalidEvent, "checkpoint file '\(path)' is invalid: \(error.message)")
+                throw FormatError(error.code, "checkpoint file '\(path)' is not a valid anchor: \(error.message)")
             }
         }
     }

@@ -2,6 +2,21 @@ internal import Yams
 public import LedgerFormat
 
 extension Policy {
+    /// The largest policy file accepted, in bytes: a policy is a page of YAML.
+    public static let maxYAMLBytes = 1 << 20
+
+    /// Parses and validates the bytes of a YAML policy file: at most `maxYAMLBytes`, UTF-8.
+    /// - Throws: `PolicyError` listing every problem with its line.
+    public init(yaml bytes: [UInt8]) throws(PolicyError) {
+        guard bytes.count <= Self.maxYAMLBytes else {
+            throw PolicyError(problems: [PolicyProblem(line: 0, path: "", message: "the file is larger than 1 MiB; a policy is a page of YAML")])
+        }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw PolicyError(problems: [PolicyProblem(line: 0, path: "", message: "the file is not UTF-8 text")])
+        }
+        try self.init(yaml: text)
+    }
+
     /// Parses and validates a YAML policy file.
     /// - Throws: `PolicyError` listing every problem with its line.
     public init(yaml: String) throws(PolicyError) {
