@@ -38,6 +38,7 @@ struct LineReader {
     mutating func next() throws -> [UInt8]? {
         while true {
             if let newline = buffer[scanned...].firstIndex(of: 0x0A) {
+                guard newline - start <= maxLineBytes else { throw LineTooLong(line: lineNumber + 1, limit: maxLineBytes) }
                 return take(upTo: newline, skipping: 1)
             }
             scanned = buffer.count

@@ -15,6 +15,12 @@ struct LedgerCLI {
         try ProcessRunner.run(binary, arguments, environment: environment, input: input.map { Data($0.utf8) }, currentDirectory: directory.path)
     }
 
+    /// Runs with `bytes` on stdin, which need not be UTF-8.
+    @discardableResult
+    func run(_ arguments: [String], stdin bytes: [UInt8]?) throws -> ProcessResult {
+        try ProcessRunner.run(binary, arguments, input: bytes.map { Data($0) }, currentDirectory: directory.path)
+    }
+
     func path(_ name: String) -> String { directory.file(name) }
 
     /// Generates root.pem, creates ops.ledger, registers alice (request, append).

@@ -27,12 +27,20 @@ public enum ProcessRunner {
         process.standardOutput = stdout
         process.standardError = stderr
         process.standardInput = stdin
+        // A child may exit before it has read all its input (it refused the first line): the
+        // write then fails with EPIPE, which must be an error to ignore, not a SIGPIPE that
+        // ends the test run.
+        signal(SIGPIPE, SIG_IGN)
         try process.run()
-        if let input { stdin.fileHandleForWriting.write(input) }
-        try stdin.fileHandleForWriting.close()
-        // Drain both pipes concurrently so a chatty child never blocks on a full pipe.
+        // Feed stdin and drain both pipes concurrently, so neither side ever waits on a full pipe.
         let errData = LockedData()
         let group = DispatchGroup()
+        group.enter()
+        DispatchQueue.global().async {
+            if let input { try? stdin.fileHandleForWriting.write(contentsOf: input) }
+            try? stdin.fileHandleForWriting.close()
+            group.leave()
+        }
         group.enter()
         DispatchQueue.global().async {
             errData.set(stderr.fileHandleForReading.readDataToEndOfFile())

@@ -1,0 +1,59 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// Nothing bad gets in: every case of `MalformedInputCorpus` through the built binary gives its
+/// typed error and exit status, prints nothing on stdout, and leaves the ledger exactly as it
+/// was and still verifying.
+@Suite("Malformed input through every entry point")
+struct MalformedInputTests {
+    @Test("Each malformed input gives its expected error and changes nothing", arguments: EntryPoint.allCases)
+    func corpus(_ entry: EntryPoint) throws {
+        let cli = try Self.setup()
+        let before = try cli.run(["--ledger", "ops.ledger", "log", "--format", "json"])
+        try cli.expectSuccess(before)
+        let goodCheckpoint = try String(contentsOfFile: cli.path("good.checkpoint"), encoding: .utf8)
+        #expect(entry.cases.count >= 6)
+        for testCase in entry.cases {
+            for (name, file) in testCase.files {
+                let url = URL(fileURLWithPath: cli.path(name))
+                switch file {
+                case .bytes(let bytes, let mode):
+                    try Data(bytes).write(to: url)
+                    try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: url.path)
+                case .checkpoint(let edit):
+                    let edited = edit(goodCheckpoint)
+                    #expect(edited != goodCheckpoint, "\(entry)/\(testCase): the edit changed nothing")
+                    try Data(edited.utf8).write(to: url)
+                }
+            }
+            let result = try cli.run(testCase.arguments, stdin: testCase.stdin)
+            #expect(result.status == testCase.status, "\(entry)/\(testCase): exit \(result.status): \(result.stderr)")
+            for fragment in testCase.expected {
+                #expect(result.stderr.contains(fragment), "\(entry)/\(testCase): no '\(fragment)' in: \(result.stderr)")
+            }
+            #expect(result.stdout.isEmpty, "\(entry)/\(testCase): printed \(result.stdout.prefix(200))")
+            #expect(TerminalTextTests.actionable(result.stderr).isEmpty, "\(entry)/\(testCase): raw control characters on stderr")
+        }
+        let after = try cli.run(["--ledger", "ops.ledger", "log", "--format", "json"])
+        #expect(after.stdout == before.stdout, "\(entry): the ledger changed")
+        let verify = try cli.run(["--ledger", "ops.ledger", "verify", "--anchor", "good.checkpoint"])
+        #expect(verify.status == 0, "\(entry): \(verify.stdout)\(verify.stderr)")
+    }
+
+    @Test("The corpus holds at least 40 malformed inputs, each named once")
+    func corpusSize() {
+        let names = EntryPoint.allCases.flatMap { entry in entry.cases.map { "\(entry)/\($0.name)" } }
+        #expect(names.count >= 40)
+        #expect(Set(names).count == names.count)
+    }
+
+    /// A ledger with root (admin), alice (request, append) and bob (approve), a policy, and a
+    /// checkpoint of it in good.checkpoint.
+    static func setup() throws -> LedgerCLI {
+        let cli = try TerminalTextTests.approvalSetup()
+        try cli.expectSuccess(cli.run(["--ledger", "ops.ledger", "--key", "alice.pem", "append", "--type", "deploy.note", "--stream", "svc"]))
+        try cli.expectSuccess(cli.run(["--ledger", "ops.ledger", "--key", "root.pem", "checkpoint", "--out", "good.checkpoint"]))
+        return cli
+    }
+}
