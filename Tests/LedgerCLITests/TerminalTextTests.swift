@@ -72,6 +72,26 @@ struct TerminalTextTests {
         try cli.expectSuccess(cli.run(["--ledger", "ops.ledger", "verify"]))
     }
 
+    @Test("The HTML report shows a hostile summary and reason escaped, never as raw controls or bidi overrides")
+    func htmlReport() throws {
+        let cli = try Self.approvalSetup()
+        let open = try cli.run([
+            "--ledger", "ops.ledger", "--key", "alice.pem", "request", "open", "--action", "deploy.promote", "--resource", "svc/checkout",
+            "--env", "prod", "--summary", Self.hostile,
+        ])
+        try cli.expectSuccess(open)
+        let id = open.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        try cli.expectSuccess(cli.run(["--ledger", "ops.ledger", "--key", "bob.pem", "approve", id, "--reason", "<script>alert(1)</script>" + Self.hostile]))
+        try cli.expectSuccess(cli.run(["--ledger", "ops.ledger", "--key", "root.pem", "export", "--format", "html", "--out", "report.html"]))
+        let html = try String(contentsOfFile: cli.path("report.html"), encoding: .utf8)
+        // Tabs and line feeds are whitespace in HTML; everything else unsafe must be escaped.
+        let raw = Self.actionable(html).filter { $0 != "\t" }
+        #expect(raw.isEmpty, "\(raw.map { String($0.value, radix: 16) })")
+        #expect(html.contains("ok\\u{202e}ynned\\u{202c}"))
+        #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+        #expect(!html.contains("<script>alert(1)"))
+    }
+
     @Test("Hostile policy names and keys print escaped in `policy check`")
     func policyCheck() throws {
         let cli = try LedgerCLI()
