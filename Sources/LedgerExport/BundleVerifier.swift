@@ -78,11 +78,11 @@ public struct BundleVerifier: Sendable {
     // MARK: Manifest and files
 
     private func readManifest(_ path: String, into report: inout BundleReport) -> BundleManifest? {
-        guard let data = FileManager.default.contents(atPath: path), data.count <= (1 << 20) + 1 else {
-            report.findings.append(BundleFinding(.manifestInvalid, BundleManifest.fileName, "manifest.json cannot be read or is larger than 1 MiB"))
+        guard let data = BundleFileRead.bytes(path, limit: (1 << 20) + 1), data.count <= (1 << 20) + 1 else {
+            report.findings.append(BundleFinding(.manifestInvalid, BundleManifest.fileName, "manifest.json cannot be read, is not a regular file, or is larger than 1 MiB"))
             return nil
         }
-        do { return try BundleManifest(fileBytes: [UInt8](data)) } catch {
+        do { return try BundleManifest(fileBytes: data) } catch {
             report.findings.append(BundleFinding(.manifestInvalid, BundleManifest.fileName, error.message))
             return nil
         }
@@ -143,11 +143,11 @@ public struct BundleVerifier: Sendable {
     private func readCheckpoints(_ present: Set<String>, root: String, into report: inout BundleReport) {
         let prefix = BundleExport.checkpointsDirectory + "/"
         for path in present.sorted() where path.hasPrefix(prefix) && path.hasSuffix(".checkpoint") {
-            guard let data = FileManager.default.contents(atPath: root + "/" + path), data.count <= 64 * 1024 + 1 else {
+            guard let data = BundleFileRead.bytes(root + "/" + path, limit: 64 * 1024 + 1), data.count <= 64 * 1024 + 1 else {
                 report.findings.append(BundleFinding(.checkpointInvalid, path, "cannot be read or is larger than 64 KiB"))
                 continue
             }
-            do { report.checkpoints.append(try Checkpoint(fileBytes: [UInt8](data))) } catch {
+            do { report.checkpoints.append(try Checkpoint(fileBytes: data)) } catch {
                 report.findings.append(BundleFinding(.checkpointInvalid, path, error.message))
             }
         }

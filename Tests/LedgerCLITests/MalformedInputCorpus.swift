@@ -8,6 +8,9 @@ struct MalformedInput: CustomStringConvertible {
         case bytes([UInt8], mode: Int = 0o600)
         /// The valid checkpoint of the test ledger (`good.checkpoint`), edited.
         case checkpoint(edit: (String) -> String)
+        /// A copy of the test ledger's evidence bundle (`good-bundle`), then `edit` on the
+        /// copy's path.
+        case bundle(edit: (String) throws -> Void)
     }
 
     let name: String
@@ -18,7 +21,10 @@ struct MalformedInput: CustomStringConvertible {
     /// The exit status: 2 could not run, 3 refused by the approval rules, 64 bad usage.
     let status: Int32
     /// What stderr must contain: the error's stable code in brackets, and words of its sentence.
-    let expected: [String]
+    var expected: [String] = []
+    /// What stdout must contain, for a reader that reports findings (a bundle) rather than
+    /// failing; nil when stdout must stay empty.
+    var report: [String]?
 
     var description: String { name }
 }
@@ -27,10 +33,9 @@ struct MalformedInput: CustomStringConvertible {
 /// (`MalformedInputTests`) runs each case through the built binary against a real ledger and
 /// then checks the ledger did not change.
 ///
-/// Evidence bundles (issue 7) will be one more entry point: add `case bundle` and its cases
-/// (`ledger bundle verify FILE` on truncated, oversized, tampered and foreign bundles).
+/// A new reader of untrusted input is one more case here, with its cases.
 enum EntryPoint: String, CaseIterable, Sendable {
-    case flags, payload, jsonl, policy, keyFile, checkpoint
+    case flags, payload, jsonl, policy, keyFile, checkpoint, bundle
 
     /// `--ledger ops.ledger` with alice's key (request, append), root's (admin), or none.
     static let alice = ["--ledger", "ops.ledger", "--key", "alice.pem"]
@@ -46,6 +51,7 @@ enum EntryPoint: String, CaseIterable, Sendable {
         case .policy: Self.policyCases
         case .keyFile: Self.keyFileCases
         case .checkpoint: Self.checkpointCases
+        case .bundle: Self.bundleCases
         }
     }
 
@@ -216,5 +222,60 @@ enum EntryPoint: String, CaseIterable, Sendable {
             MalformedInput(name: "an endless file (/dev/zero)", arguments: ["--ledger", "ops.ledger", "verify", "--anchor", "/dev/zero"], status: 2, expected: ["[invalid-json]", "the limit is 65536"]),
             MalformedInput(name: "missing file", arguments: ["--ledger", "ops.ledger", "verify", "--anchor", "nowhere.checkpoint"], status: 2, expected: ["[not-found]", "cannot read checkpoint file"]),
         ]
+    }
+
+    static var bundleCases: [MalformedInput] {
+        /// `ledger verify --bundle` on an edited copy of the good bundle: findings, exit 1.
+        func bundle(_ name: String, _ report: [String], _ edit: @escaping (String) throws -> Void) -> MalformedInput {
+            let path = "bundle-\(name.filter(\.isLetter).prefix(24))"
+            return MalformedInput(name: name, files: [path: .bundle(edit: edit)], arguments: ["verify", "--bundle", path], status: 1, report: ["NOT VERIFIED"] + report)
+        }
+        func write(_ text: String, to path: String) throws { try Data(text.utf8).write(to: URL(fileURLWithPath: path)) }
+        func edit(_ path: String, _ change: (String) -> String) throws {
+            try write(change(try String(contentsOfFile: path, encoding: .utf8)), to: path)
+        }
+        return [
+            MalformedInput(
+                name: "a file, not a bundle directory", files: ["bundle.tar": .bytes(Array("not a directory".utf8))],
+                arguments: ["verify", "--bundle", "bundle.tar"], status: 2, expected: ["[not-a-bundle]"]),
+            bundle("no manifest", []) { try FileManager.default.removeItem(atPath: $0 + "/manifest.json") }
+                .with(status: 2, expected: ["[not-a-bundle]", "no manifest.json"]),
+            bundle("manifest that is not JSON", ["bundle-manifest-invalid"]) { try write("manifest\n", to: $0 + "/manifest.json") },
+            bundle("manifest with an unknown member", ["bundle-manifest-invalid", "unknown field"]) { path in
+                try edit(path + "/manifest.json") { $0.replacingOccurrences(of: "{\"files\"", with: "{\"extra\":1,\"files\"") }
+            },
+            bundle("manifest over 1 MiB", ["bundle-manifest-invalid", "larger than 1 MiB"]) { try write(String(repeating: " ", count: (1 << 20) + 10), to: $0 + "/manifest.json") },
+            bundle("manifest listing a path out of the bundle", ["bundle-manifest-invalid", "not a valid bundle path"]) { path in
+                try edit(path + "/manifest.json") { $0.replacingOccurrences(of: "\"path\":\"README.md\"", with: "\"path\":\"../README.md\"") }
+            },
+            bundle("an event line with a duplicate member", ["bundle-line-invalid", "bundle-file-mismatch"]) { path in
+                try edit(path + "/events.jsonl") { $0.replacingOccurrences(of: "{\"envelope\"", with: "{\"seq\":1,\"envelope\"") }
+            },
+            bundle("the last event cut off", ["bundle-file-mismatch", "bundle-head-mismatch"]) { path in
+                try edit(path + "/events.jsonl") { text in text.split(separator: "\n").dropLast().map { $0 + "\n" }.joined() }
+            },
+            bundle("no events.jsonl", ["bundle-file-missing"]) { try FileManager.default.removeItem(atPath: $0 + "/events.jsonl") },
+            bundle("a file the manifest does not list", ["bundle-file-unlisted"]) { try write("#!/bin/sh\n", to: $0 + "/run-me.sh") },
+            bundle("a FIFO in the bundle, which is never opened", ["bundle-file-unlisted", "not a regular file"]) { path in
+                guard mkfifo(path + "/pipe", 0o600) == 0 else { throw POSIXError(.EIO) }
+            },
+            bundle("manifest.json as a FIFO, which is never opened", ["bundle-manifest-invalid", "not a regular file"]) { path in
+                try FileManager.default.removeItem(atPath: path + "/manifest.json")
+                guard mkfifo(path + "/manifest.json", 0o600) == 0 else { throw POSIXError(.EIO) }
+            },
+            bundle("a checkpoint with a changed signature", ["bundle-checkpoint-invalid", "bundle-unanchored"]) { path in
+                let directory = path + "/checkpoints"
+                for name in try FileManager.default.contentsOfDirectory(atPath: directory) {
+                    try edit(directory + "/" + name) { $0.replacingOccurrences(of: "\"signature\":\"", with: "\"signature\":\"00") }
+                }
+            },
+        ]
+    }
+}
+
+extension MalformedInput {
+    /// The same case with another exit status and stderr, and no report.
+    func with(status: Int32, expected: [String]) -> MalformedInput {
+        MalformedInput(name: name, files: files, arguments: arguments, stdin: stdin, status: status, expected: expected, report: nil)
     }
 }

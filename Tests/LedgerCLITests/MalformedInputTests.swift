@@ -25,6 +25,9 @@ struct MalformedInputTests {
                     let edited = edit(goodCheckpoint)
                     #expect(edited != goodCheckpoint, "\(entry)/\(testCase): the edit changed nothing")
                     try Data(edited.utf8).write(to: url)
+                case .bundle(let edit):
+                    try FileManager.default.copyItem(atPath: cli.path("good-bundle"), toPath: url.path)
+                    try edit(url.path)
                 }
             }
             let result = try cli.run(testCase.arguments, stdin: testCase.stdin)
@@ -32,7 +35,14 @@ struct MalformedInputTests {
             for fragment in testCase.expected {
                 #expect(result.stderr.contains(fragment), "\(entry)/\(testCase): no '\(fragment)' in: \(result.stderr)")
             }
-            #expect(result.stdout.isEmpty, "\(entry)/\(testCase): printed \(result.stdout.prefix(200))")
+            if let report = testCase.report {
+                for fragment in report {
+                    #expect(result.stdout.contains(fragment), "\(entry)/\(testCase): no '\(fragment)' in the report: \(result.stdout)")
+                }
+                #expect(TerminalTextTests.actionable(result.stdout).isEmpty, "\(entry)/\(testCase): raw control characters in the report")
+            } else {
+                #expect(result.stdout.isEmpty, "\(entry)/\(testCase): printed \(result.stdout.prefix(200))")
+            }
             #expect(TerminalTextTests.actionable(result.stderr).isEmpty, "\(entry)/\(testCase): raw control characters on stderr")
         }
         let after = try cli.run(["--ledger", "ops.ledger", "log", "--format", "json"])
@@ -48,12 +58,14 @@ struct MalformedInputTests {
         #expect(Set(names).count == names.count)
     }
 
-    /// A ledger with root (admin), alice (request, append) and bob (approve), a policy, and a
-    /// checkpoint of it in good.checkpoint.
+    /// A ledger with root (admin), alice (request, append) and bob (approve), a policy, a
+    /// checkpoint of it in good.checkpoint and an evidence bundle of it in good-bundle.
     static func setup() throws -> LedgerCLI {
         let cli = try TerminalTextTests.approvalSetup()
         try cli.expectSuccess(cli.run(["--ledger", "ops.ledger", "--key", "alice.pem", "append", "--type", "deploy.note", "--stream", "svc"]))
         try cli.expectSuccess(cli.run(["--ledger", "ops.ledger", "--key", "root.pem", "checkpoint", "--out", "good.checkpoint"]))
+        try cli.expectSuccess(cli.run(["--ledger", "ops.ledger", "--key", "root.pem", "export", "--format", "bundle", "--out", "good-bundle"]))
+        try cli.expectSuccess(cli.run(["verify", "--bundle", "good-bundle"]))
         return cli
     }
 }
