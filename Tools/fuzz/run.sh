@@ -5,6 +5,7 @@
 #   Tools/fuzz/run.sh json 600
 #   Tools/fuzz/run.sh policy 600
 #   Tools/fuzz/run.sh checkpoint 600
+#   Tools/fuzz/run.sh bundle 600
 #   Tools/fuzz/run.sh all 600          # each target in turn, one at a time
 #
 # The package's modules are built by SwiftPM with coverage instrumentation and AddressSanitizer
@@ -17,22 +18,28 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-usage() { echo "usage: $0 json|policy|checkpoint|all SECONDS [libFuzzer flags...]" >&2; exit 64; }
+usage() { echo "usage: $0 json|policy|checkpoint|bundle|all SECONDS [libFuzzer flags...]" >&2; exit 64; }
 [ $# -ge 2 ] || usage
 target=$1 seconds=$2
 shift 2
 [[ $seconds =~ ^[0-9]+$ ]] || usage
 
 if [ "$target" = all ]; then
-    for each in json policy checkpoint; do "$0" "$each" "$seconds" "$@"; done
+    for each in json policy checkpoint bundle; do "$0" "$each" "$seconds" "$@"; done
     exit 0
 fi
 
-# TARGET -> the module it needs, the Swift file, the largest input worth trying.
+# TARGET -> the module it needs, the package targets to link (dependencies first), the Swift
+# file, the largest input worth trying.
+format="LedgerCrypto LedgerFormat"
+domain="$format CYaml Yams LedgerDomain"
 case $target in
-    json) module=LedgerFormat source=JSONParserFuzz.swift max_len=8192 ;;
-    policy) module=LedgerDomain source=PolicyFuzz.swift max_len=8192 ;;
-    checkpoint) module=LedgerFormat source=CheckpointFuzz.swift max_len=2048 ;;
+    json) module=LedgerFormat link=$format source=JSONParserFuzz.swift max_len=8192 ;;
+    policy) module=LedgerDomain link=$domain source=PolicyFuzz.swift max_len=8192 ;;
+    checkpoint) module=LedgerFormat link=$format source=CheckpointFuzz.swift max_len=2048 ;;
+    bundle)
+        module=LedgerExport source=BundleFuzz.swift max_len=16384
+        link="$domain LedgerMigrations GRDB LedgerStore LedgerVerify LedgerExport" ;;
     *) usage ;;
 esac
 
@@ -41,14 +48,11 @@ products=$build/release
 swift build -c release --build-path "$build" --sanitize fuzzer --sanitize address --target "$module" \
     -Xswiftc -sanitize=fuzzer -Xcc -fsanitize=fuzzer-no-link >&2
 
-# The objects of the module and of everything it depends on. For a Swift target, one object
-# per source SwiftPM lists in its `sources` file, so the object of a since-deleted file is never
-# linked; the C target (libyaml) has no such list and never changes.
+# The objects of the targets to link. For a Swift target, one object per source SwiftPM lists
+# in its `sources` file, so the object of a since-deleted file is never linked; the C target
+# (libyaml) has no such list and never changes.
 objects=()
-for dependency in LedgerCrypto LedgerFormat Yams CYaml LedgerDomain; do
-    case "$module:$dependency" in
-        LedgerFormat:Yams | LedgerFormat:CYaml | LedgerFormat:LedgerDomain) continue ;;
-    esac
+for dependency in $link; do
     directory=$products/$dependency.build
     if [ -f "$directory/sources" ]; then
         while IFS= read -r file; do objects+=("$directory/$(basename "$file").o"); done < "$directory/sources"
@@ -61,8 +65,9 @@ binary=$build/fuzz-$target
 swiftc -O -sanitize=fuzzer,address -parse-as-library -module-name "Fuzz_$target" \
     -I "$products/Modules" -Xcc -fmodule-map-file=Sources/CLibCrypto/module.modulemap \
     -Xcc -fmodule-map-file="$build/checkouts/Yams/Sources/CYaml/include/module.modulemap" \
+    -Xcc -fmodule-map-file="$build/checkouts/GRDB.swift/Sources/GRDBSQLite/module.modulemap" \
     "Tools/fuzz/Targets/$source" "${objects[@]}" \
-    $(pkg-config --libs libcrypto) -o "$binary"
+    $(pkg-config --libs libcrypto sqlite3) -o "$binary"
 
 corpus=$build/corpus/$target
 artifacts=$build/artifacts
