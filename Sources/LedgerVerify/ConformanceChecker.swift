@@ -46,7 +46,10 @@ struct ConformanceChecker {
         _ envelope: EventEnvelope, payloadBytes: [UInt8]?, capabilities: [Capability], earlier: (any EarlierEvents)?
     ) throws -> [Finding] {
         if envelope.stream == ApprovalEvents.policyStream {
-            guard envelope.type == ApprovalEvents.policyPublished, let payload = payloadBytes.flatMap({ try? JSONParser.parse($0) }) else { return [] }
+            guard envelope.type == ApprovalEvents.policyPublished, let bytes = payloadBytes else { return [] }
+            guard let payload = try? JSONParser.parse(bytes) else {
+                return [Finding(.payloadMismatch, seq: envelope.seq, "the policy payload matches its hash but is not valid JSON")]
+            }
             do { policies.record(try PublishedPolicy(publishedAt: envelope.seq, payload: payload)) } catch {
                 return [Finding(.policyInvalid, seq: envelope.seq, error.message)]
             }
@@ -74,7 +77,9 @@ struct ConformanceChecker {
         guard let payload = payloadBytes.flatMap({ try? JSONParser.parse($0) }) else {
             stream = .unverifiable
             pending[id] = nil
-            return []
+            // An absent payload is reported by the walker (`payload-redacted`).
+            guard payloadBytes != nil else { return [] }
+            return [Finding(.payloadMismatch, seq: envelope.seq, requestID: id, "the payload matches its hash but is not valid JSON, so this request cannot be replayed from here")]
         }
         let event = RequestEvent(
             seq: envelope.seq, streamVersion: envelope.streamVersion, time: envelope.time, actor: envelope.actor,

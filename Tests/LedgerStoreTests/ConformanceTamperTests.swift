@@ -150,6 +150,14 @@ struct ConformanceTamperTests {
         #expect(try world.verify().has(.decisionMismatch, seq: seq))
     }
 
+    @Test func requestPayloadThatMatchesItsHashButIsNotJSON() async throws {
+        let world = try await World.make()
+        _ = try await world.open("req-1")
+        let seq = try await world.fixture.forge(
+            type: "request.commented", stream: "req-1", streamVersion: 2, actor: "alice", key: world.fixture.alice.key, rawPayload: Array("{text".utf8))
+        #expect(try world.verify().has(.payloadMismatch, seq: seq))
+    }
+
     @Test func workflowEventsOutsideARequest() async throws {
         let world = try await World.make()
         let seq = try await world.fixture.forge(type: "vote.cast", stream: "req-ghost", streamVersion: 1, actor: "bob", key: world.fixture.bob.key, payload: world.vote("req-ghost", version: 1))

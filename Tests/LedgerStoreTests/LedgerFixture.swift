@@ -61,10 +61,10 @@ struct LedgerFixture {
     /// check the appender makes: what a forger with file access could do.
     func forge(
         type: String = "deploy.note", stream: String = "forged", streamVersion: Int64 = 1, actor: String, key: Ed25519PrivateKey,
-        payload: JSONValue = [:], timeShift milliseconds: Int64 = 0
+        payload: JSONValue = [:], rawPayload: [UInt8]? = nil, timeShift milliseconds: Int64 = 0
     ) async throws -> Int64 {
         let head = try await ledger.head()
-        let payloadBytes = CanonicalJSON.encode(payload)
+        let payloadBytes = rawPayload ?? CanonicalJSON.encode(payload)
         let envelope = EventEnvelope(
             seq: head.size + 1, type: type, stream: stream, streamVersion: streamVersion, actor: actor, keyID: key.publicKey.keyID,
             time: head.time.adding(milliseconds: milliseconds), previousHash: head.hash, payloadHash: SHA256.hash(payloadBytes))
