@@ -35,7 +35,8 @@ let package = Package(
             dependencies: ["LedgerCrypto", "LedgerFormat", .product(name: "Yams", package: "Yams")],
             swiftSettings: strict
         ),
-        // Layer 4: the SQLite event store. Schema files live in top-level Migrations/.
+        // Layer 4: the SQLite event store and its projections (which fold events with the
+        // domain). Schema files live in top-level Migrations/.
         .target(
             name: "LedgerMigrations",
             path: "Migrations",
@@ -43,13 +44,14 @@ let package = Package(
             resources: [
                 .embedInCode("0001_events.sql"),
                 .embedInCode("0002_requests.sql"),
+                .embedInCode("0003_projections.sql"),
             ],
             swiftSettings: strict
         ),
         .target(
             name: "LedgerStore",
             dependencies: [
-                "LedgerCrypto", "LedgerFormat", "LedgerMigrations",
+                "LedgerCrypto", "LedgerFormat", "LedgerDomain", "LedgerMigrations",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strict

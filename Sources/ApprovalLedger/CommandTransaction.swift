@@ -1,7 +1,7 @@
 import Foundation
 
-/// One approval command inside one ledger transaction: fold the stream, decide, append,
-/// project.
+/// One approval command inside one ledger transaction: fold the stream, decide, append (the
+/// transaction then projects).
 struct CommandTransaction {
     let tx: LedgerTransaction
     let lookup: PolicyLookup
@@ -55,8 +55,8 @@ struct CommandTransaction {
             appended.append(try tx.append(EventDraft(type: event.type, stream: id, payload: event.payload, expectedVersion: expected), signer: actor))
         }
         guard !appended.isEmpty else { return Outcome(state: state, refusal: decision.refusal, appended: []) }
+        // The transaction rewrites the request's projection rows before it commits.
         let newState = RequestState.fold(events + appended.map(Self.requestEvent))
-        if let newState { try tx.upsert(Self.row(newState)) }
         return Outcome(state: newState, refusal: decision.refusal, appended: appended)
     }
 
@@ -65,20 +65,6 @@ struct CommandTransaction {
         return RequestEvent(
             seq: e.seq, streamVersion: e.streamVersion, time: e.time, actor: e.actor, type: e.type,
             payload: ((try? event.payload()) ?? nil) ?? .object(JSONObject()))
-    }
-
-    static func row(_ state: RequestState) -> RequestRow {
-        RequestRow(
-            requestID: state.id, status: state.status.rawValue, action: state.action, resource: state.resource,
-            environment: state.environment, requester: state.requester, summary: state.summary, riskScore: state.riskScore,
-            riskLevel: state.riskLevel, rule: state.ruleName, policyVersion: state.policyVersion, openedSeq: state.openedSeq,
-            openedAt: state.openedAt.description, deadline: state.deadline.description, decidedAt: state.decidedAt?.description,
-            lastSeq: state.votes.last.map { max($0.seq, state.openedSeq) } ?? state.openedSeq, version: state.version,
-            approvers: state.approvers, rejectedAttempts: state.rejectedAttempts.count, escalations: state.escalationsApplied,
-            executions: state.executions.count, lastOutcome: state.executions.last.map { $0.succeeded ? "succeeded" : "failed" },
-            rolledBackAt: state.rolledBackAt?.description, recoveredAt: state.recoveredAt?.description,
-            grantExpiresAt: state.grant?.expiresAt.description, reviewDeadline: state.review?.deadline.description,
-            reviewClosedAt: state.review?.closedAt?.description)
     }
 }
 

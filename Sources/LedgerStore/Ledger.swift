@@ -107,10 +107,15 @@ public final class Ledger: Sendable {
                 return ledgerID
             }
         }
+        let ledger = Ledger(path: path, database: database, ledgerID: ledgerID, configuration: configuration)
         if !configuration.readOnly, try await database.read({ db in try !migrator.hasCompletedMigrations(db) }) {
+            let applied = try await StorageErrors.mapping(path: path) { try await database.read { try migrator.appliedIdentifiers($0) } }
             try StorageErrors.mapping(path: path) { try migrator.migrate(database) }
+            // A file written before the metrics projections existed gets them filled from its
+            // events once, on the first writable open.
+            if !applied.contains(projectionsMigration) { _ = try await ledger.rebuildProjections() }
         }
-        return Ledger(path: path, database: database, ledgerID: ledgerID, configuration: configuration)
+        return ledger
     }
 
     private static func openPool(path: String, configuration: LedgerConfiguration, create: Bool) throws -> DatabasePool {
@@ -138,6 +143,9 @@ public final class Ledger: Sendable {
             throw StorageErrors.map(error, path: path)
         }
     }
+
+    /// The schema step that added the metrics projections.
+    static let projectionsMigration = "0003_projections"
 
     /// GRDB's migrator over the embedded `Migrations/*.sql`, applied in order and recorded.
     static let migrator: DatabaseMigrator = {

@@ -5,9 +5,16 @@ public import LedgerFormat
 /// One write transaction (`BEGIN IMMEDIATE`) in which the approval workflow reads a stream,
 /// decides, appends and updates projections atomically. Valid only inside the closure given to
 /// `Ledger.transaction`; not `Sendable`.
+///
+/// Every stream appended to here has its projection rows rewritten from its events just
+/// before the transaction commits, so the projections never lag the events, and a caller
+/// cannot forget them.
 public final class LedgerTransaction {
     let db: Database
     let appender: Appender
+    /// Streams appended to, in first-append order.
+    private var touchedStreams: [String] = []
+    private var touched: Set<String> = []
     /// The transaction's time: the later of the clock (or the requested time) and the head's
     /// time, so event times never go backwards. Every event appended here carries it.
     public let now: Timestamp
@@ -45,15 +52,24 @@ public final class LedgerTransaction {
     /// Appends an event, including workflow event types the generic append refuses.
     @discardableResult
     public func append(_ draft: EventDraft, signer: Signer) throws -> RecordedEvent {
-        try appender.append([draft], signer: signer, allowWorkflowTypes: true)[0]
+        try append([draft], signer: signer)[0]
     }
 
-    /// Writes a request's projection row.
-    public func upsert(_ row: RequestRow) throws {
-        let placeholders = Array(repeating: "?", count: RequestRow.columns.count).joined(separator: ", ")
-        try db.execute(
-            sql: "INSERT OR REPLACE INTO requests (\(RequestRow.columns.joined(separator: ", "))) VALUES (\(placeholders))",
-            arguments: row.arguments)
+    /// Appends events in order, all signed by `signer` (batch signing on all cores for large
+    /// batches), including workflow event types the generic append refuses.
+    @discardableResult
+    public func append(_ drafts: [EventDraft], signer: Signer) throws -> [RecordedEvent] {
+        let events = try appender.append(drafts, signer: signer, allowWorkflowTypes: true)
+        for draft in drafts where touched.insert(draft.stream).inserted { touchedStreams.append(draft.stream) }
+        return events
+    }
+
+    /// Rewrites the projection rows of every request stream appended to. System streams
+    /// (`$…`) hold no requests.
+    func updateProjections() throws {
+        guard !touchedStreams.isEmpty else { return }
+        let writer = try ProjectionWriter(db: db)
+        for stream in touchedStreams where !stream.hasPrefix("$") { try writer.replace(stream: stream) }
     }
 
     /// The ids of requests with one of `statuses`.
@@ -74,7 +90,9 @@ extension Ledger {
             try await database.writeWithoutTransaction { db in
                 var result: T?
                 try db.inTransaction(.immediate) {
-                    result = try body(LedgerTransaction(db: db, configuration: configuration, at: requested))
+                    let transaction = try LedgerTransaction(db: db, configuration: configuration, at: requested)
+                    result = try body(transaction)
+                    try transaction.updateProjections()
                     return .commit
                 }
                 return result!

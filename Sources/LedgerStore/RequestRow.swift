@@ -1,8 +1,10 @@
 internal import Foundation
 internal import GRDB
+internal import LedgerDomain
+internal import LedgerFormat
 
-/// One row of the `requests` projection: the current state of an approval request, as the
-/// workflow last wrote it. Derived data: `ledger rebuild` and `ledger verify` recompute it.
+/// One row of the `requests` projection: the current state of an approval request, derived
+/// from its stream's events by `RequestProjection`. `ledger rebuild` recomputes it.
 public struct RequestRow: Sendable, Hashable {
     public var requestID: String
     public var status: String
@@ -75,12 +77,19 @@ public struct RequestRow: Sendable, Hashable {
         "grant_expires_at", "review_deadline", "review_closed_at",
     ]
 
+    static let insertSQL =
+        "INSERT INTO requests (\(columns.joined(separator: ", "))) VALUES (\(Array(repeating: "?", count: columns.count).joined(separator: ", ")))"
+
     var arguments: StatementArguments {
-        let approversJSON = (try? JSONSerialization.data(withJSONObject: approvers)).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
-        let values: [(any DatabaseValueConvertible)?] = [
-            requestID, status, action, resource, environment, requester, summary, riskScore, riskLevel, rule, policyVersion,
-            openedSeq, openedAt, deadline, decidedAt, lastSeq, version, approversJSON, rejectedAttempts, escalations,
-            executions, lastOutcome, rolledBackAt, recoveredAt, grantExpiresAt, reviewDeadline, reviewClosedAt,
+        let approversJSON = String(decoding: CanonicalJSON.encode(.array(approvers.map(JSONValue.string))), as: UTF8.self)
+        let values: [DatabaseValue] = [
+            requestID.databaseValue, status.databaseValue, action.databaseValue, resource.databaseValue, environment.databaseValue,
+            requester.databaseValue, summary.databaseValue, riskScore.databaseValue, riskLevel.databaseValue, rule.databaseValue,
+            policyVersion.databaseValue, openedSeq.databaseValue, openedAt.databaseValue, deadline.databaseValue,
+            decidedAt.databaseValue, lastSeq.databaseValue, version.databaseValue, approversJSON.databaseValue,
+            rejectedAttempts.databaseValue, escalations.databaseValue, executions.databaseValue, lastOutcome.databaseValue,
+            rolledBackAt.databaseValue, recoveredAt.databaseValue, grantExpiresAt.databaseValue, reviewDeadline.databaseValue,
+            reviewClosedAt.databaseValue,
         ]
         return StatementArguments(values)
     }
@@ -98,5 +107,23 @@ public struct RequestRow: Sendable, Hashable {
             lastOutcome: row["last_outcome"], rolledBackAt: row["rolled_back_at"], recoveredAt: row["recovered_at"],
             grantExpiresAt: row["grant_expires_at"], reviewDeadline: row["review_deadline"],
             reviewClosedAt: row["review_closed_at"])
+    }
+}
+
+extension RequestRow {
+    /// The row of a projected request.
+    init(_ projection: RequestProjection) {
+        let state = projection.state
+        self.init(
+            requestID: state.id, status: state.status.rawValue, action: state.action, resource: state.resource,
+            environment: state.environment, requester: state.requester, summary: state.summary, riskScore: state.riskScore,
+            riskLevel: state.riskLevel, rule: state.ruleName, policyVersion: state.policyVersion, openedSeq: state.openedSeq,
+            openedAt: state.openedAt.description, deadline: state.deadline.description, decidedAt: state.decidedAt?.description,
+            lastSeq: projection.lastSeq, version: state.version, approvers: state.approvers,
+            rejectedAttempts: state.rejectedAttempts.count, escalations: state.escalationsApplied, executions: state.executions.count,
+            lastOutcome: state.executions.last.map { $0.succeeded ? "succeeded" : "failed" },
+            rolledBackAt: state.rolledBackAt?.description, recoveredAt: state.recoveredAt?.description,
+            grantExpiresAt: state.grant?.expiresAt.description, reviewDeadline: state.review?.deadline.description,
+            reviewClosedAt: state.review?.closedAt?.description)
     }
 }

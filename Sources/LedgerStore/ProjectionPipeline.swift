@@ -1,0 +1,68 @@
+internal import Dispatch
+internal import Synchronization
+
+/// Projects request streams on other cores while the writer's thread goes on reading events
+/// and inserting rows: the two halves of a rebuild that can overlap.
+///
+/// Batches are submitted in stream order and their rows come back, and are inserted, in the
+/// same order. At most `depth` batches are in flight, so memory stays bounded by the batch
+/// size, whatever the ledger's length.
+final class ProjectionPipeline {
+    /// Streams submitted together; about this many events per batch.
+    static let batchEvents = 2048
+    private static let depth = 3
+
+    /// A batch and, once projected, its rows.
+    private final class Batch: Sendable {
+        let streams: [RawRequestStream]
+        let group = DispatchGroup()
+        let rows = Mutex<[ProjectionRows]>([])
+
+        init(_ streams: [RawRequestStream]) { self.streams = streams }
+    }
+
+    private let insert: (ProjectionRows) throws -> Void
+    private var collecting: [RawRequestStream] = []
+    private var collectingEvents = 0
+    private var inFlight: [Batch] = []
+    /// Requests inserted so far.
+    private(set) var requests = 0
+
+    init(insert: @escaping (ProjectionRows) throws -> Void) {
+        self.insert = insert
+    }
+
+    /// Queues one stream; submits a batch once enough events are queued.
+    func add(_ stream: RawRequestStream) throws {
+        collecting.append(stream)
+        collectingEvents += stream.events.count
+        if collectingEvents >= Self.batchEvents { try submit() }
+    }
+
+    /// Submits what is queued and inserts every batch still in flight.
+    func finish() throws {
+        try submit()
+        while !inFlight.isEmpty { try insertOldest() }
+    }
+
+    private func submit() throws {
+        guard !collecting.isEmpty else { return }
+        let batch = Batch(collecting)
+        collecting = []
+        collectingEvents = 0
+        DispatchQueue.global(qos: .userInitiated).async(group: batch.group) {
+            let rows = batch.streams.compactMap { $0.projection().map(ProjectionRows.init) }
+            batch.rows.withLock { $0 = rows }
+        }
+        inFlight.append(batch)
+        if inFlight.count > Self.depth { try insertOldest() }
+    }
+
+    private func insertOldest() throws {
+        let batch = inFlight.removeFirst()
+        batch.group.wait()
+        let rows = batch.rows.withLock { $0 }
+        for row in rows { try insert(row) }
+        requests += rows.count
+    }
+}
