@@ -1,0 +1,77 @@
+internal import GRDB
+public import LedgerDomain
+internal import LedgerFormat
+
+extension Ledger {
+    /// The projection rows `ApprovalMetrics` needs for `query`, read in one snapshot.
+    ///
+    /// Rows are pre-filtered in SQL where that is exact (the environment, an action without
+    /// glob characters, nothing after `query.now`); `ApprovalMetrics` applies the query in
+    /// full, so the figures never depend on this narrowing.
+    public func metricsFacts(for query: MetricsQuery) async throws -> MetricsFacts {
+        try await StorageErrors.mapping(path: path) {
+            try await database.read { db in
+                try Self.requireProjectionTables(db, path: self.path)
+                return try Self.facts(db, query)
+            }
+        }
+    }
+
+    static func facts(_ db: Database, _ query: MetricsQuery) throws -> MetricsFacts {
+        let now = query.now.millisecondsSinceEpoch
+        var conditions: [String] = []
+        var arguments = StatementArguments()
+        if let environment = query.environment {
+            conditions.append("t.environment = ?")
+            arguments += [environment]
+        }
+        if let action = query.action, !action.contains("*"), !action.contains("?") {
+            conditions.append("t.action = ?")
+            arguments += [action]
+        }
+        let filtered = !conditions.isEmpty
+        let requestFilter = (conditions + ["t.opened_ms <= ?"]).joined(separator: " AND ")
+        var facts = MetricsFacts()
+
+        let requests = try Row.fetchCursor(db, sql: """
+            SELECT request_id, environment, action, opened_ms, deadline_ms, resolved_ms, outcome, decided_by, escalations,
+                   first_escalated_ms, first_executed_ms, first_failure_ms, rolled_back_ms, recovered_ms,
+                   review_deadline_ms, review_closed_ms, missing_fields, last_seq
+            FROM request_timings t WHERE \(requestFilter)
+            """, arguments: arguments + [now])
+        while let row = try requests.next() {
+            let missing: String = row[16]
+            facts.requests.append(RequestTimings(
+                requestID: row[0], environment: row[1], action: row[2], openedMs: row[3], deadlineMs: row[4], resolvedMs: row[5],
+                outcome: (row[6] as String?).flatMap(RequestState.Status.init(rawValue:)),
+                decidedBy: (row[7] as String?).flatMap(RequestTimings.DecidedBy.init(rawValue:)), escalations: row[8],
+                firstEscalatedMs: row[9], firstExecutedMs: row[10], firstFailureMs: row[11], rolledBackMs: row[12], recoveredMs: row[13],
+                reviewDeadlineMs: row[14], reviewClosedMs: row[15],
+                missingFields: missing.isEmpty ? [] : missing.split(separator: ",").map(String.init), lastSeq: row[17]))
+        }
+
+        // Records join their request only when a filter needs its environment or action.
+        func records(_ columns: String, _ table: String) throws -> RowCursor {
+            let join = filtered ? " JOIN request_timings t ON t.request_id = r.request_id" : ""
+            let filter = (filtered ? conditions : []) + ["r.time_ms <= ?"]
+            return try Row.fetchCursor(
+                db, sql: "SELECT \(columns) FROM \(table) r\(join) WHERE \(filter.joined(separator: " AND "))",
+                arguments: (filtered ? arguments : StatementArguments()) + [now])
+        }
+        let votes = try records("r.seq, r.request_id, r.voter, r.decision, r.time_ms", "votes")
+        while let row = try votes.next() {
+            facts.votes.append(VoteRecord(seq: row[0], requestID: row[1], voter: row[2], approve: (row[3] as String) == "approve", timeMs: row[4]))
+        }
+        let attempts = try records("r.seq, r.request_id, r.kind, r.actor, r.code, r.time_ms", "attempts")
+        while let row = try attempts.next() {
+            facts.attempts.append(AttemptRecord(
+                seq: row[0], requestID: row[1], kind: AttemptRecord.Kind(rawValue: row[2]) ?? .vote, actor: row[3], code: row[4], timeMs: row[5]))
+        }
+        let executions = try records("r.seq, r.request_id, r.approved, r.outcome, r.time_ms", "executions")
+        while let row = try executions.next() {
+            facts.executions.append(ExecutionRecord(
+                seq: row[0], requestID: row[1], approved: (row[2] as Int64) != 0, succeeded: (row[3] as String) == "succeeded", timeMs: row[4]))
+        }
+        return facts
+    }
+}
