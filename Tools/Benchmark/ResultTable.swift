@@ -6,11 +6,39 @@ struct ResultTable {
     let options: BenchmarkOptions
     let statistics: [Metric: Statistic]
     let comparisons: [Comparison]
+    let projections: [ProjectionBenchmark.Figures]
     let meanPayloadBytes: Double
     let date: String
 
     func render() -> String {
-        (header() + limits() + rates() + cpuTime() + memory() + verdict()).joined(separator: "\n")
+        let core = options.projectionsOnly ? [] : limits() + rates() + cpuTime() + memory()
+        return (header() + core + projectionRates() + verdict()).joined(separator: "\n")
+    }
+
+    private func projectionRates() -> [String] {
+        guard !projections.isEmpty else { return [] }
+        var lines = [
+            "Projections: workflow ledgers (simulated approval traffic), median of \(options.runs) run\(options.runs == 1 ? "" : "s") [min – max]",
+            "  " + Self.pad("events", 11) + Self.pad("requests", 10) + Self.pad("size", 11) + Self.pad("built, ev/s", 13)
+                + Self.pad("rebuild, events/s", 30) + Self.pad("metrics (library), s", 24) + "ledger metrics, s",
+        ]
+        func range(_ values: [Double], _ format: (Double) -> String) -> String {
+            guard let statistic = Statistic(values) else { return "-" }
+            return "\(format(statistic.median)) [\(format(statistic.minimum)) – \(format(statistic.maximum))]"
+        }
+        let seconds = { (value: Double) in String(format: "%.3f", value) }
+        for figures in projections {
+            lines.append(
+                "  " + Self.pad(Self.grouped(Double(figures.events)), 11) + Self.pad(Self.grouped(Double(figures.requests)), 10)
+                    + Self.pad(Self.bytes(Double(figures.ledgerBytes)), 11) + Self.pad(Self.grouped(figures.buildEventsPerSecond), 13)
+                    + Self.pad(range(figures.rebuildEventsPerSecond, Self.grouped), 30)
+                    + Self.pad(range(figures.metricsLibrarySeconds, seconds), 24) + range(figures.metricsCommandSeconds, seconds))
+        }
+        lines.append("  budgets: rebuild ≥ \(Self.grouped(ProjectionBenchmark.rebuildBudget)) events/s; `ledger metrics` < \(Int(ProjectionBenchmark.metricsBudgetSeconds)) s")
+        for figures in projections {
+            lines.append("    \(Self.grouped(Double(figures.events))) events: rebuild \(figures.rebuildPasses ? "PASS" : "FAIL"), metrics \(figures.metricsPasses ? "PASS" : "FAIL")")
+        }
+        return lines + [""]
     }
 
     private func header() -> [String] {
@@ -105,7 +133,7 @@ struct ResultTable {
     }
 
     private func verdict() -> [String] {
-        let budgets = comparisons.compactMap(\.passes)
+        let budgets = comparisons.compactMap(\.passes) + projections.flatMap { [$0.rebuildPasses, $0.metricsPasses] }
         let failed = budgets.filter { !$0 }.count
         return [failed == 0 ? "All \(budgets.count) budgets PASS." : "\(failed) of \(budgets.count) budgets FAIL."]
     }

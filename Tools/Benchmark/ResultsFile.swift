@@ -7,6 +7,7 @@ struct ResultsFile {
     let arguments: [String]
     let statistics: [Metric: Statistic]
     let comparisons: [Comparison]
+    let projections: [ProjectionBenchmark.Figures]
     let meanPayloadBytes: Double
     let date: String
 
@@ -30,6 +31,14 @@ struct ResultsFile {
             }
             return entry
         }
+        let projectionEntries: [[String: Any]] = projections.map { figures in
+            [
+                "events": figures.events, "requests": figures.requests, "ledgerBytes": figures.ledgerBytes,
+                "buildEventsPerSecond": figures.buildEventsPerSecond, "rebuildEventsPerSecond": figures.rebuildEventsPerSecond,
+                "metricsLibrarySeconds": figures.metricsLibrarySeconds, "metricsCommandSeconds": figures.metricsCommandSeconds,
+                "rebuildPass": figures.rebuildPasses, "metricsPass": figures.metricsPasses,
+            ]
+        }
         let document: [String: Any] = [
             "date": date,
             "command": (["ledger-bench"] + arguments).joined(separator: " "),
@@ -45,7 +54,8 @@ struct ResultsFile {
             ] as [String: Any],
             "metrics": metrics,
             "comparisons": budgets,
-            "allBudgetsPass": comparisons.compactMap(\.passes).allSatisfy { $0 },
+            "projections": projectionEntries,
+            "allBudgetsPass": (comparisons.compactMap(\.passes) + projections.flatMap { [$0.rebuildPasses, $0.metricsPasses] }).allSatisfy { $0 },
         ]
         let data = try JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
         try (data + Data("\n".utf8)).write(to: URL(fileURLWithPath: path))

@@ -28,10 +28,14 @@ progress("warning: this is a debug build; figures mean nothing. Use `-c release`
 #endif
 
 var runs: [[Metric: Double]] = []
+var projections: [ProjectionBenchmark.Figures] = []
 do {
     let run = BenchmarkRun(options: options, cores: machine.cores, log: progress)
-    for number in 1...options.runs {
+    for number in 1...options.runs where !options.projectionsOnly {
         runs.append(try await run.run(number: number))
+    }
+    if !options.projectionEvents.isEmpty {
+        projections = try await ProjectionBenchmark(options: options, log: progress).run()
     }
 } catch {
     FileHandle.standardError.write(Data("ledger-bench: \(error)\n".utf8))
@@ -46,18 +50,19 @@ let comparisons = Comparison.all(runs, cores: machine.cores)
 let meanPayloadBytes = Workload(streams: options.streams).meanPayloadBytes()
 
 print(ResultTable(
-    machine: machine, options: options, statistics: statistics, comparisons: comparisons,
+    machine: machine, options: options, statistics: statistics, comparisons: comparisons, projections: projections,
     meanPayloadBytes: meanPayloadBytes, date: date
 ).render())
 
 do {
     try ResultsFile(
         machine: machine, options: options, arguments: arguments, statistics: statistics,
-        comparisons: comparisons, meanPayloadBytes: meanPayloadBytes, date: date
+        comparisons: comparisons, projections: projections, meanPayloadBytes: meanPayloadBytes, date: date
     ).write(to: options.outPath)
     print("results written to \(options.outPath)")
 } catch {
     FileHandle.standardError.write(Data("ledger-bench: writing \(options.outPath) failed: \(error)\n".utf8))
     exit(2)
 }
-exit(comparisons.compactMap(\.passes).allSatisfy { $0 } ? 0 : 1)
+let projectionBudgets = projections.flatMap { [$0.rebuildPasses, $0.metricsPasses] }
+exit((comparisons.compactMap(\.passes) + projectionBudgets).allSatisfy { $0 } ? 0 : 1)
