@@ -49,8 +49,24 @@ public struct JSONObject: Sendable, Hashable, Sequence {
     }
 
     /// RFC 8785 §3.2.3 order: lexicographic by UTF-16 code units.
+    ///
+    /// Compared on the UTF-8 bytes while they agree: at the first differing byte, two ASCII
+    /// bytes order the strings exactly as their UTF-16 code units do (everything before is
+    /// equal), which is the common case for keys and costs no transcoding. Otherwise the
+    /// UTF-16 comparison decides.
     static func precedes(_ lhs: String, _ rhs: String) -> Bool {
-        lhs.utf16.lexicographicallyPrecedes(rhs.utf16)
+        var lhs = lhs, rhs = rhs
+        let fast: Bool? = lhs.withUTF8 { a in
+            rhs.withUTF8 { b in
+                let common = Swift.min(a.count, b.count)
+                var index = 0
+                while index < common, a[index] == b[index] { index += 1 }
+                if index == common { return a.count < b.count }
+                guard a[index] < 0x80, b[index] < 0x80 else { return nil }
+                return a[index] < b[index]
+            }
+        }
+        return fast ?? lhs.utf16.lexicographicallyPrecedes(rhs.utf16)
     }
 
     private func position(of key: String) -> (index: Int, found: Bool) {

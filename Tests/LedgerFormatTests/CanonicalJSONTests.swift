@@ -53,6 +53,12 @@ struct CanonicalJSONTests {
         // U+1F602 (surrogate pair D83D DE02) sorts before U+FB33 by UTF-16, after it by code point.
         let mixed: JSONValue = ["\u{FB33}": 1, "\u{1F602}": 2]
         #expect(String(decoding: CanonicalJSON.encode(mixed), as: UTF8.self) == "{\"\u{1F602}\":2,\"\u{FB33}\":1}")
+        // Shared prefixes, ASCII against non-ASCII, and the same after a common prefix.
+        let keys = ["b", "a\u{FB33}", "ab", "a", "a\u{1F602}", "A", "aa\u{e9}", "aa"]
+        var object = JSONObject()
+        for (index, key) in keys.enumerated() { object[key] = .integer(Int64(index)) }
+        #expect(object.keys == keys.sorted { $0.utf16.lexicographicallyPrecedes($1.utf16) })
+        #expect(object.keys == ["A", "a", "aa", "aa\u{e9}", "ab", "a\u{1F602}", "a\u{FB33}", "b"])
     }
 
     @Test func stringEscapingIsMinimal() {
