@@ -5,41 +5,98 @@ extension ApprovalMetrics {
     /// Computes every SLI from projection rows, exactly as docs/METRICS.md defines it. Pure:
     /// the same facts and query always give the same figures.
     ///
-    /// Complexity: O(n log n) in the number of rows (sorting for percentiles).
+    /// One pass over the requests and one over each kind of record; O(n log n) in all for
+    /// the percentiles' sorting.
     public init(facts: MetricsFacts, query: MetricsQuery) {
         self.query = query
         let now = query.now.millisecondsSinceEpoch
-        let requests = facts.requests.filter { $0.openedMs <= now && query.selects(environment: $0.environment, action: $0.action) }
-        // Records carry no environment or action: with a filter, keep those of selected
-        // requests. Without one, a record of a request opened after `now` is itself after
-        // `now`, and the window drops it.
-        let selectedIDs: Set<String>? = query.environment == nil && query.action == nil ? nil : Set(requests.map(\.requestID))
-        func selected(_ id: String) -> Bool { selectedIDs?.contains(id) ?? true }
+        let filtered = query.environment != nil || query.action != nil
 
-        // M1, M2, M4: requests resolved in the window.
         var latencies: [Int64] = []
         var latencyGroups: [GroupKey: [Int64]] = [:]
         var granted = 0, denied = 0
         var byDecider: [RequestTimings.DecidedBy: (granted: Int, denied: Int)] = [:]
         var waited = 0, escalated = 0
-        for request in requests {
-            guard let resolved = request.resolvedMs, let decidedBy = request.decidedBy, query.inWindow(resolved) else { continue }
-            if decidedBy == .people {
-                let latency = resolved - request.openedMs
-                latencies.append(latency)
-                latencyGroups[GroupKey(environment: request.environment, action: request.action), default: []].append(latency)
+        var stalled: [StalledRequest] = []
+        var pending = 0
+        var oldestOpened: Int64?
+        var executedApproved = 0, rolledBack = 0
+        var recoveries: [Int64] = []
+        var unrecovered = 0
+        var oldestFailure: Int64?
+        var opened = 0, lastHour = 0, lastDay = 0, complete = 0
+        var hours: [Int64: Int] = [:], days: [Int64: Int] = [:]
+        var incomplete: [ReasonKey: Int] = [:]
+        // Records carry no environment or action: with a filter, keep those of selected
+        // requests. Without one, a record of a request opened after `now` is itself after
+        // `now`, and the window drops it.
+        var selectedIDs = Set<String>()
+
+        for request in facts.requests {
+            guard request.openedMs <= now, query.selects(environment: request.environment, action: request.action) else { continue }
+            if filtered { selectedIDs.insert(request.requestID) }
+
+            // M1, M2, M4: requests resolved in the window.
+            if let resolved = request.resolvedMs, let decidedBy = request.decidedBy, query.inWindow(resolved) {
+                if decidedBy == .people {
+                    let latency = resolved - request.openedMs
+                    latencies.append(latency)
+                    latencyGroups[GroupKey(environment: request.environment, action: request.action), default: []].append(latency)
+                }
+                if request.outcome == .granted || request.outcome == .denied {
+                    let approved = request.outcome == .granted
+                    if approved { granted += 1 } else { denied += 1 }
+                    byDecider[decidedBy, default: (0, 0)].granted += approved ? 1 : 0
+                    byDecider[decidedBy, default: (0, 0)].denied += approved ? 0 : 1
+                }
+                if decidedBy == .people || decidedBy == .timeout || decidedBy == .requester {
+                    waited += 1
+                    if let first = request.firstEscalatedMs, first <= resolved { escalated += 1 }
+                }
             }
-            if request.outcome == .granted || request.outcome == .denied {
-                let approved = request.outcome == .granted
-                if approved { granted += 1 } else { denied += 1 }
-                byDecider[decidedBy, default: (0, 0)].granted += approved ? 1 : 0
-                byDecider[decidedBy, default: (0, 0)].denied += approved ? 0 : 1
+
+            // M3 and the pending queue: the state at `now`.
+            if request.isPending(at: now) {
+                pending += 1
+                oldestOpened = min(oldestOpened ?? request.openedMs, request.openedMs)
+                if request.deadlineMs <= now {
+                    stalled.append(StalledRequest(
+                        requestID: request.requestID, environment: request.environment, action: request.action,
+                        deadlineMs: request.deadlineMs, overdueMs: now - request.deadlineMs))
+                }
             }
-            if decidedBy == .people || decidedBy == .timeout || decidedBy == .requester {
-                waited += 1
-                if let first = request.firstEscalatedMs, first <= resolved { escalated += 1 }
+
+            // M7: approved requests first executed in the window; M9: recoveries in the window
+            // and failures still open at `now`.
+            if request.outcome == .granted {
+                if let first = request.firstExecutedMs, query.inWindow(first) {
+                    executedApproved += 1
+                    if let rollback = request.rolledBackMs, rollback <= now { rolledBack += 1 }
+                }
+                if let failure = request.firstFailureMs, failure <= now {
+                    if let recovered = request.recoveredMs, recovered <= now {
+                        if query.inWindow(recovered) { recoveries.append(max(0, recovered - failure)) }
+                    } else {
+                        unrecovered += 1
+                        oldestFailure = min(oldestFailure ?? failure, failure)
+                    }
+                }
+            }
+
+            // M8 and M10: requests opened in the window.
+            if request.openedMs > now - Self.hourMs { lastHour += 1 }
+            if request.openedMs > now - Self.dayMs { lastDay += 1 }
+            if query.inWindow(request.openedMs) {
+                opened += 1
+                hours[Self.floor(request.openedMs, Self.hourMs), default: 0] += 1
+                days[Self.floor(request.openedMs, Self.dayMs), default: 0] += 1
+                let problems = Self.auditProblems(request, now: now, chain: query.chain)
+                if problems.isEmpty { complete += 1 }
+                for problem in problems { incomplete[ReasonKey(kind: nil, reason: problem), default: 0] += 1 }
             }
         }
+        func selected(_ id: String) -> Bool { !filtered || selectedIDs.contains(id) }
+
         approvalLatency = DurationSummary(latencies)
         approvalLatencyByGroup = latencyGroups.sorted { $0.key < $1.key }.map {
             LatencyGroup(environment: $0.key.environment, action: $0.key.action, latency: DurationSummary($0.value))
@@ -49,23 +106,20 @@ extension ApprovalMetrics {
             byDecider[decider].map { DecisionCount(decidedBy: decider, granted: $0.granted, denied: $0.denied) }
         }
         escalationRate = Ratio(escalated, of: waited)
-
-        // M3 and the pending queue: the state at `now`.
-        var stalled: [StalledRequest] = []
-        var pending = 0
-        var oldestOpened: Int64?
-        for request in requests where request.isPending(at: now) {
-            pending += 1
-            oldestOpened = min(oldestOpened ?? request.openedMs, request.openedMs)
-            if request.deadlineMs <= now {
-                stalled.append(StalledRequest(
-                    requestID: request.requestID, environment: request.environment, action: request.action,
-                    deadlineMs: request.deadlineMs, overdueMs: now - request.deadlineMs))
-            }
-        }
         self.stalled = stalled.sorted { ($0.overdueMs, $1.requestID) > ($1.overdueMs, $0.requestID) }
         pendingDepth = pending
         oldestPendingAgeMs = oldestOpened.map { now - $0 }
+        rollbacksAfterApproval = Ratio(rolledBack, of: executedApproved)
+        timeToRecover = DurationSummary(recoveries)
+        self.unrecovered = unrecovered
+        oldestUnrecoveredAgeMs = oldestFailure.map { now - $0 }
+        requestsOpened = opened
+        requestsLastHour = lastHour
+        requestsLastDay = lastDay
+        requestsPerHour = hours.sorted { $0.key < $1.key }.map { TrafficBucket(startMs: $0.key, count: $0.value) }
+        requestsPerDay = days.sorted { $0.key < $1.key }.map { TrafficBucket(startMs: $0.key, count: $0.value) }
+        auditCompleteness = Ratio(complete, of: opened)
+        incompleteReasons = Self.ranked(incomplete)
 
         // M5: approved executions reported in the window.
         var executions = 0, failed = 0
@@ -85,59 +139,14 @@ extension ApprovalMetrics {
             }
         }
         for vote in facts.votes where query.inWindow(vote.timeMs) && selected(vote.requestID) {
-            var load = loads[vote.voter] ?? ApproverLoad(approver: vote.voter, approvals: 0, denials: 0, rejectedAttempts: 0)
-            if vote.approve { load.approvals += 1 } else { load.denials += 1 }
-            loads[vote.voter] = load
+            if vote.approve {
+                loads[vote.voter, default: ApproverLoad(approver: vote.voter, approvals: 0, denials: 0, rejectedAttempts: 0)].approvals += 1
+            } else {
+                loads[vote.voter, default: ApproverLoad(approver: vote.voter, approvals: 0, denials: 0, rejectedAttempts: 0)].denials += 1
+            }
         }
         rejectedAttempts = Self.ranked(reasons)
         approvers = loads.values.sorted { ($0.votes, $1.approver) > ($1.votes, $0.approver) }
-
-        // M7: approved requests first executed in the window; M9: recoveries in the window and
-        // failures still open at `now`.
-        var executedApproved = 0, rolledBack = 0
-        var recoveries: [Int64] = []
-        var unrecovered = 0
-        var oldestFailure: Int64?
-        for request in requests where request.outcome == .granted {
-            if let first = request.firstExecutedMs, query.inWindow(first) {
-                executedApproved += 1
-                if let rollback = request.rolledBackMs, rollback <= now { rolledBack += 1 }
-            }
-            guard let failure = request.firstFailureMs, failure <= now else { continue }
-            if let recovered = request.recoveredMs, recovered <= now {
-                if query.inWindow(recovered) { recoveries.append(max(0, recovered - failure)) }
-            } else {
-                unrecovered += 1
-                oldestFailure = min(oldestFailure ?? failure, failure)
-            }
-        }
-        rollbacksAfterApproval = Ratio(rolledBack, of: executedApproved)
-        timeToRecover = DurationSummary(recoveries)
-        self.unrecovered = unrecovered
-        oldestUnrecoveredAgeMs = oldestFailure.map { now - $0 }
-
-        // M8 and M10: requests opened in the window.
-        var opened = 0, lastHour = 0, lastDay = 0, complete = 0
-        var hours: [Int64: Int] = [:], days: [Int64: Int] = [:]
-        var incomplete: [ReasonKey: Int] = [:]
-        for request in requests {
-            if request.openedMs > now - Self.hourMs { lastHour += 1 }
-            if request.openedMs > now - Self.dayMs { lastDay += 1 }
-            guard query.inWindow(request.openedMs) else { continue }
-            opened += 1
-            hours[Self.floor(request.openedMs, Self.hourMs), default: 0] += 1
-            days[Self.floor(request.openedMs, Self.dayMs), default: 0] += 1
-            let problems = Self.auditProblems(request, now: now, chain: query.chain)
-            if problems.isEmpty { complete += 1 }
-            for problem in problems { incomplete[ReasonKey(kind: nil, reason: problem), default: 0] += 1 }
-        }
-        requestsOpened = opened
-        requestsLastHour = lastHour
-        requestsLastDay = lastDay
-        requestsPerHour = hours.sorted { $0.key < $1.key }.map { TrafficBucket(startMs: $0.key, count: $0.value) }
-        requestsPerDay = days.sorted { $0.key < $1.key }.map { TrafficBucket(startMs: $0.key, count: $0.value) }
-        auditCompleteness = Ratio(complete, of: opened)
-        incompleteReasons = Self.ranked(incomplete)
     }
 
     /// Why a request's record is not audit-complete at `now` (M10); empty when it is.

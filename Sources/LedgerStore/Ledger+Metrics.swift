@@ -7,7 +7,9 @@ extension Ledger {
     ///
     /// Rows are pre-filtered in SQL where that is exact (the environment, an action without
     /// glob characters, nothing after `query.now`); `ApprovalMetrics` applies the query in
-    /// full, so the figures never depend on this narrowing.
+    /// full, so the figures never depend on this narrowing. Without an environment or action
+    /// filter, votes, attempts and executions come without their request id, which only
+    /// selection by request needs.
     public func metricsFacts(for query: MetricsQuery) async throws -> MetricsFacts {
         try await StorageErrors.mapping(path: path) {
             try await database.read { db in
@@ -29,10 +31,12 @@ extension Ledger {
             conditions.append("t.action = ?")
             arguments += [action]
         }
-        let filtered = !conditions.isEmpty
+        let narrowed = !conditions.isEmpty
         let requestFilter = (conditions + ["t.opened_ms <= ?"]).joined(separator: " AND ")
         var facts = MetricsFacts()
 
+        facts.requests.reserveCapacity(
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM request_timings t WHERE \(requestFilter)", arguments: arguments + [now]) ?? 0)
         let requests = try Row.fetchCursor(db, sql: """
             SELECT request_id, environment, action, opened_ms, deadline_ms, resolved_ms, outcome, decided_by, escalations,
                    first_escalated_ms, first_executed_ms, first_failure_ms, rolled_back_ms, recovered_ms,
@@ -50,25 +54,32 @@ extension Ledger {
                 missingFields: missing.isEmpty ? [] : missing.split(separator: ",").map(String.init), lastSeq: row[17]))
         }
 
-        // Records join their request only when a filter needs its environment or action.
-        func records(_ columns: String, _ table: String) throws -> RowCursor {
-            let join = filtered ? " JOIN request_timings t ON t.request_id = r.request_id" : ""
-            let filter = (filtered ? conditions : []) + ["r.time_ms <= ?"]
-            return try Row.fetchCursor(
-                db, sql: "SELECT \(columns) FROM \(table) r\(join) WHERE \(filter.joined(separator: " AND "))",
-                arguments: (filtered ? arguments : StatementArguments()) + [now])
+        // A record's request id only matters to select it by its request's environment or
+        // action: without a filter it is not read (each is a string to allocate).
+        let selecting = query.environment != nil || query.action != nil
+        func records(_ columns: String, _ table: String) throws -> (rows: RowCursor, count: Int) {
+            let join = narrowed ? " JOIN request_timings t ON t.request_id = r.request_id" : ""
+            let filter = (narrowed ? conditions : []) + ["r.time_ms <= ?"]
+            let from = "FROM \(table) r\(join) WHERE \(filter.joined(separator: " AND "))"
+            let arguments = (narrowed ? arguments : StatementArguments()) + [now]
+            let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) " + from, arguments: arguments) ?? 0
+            let requestID = selecting ? "r.request_id" : "''"
+            return (try Row.fetchCursor(db, sql: "SELECT r.seq, \(requestID), \(columns) " + from, arguments: arguments), count)
         }
-        let votes = try records("r.seq, r.request_id, r.voter, r.decision, r.time_ms", "votes")
-        while let row = try votes.next() {
+        let votes = try records("r.voter, r.decision, r.time_ms", "votes")
+        facts.votes.reserveCapacity(votes.count)
+        while let row = try votes.rows.next() {
             facts.votes.append(VoteRecord(seq: row[0], requestID: row[1], voter: row[2], approve: (row[3] as String) == "approve", timeMs: row[4]))
         }
-        let attempts = try records("r.seq, r.request_id, r.kind, r.actor, r.code, r.time_ms", "attempts")
-        while let row = try attempts.next() {
+        let attempts = try records("r.kind, r.actor, r.code, r.time_ms", "attempts")
+        facts.attempts.reserveCapacity(attempts.count)
+        while let row = try attempts.rows.next() {
             facts.attempts.append(AttemptRecord(
                 seq: row[0], requestID: row[1], kind: AttemptRecord.Kind(rawValue: row[2]) ?? .vote, actor: row[3], code: row[4], timeMs: row[5]))
         }
-        let executions = try records("r.seq, r.request_id, r.approved, r.outcome, r.time_ms", "executions")
-        while let row = try executions.next() {
+        let executions = try records("r.approved, r.outcome, r.time_ms", "executions")
+        facts.executions.reserveCapacity(executions.count)
+        while let row = try executions.rows.next() {
             facts.executions.append(ExecutionRecord(
                 seq: row[0], requestID: row[1], approved: (row[2] as Int64) != 0, succeeded: (row[3] as String) == "succeeded", timeMs: row[4]))
         }

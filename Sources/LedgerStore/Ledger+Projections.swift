@@ -9,18 +9,31 @@ extension Ledger {
     ///
     /// The projections are updated in the same transaction as every append, so a rebuild
     /// normally changes nothing: `ProjectionRebuild.matchedIncremental` says whether it did.
-    /// Memory is bounded by the longest request stream, not by the ledger.
+    /// The digest of the tables as they were is taken on a reader connection while this one
+    /// rebuilds. Memory is bounded by the requests open at any point of the log.
     public func rebuildProjections() async throws -> ProjectionRebuild {
         let clock = configuration.clock
+        let database = self.database
         return try await StorageErrors.mapping(path: path) {
             try await database.writeWithoutTransaction { db in
+                let headBefore = try Self.headSeq(db)
+                let previous = PendingDigest()
+                database.asyncConcurrentRead { snapshot in previous.fulfil(Result { try ProjectionDigest.hash(try snapshot.get()) }) }
+                // Room for the tables being rebuilt and the index pages being read, so neither
+                // is read twice.
+                let cacheSize = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
+                try db.execute(sql: "PRAGMA cache_size = -65536")
+                defer { try? db.execute(sql: "PRAGMA cache_size = \(cacheSize)") }
                 var result: ProjectionRebuild?
                 try db.inTransaction(.immediate) {
-                    let head = try Self.headSeq(db)
-                    let previous = ProjectionDigest(throughSeq: head, digest: try ProjectionDigest.hash(db))
                     let start = ContinuousClock.now
-                    try ProjectionWriter(db: db).clear()
-                    let replayed = try ProjectionRebuild.replay(from: db, into: db, through: nil)
+                    let head = try Self.headSeq(db)
+                    // Another writer may have committed between the snapshot and this
+                    // transaction: then take the digest here, before the tables are emptied.
+                    let before = head == headBefore ? nil : try ProjectionDigest.hash(db)
+                    let writer = try ProjectionWriter(db: db)
+                    try writer.clear()
+                    let replayed = try writer.withoutSecondaryIndexes { try ProjectionRebuild.replay(from: db, into: db, through: nil) }
                     let rebuilt = ProjectionDigest(throughSeq: head, digest: try ProjectionDigest.hash(db), recordedAt: clock())
                     try db.execute(
                         sql: """
@@ -28,10 +41,11 @@ extension Ledger {
                             VALUES (1, ?, ?, ?, ?)
                             """,
                         arguments: [rebuilt.version, rebuilt.throughSeq, rebuilt.digest.hex, rebuilt.recordedAt?.description])
-                    let elapsed = ContinuousClock.now - start
+                    let digestBefore = try before ?? previous.wait()
                     result = ProjectionRebuild(
-                        eventsRead: replayed.events, requests: replayed.requests, previous: previous, rebuilt: rebuilt,
-                        seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+                        eventsRead: replayed.events, requests: replayed.requests,
+                        previous: ProjectionDigest(throughSeq: head, digest: digestBefore), rebuilt: rebuilt,
+                        seconds: Self.seconds(ContinuousClock.now - start))
                     return .commit
                 }
                 return result!
@@ -133,5 +147,11 @@ extension Ledger {
                 .unsupportedVersion,
                 "'\(path)' predates the metrics projections; run `ledger rebuild` once with write access to add them")
         }
+    }
+}
+
+extension Ledger {
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
     }
 }

@@ -65,7 +65,7 @@ public struct ProjectionDigest: Sendable, Hashable, CustomStringConvertible {
                             buffer.append(0x74)
                             appendDecimal(Int64(data?.count ?? 0), to: &buffer)
                             buffer.append(0x3A)
-                            if let data { buffer.append(contentsOf: data) }
+                            data?.withUnsafeBytes { buffer.append(contentsOf: $0) }
                         }
                     }
                 }

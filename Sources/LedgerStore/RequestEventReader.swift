@@ -16,39 +16,54 @@ enum RequestEventReader {
         FROM events e LEFT JOIN payloads p ON p.seq = e.seq
         """
 
-    /// The events of `stream`, in stream order.
-    static func events(stream: String, db: Database) throws -> [RequestEvent] {
+    /// The projection of request stream `stream` as its events now stand; nil when it is
+    /// not a request.
+    static func projection(stream: String, db: Database) throws -> RequestProjection? {
         let statement = try db.cachedStatement(sql: selection + " WHERE e.stream = ? ORDER BY e.stream_version")
-        var events: [RequestEvent] = []
+        var raw = RawRequestStream(stream: stream, events: [])
         let rows = try Row.fetchCursor(statement, arguments: [stream])
-        while let row = try rows.next() { events.append(RawRequestEvent(row).requestEvent()) }
-        return events
+        while let row = try rows.next() { raw.events.append(RawRequestEvent(row)) }
+        return raw.projection()
     }
 
-    /// Calls `body` with each stream that starts with `request.opened` and its raw events,
-    /// streams in name order, considering only events with `seq <= through` when given.
-    /// Payloads are not parsed here: the caller may parse them on another thread.
-    /// - Returns: the number of events read, request or not.
+    /// Calls `body` with each request stream's raw events, once every event of the stream
+    /// with `seq <= through` (all of them when nil) has been read. Payloads are not parsed
+    /// here: the caller may parse them on another thread.
+    ///
+    /// Events are read in seq order, the order they lie in the file, and held per stream only
+    /// until the stream's last event: a first pass over the (stream, version) index counts
+    /// each stream's events. A stream whose version-1 event is not `request.opened` is not a
+    /// request, and its events are dropped as they come. Memory is bounded by the requests
+    /// open at any one point of the log, not by its length.
+    /// - Returns: the number of events read.
     @discardableResult
     static func forEachRequestStream(db: Database, through: Int64?, _ body: (RawRequestStream) throws -> Void) throws -> Int {
-        var sql = selection + " WHERE e.stream NOT LIKE '$%'"
-        if through != nil { sql += " AND e.seq <= ?" }
-        sql += " ORDER BY e.stream, e.stream_version"
-        let rows = try Row.fetchCursor(db, sql: sql, arguments: StatementArguments(through.map { [$0] } ?? []))
+        let limit = through ?? Int64.max
+        var remaining: [String: Int] = [:]
+        let counts = try Row.fetchCursor(
+            db, sql: "SELECT stream, COUNT(*) FROM events WHERE seq <= ? AND stream NOT LIKE '$%' GROUP BY stream", arguments: [limit])
+        while let row = try counts.next() { remaining[row[0]] = row[1] }
+
+        var open: [String: RawRequestStream] = [:]
         var count = 0
-        var current: RawRequestStream?
-        var isRequest = false
+        let rows = try Row.fetchCursor(db, sql: selection + " WHERE e.seq <= ? ORDER BY e.seq", arguments: [limit])
         while let row = try rows.next() {
             count += 1
             let stream: String = row[1]
-            if stream != current?.stream {
-                if isRequest, let current { try body(current) }
-                isRequest = (row[3] as String) == ApprovalEvents.opened
-                current = RawRequestStream(stream: stream, events: [])
+            guard let left = remaining[stream] else { continue }
+            if (row[2] as Int64) == 1, (row[3] as String) != ApprovalEvents.opened {
+                remaining[stream] = nil
+                open[stream] = nil
+                continue
             }
-            if isRequest { current?.events.append(RawRequestEvent(row)) }
+            open[stream, default: RawRequestStream(stream: stream, events: [])].events.append(RawRequestEvent(row))
+            if left == 1 {
+                remaining[stream] = nil
+                if let complete = open.removeValue(forKey: stream) { try body(complete) }
+            } else {
+                remaining[stream] = left - 1
+            }
         }
-        if isRequest, let current { try body(current) }
         return count
     }
 }
@@ -58,9 +73,12 @@ struct RawRequestStream: Sendable {
     var stream: String
     var events: [RawRequestEvent]
 
-    /// The stream's projection, parsing every payload; nil when it is not a request.
+    /// The stream's projection, parsing every payload, events in stream-version order; nil
+    /// when it is not a request.
     func projection() -> RequestProjection? {
-        RequestProjection(stream: stream, events: events.map { $0.requestEvent() })
+        var ordered = events
+        if !ordered.isSorted(by: { $0.streamVersion < $1.streamVersion }) { ordered.sort { $0.streamVersion < $1.streamVersion } }
+        return RequestProjection(stream: stream, events: ordered.map { $0.requestEvent() })
     }
 }
 
@@ -91,5 +109,11 @@ struct RawRequestEvent: Sendable {
         return RequestEvent(
             seq: seq, streamVersion: streamVersion, time: Timestamp(time) ?? Timestamp(millisecondsSinceEpoch: 0), actor: actor, type: type,
             payload: parsed ?? .object(JSONObject()))
+    }
+}
+
+extension Array {
+    func isSorted(by areInIncreasingOrder: (Element, Element) -> Bool) -> Bool {
+        zip(self, dropFirst()).allSatisfy { !areInIncreasingOrder($1, $0) }
     }
 }

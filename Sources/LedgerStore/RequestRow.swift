@@ -82,14 +82,10 @@ public struct RequestRow: Sendable, Hashable {
 
     var arguments: StatementArguments {
         let approversJSON = String(decoding: CanonicalJSON.encode(.array(approvers.map(JSONValue.string))), as: UTF8.self)
-        let values: [DatabaseValue] = [
-            requestID.databaseValue, status.databaseValue, action.databaseValue, resource.databaseValue, environment.databaseValue,
-            requester.databaseValue, summary.databaseValue, riskScore.databaseValue, riskLevel.databaseValue, rule.databaseValue,
-            policyVersion.databaseValue, openedSeq.databaseValue, openedAt.databaseValue, deadline.databaseValue,
-            decidedAt.databaseValue, lastSeq.databaseValue, version.databaseValue, approversJSON.databaseValue,
-            rejectedAttempts.databaseValue, escalations.databaseValue, executions.databaseValue, lastOutcome.databaseValue,
-            rolledBackAt.databaseValue, recoveredAt.databaseValue, grantExpiresAt.databaseValue, reviewDeadline.databaseValue,
-            reviewClosedAt.databaseValue,
+        let values: [(any DatabaseValueConvertible)?] = [
+            requestID, status, action, resource, environment, requester, summary, riskScore, riskLevel, rule, policyVersion,
+            openedSeq, openedAt, deadline, decidedAt, lastSeq, version, approversJSON, rejectedAttempts, escalations,
+            executions, lastOutcome, rolledBackAt, recoveredAt, grantExpiresAt, reviewDeadline, reviewClosedAt,
         ]
         return StatementArguments(values)
     }
