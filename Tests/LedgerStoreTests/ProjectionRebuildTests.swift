@@ -218,3 +218,35 @@ struct SeededRandom {
         return Int((z ^ (z >> 31)) % UInt64(bound))
     }
 }
+
+/// The projection digest recomputed from docs/FORMAT.md (Projections) by code that shares
+/// nothing with `ProjectionDigest`: the spec and the implementation agree.
+@Suite("Projection digest follows docs/FORMAT.md")
+struct ProjectionDigestSpecTests {
+    @Test func digestFromTheSpec() async throws {
+        let team = try await ProjectionRebuildTests.Team.make()
+        try await ProjectionRebuildTests.playRandom(team, count: 40, seed: 21)
+        let queue = try DatabaseQueue(path: team.ledger.path)
+        let bytes = try await queue.read { db in
+            var bytes: [UInt8] = []
+            for (table, key) in [("requests", "request_id"), ("request_timings", "request_id"), ("votes", "seq"), ("attempts", "seq"), ("executions", "seq")] {
+                bytes += Array("\(table)\n".utf8)
+                for row in try Row.fetchAll(db, sql: "SELECT * FROM \(table) ORDER BY \(key)") {
+                    let fields = row.databaseValues.map { value -> [UInt8] in
+                        switch value.storage {
+                        case .null: return Array("n".utf8)
+                        case .int64(let integer): return Array("i\(integer)".utf8)
+                        case .string(let text): return Array("t\(text.utf8.count):".utf8) + Array(text.utf8)
+                        default: return Array("?".utf8)
+                        }
+                    }
+                    bytes += fields.joined(separator: [0x2C]) + [0x0A]
+                }
+            }
+            return bytes
+        }
+        try queue.close()
+        #expect(bytes.count > 1000)
+        #expect(try await team.ledger.projectionDigest().digest == SHA256.hash(bytes))
+    }
+}
