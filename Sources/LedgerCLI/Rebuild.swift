@@ -45,13 +45,15 @@ extension LedgerTool {
             case .json:
                 Output.json([
                     "eventsRead": .integer(Int64(rebuild.eventsRead)), "requests": .integer(Int64(rebuild.requests)),
-                    "seconds": .number(rebuild.seconds), "eventsPerSecond": .number(rebuild.eventsPerSecond.rounded()),
+                    "replaySeconds": .number(rebuild.replaySeconds), "seconds": .number(rebuild.seconds),
+                    "eventsPerSecond": .number(rebuild.eventsPerSecond.rounded()),
                     "previous": Self.json(rebuild.previous), "rebuilt": Self.json(rebuild.rebuilt),
                     "matchedIncremental": .bool(rebuild.matchedIncremental),
                 ])
             case .text:
-                Output.line("rebuilt the projections of \(rebuild.requests) requests from \(rebuild.eventsRead) events in "
-                    + "\(String(format: "%.2f", rebuild.seconds)) s (\(Int(rebuild.eventsPerSecond.rounded())) events/s)")
+                Output.line("rebuilt the projections of \(rebuild.requests) requests from \(rebuild.eventsRead) events: replay "
+                    + "\(String(format: "%.2f", rebuild.replaySeconds)) s (\(Int(rebuild.eventsPerSecond.rounded())) events/s), "
+                    + "\(String(format: "%.2f", rebuild.seconds)) s with both digests")
                 Output.line("  before   \(rebuild.previous)")
                 Output.line("  after    \(rebuild.rebuilt), recorded")
                 Output.line(rebuild.matchedIncremental

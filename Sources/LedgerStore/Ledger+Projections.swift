@@ -16,6 +16,7 @@ extension Ledger {
         let database = self.database
         return try await StorageErrors.mapping(path: path) {
             try await database.writeWithoutTransaction { db in
+                let start = ContinuousClock.now
                 let headBefore = try Self.headSeq(db)
                 let previous = PendingDigest()
                 database.asyncConcurrentRead { snapshot in previous.fulfil(Result { try ProjectionDigest.hash(try snapshot.get()) }) }
@@ -26,14 +27,15 @@ extension Ledger {
                 defer { try? db.execute(sql: "PRAGMA cache_size = \(cacheSize)") }
                 var result: ProjectionRebuild?
                 try db.inTransaction(.immediate) {
-                    let start = ContinuousClock.now
                     let head = try Self.headSeq(db)
                     // Another writer may have committed between the snapshot and this
                     // transaction: then take the digest here, before the tables are emptied.
                     let before = head == headBefore ? nil : try ProjectionDigest.hash(db)
+                    let replayStart = ContinuousClock.now
                     let writer = try ProjectionWriter(db: db)
                     try writer.clear()
                     let replayed = try writer.withoutSecondaryIndexes { try ProjectionRebuild.replay(from: db, into: db, through: nil) }
+                    let replaySeconds = Self.seconds(ContinuousClock.now - replayStart)
                     let rebuilt = ProjectionDigest(throughSeq: head, digest: try ProjectionDigest.hash(db), recordedAt: clock())
                     try db.execute(
                         sql: """
@@ -45,9 +47,10 @@ extension Ledger {
                     result = ProjectionRebuild(
                         eventsRead: replayed.events, requests: replayed.requests,
                         previous: ProjectionDigest(throughSeq: head, digest: digestBefore), rebuilt: rebuilt,
-                        seconds: Self.seconds(ContinuousClock.now - start))
+                        replaySeconds: replaySeconds, seconds: 0)
                     return .commit
                 }
+                result!.seconds = Self.seconds(ContinuousClock.now - start)
                 return result!
             }
         }

@@ -35,12 +35,13 @@ public struct ProjectionDigest: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Hashes the projection tables of `db`: for each table in `ProjectionWriter.tables`
-    /// order, its name and a line feed; then each row in primary-key order as its columns in
-    /// declaration order, separated by commas and ended by a line feed, each column written
-    /// as `n` for NULL, `i` and the decimal digits of an integer, or `t`, the byte length in
-    /// decimal, `:` and the UTF-8 bytes of a text. Length prefixes make the bytes
-    /// unambiguous without escaping; the type tag makes a value's type part of what is
-    /// hashed. The tables are `STRICT`, so a column holds only its declared type or NULL.
+    /// order, its name and a line feed; then each row in primary-key order as SQLite's
+    /// `printf('%Q,%Q,…', c1, c2, …)` of its columns in declaration order, and a line feed.
+    ///
+    /// `%Q` writes NULL as `NULL` and any other value as text in single quotes, a quote
+    /// doubled: unambiguous, formatted by SQLite itself (cheaper than reading each column into
+    /// Swift), and reproducible with the sqlite3 shell (docs/FORMAT.md, Projections). The
+    /// tables are `STRICT`, so a column's type is fixed by the schema.
     static func hash(_ db: Database) throws -> SHA256Digest {
         let hasher = SHA256()
         var buffer: [UInt8] = []
@@ -48,27 +49,9 @@ public struct ProjectionDigest: Sendable, Hashable, CustomStringConvertible {
         for table in ProjectionWriter.tables {
             buffer += Array(table.utf8)
             buffer.append(0x0A)
-            let columns = try db.columns(in: table)
-            let integer = columns.map { $0.type.uppercased() == "INTEGER" }
-            let key = table == "requests" || table == "request_timings" ? "request_id" : "seq"
-            let rows = try Row.fetchCursor(db, sql: "SELECT * FROM \(table) ORDER BY \(key)")
+            let rows = try Row.fetchCursor(db, sql: try rowsSQL(table, db))
             while let row = try rows.next() {
-                for index in 0..<integer.count {
-                    if index > 0 { buffer.append(0x2C) }
-                    if row.hasNull(atIndex: index) {
-                        buffer.append(0x6E)
-                    } else if integer[index] {
-                        buffer.append(0x69)
-                        appendDecimal(row[index] as Int64, to: &buffer)
-                    } else {
-                        try row.withUnsafeData(atIndex: index) { data in
-                            buffer.append(0x74)
-                            appendDecimal(Int64(data?.count ?? 0), to: &buffer)
-                            buffer.append(0x3A)
-                            data?.withUnsafeBytes { buffer.append(contentsOf: $0) }
-                        }
-                    }
-                }
+                try row.withUnsafeData(atIndex: 0) { data in data?.withUnsafeBytes { buffer.append(contentsOf: $0) } }
                 buffer.append(0x0A)
                 if buffer.count >= 1 << 16 {
                     hasher.update(buffer)
@@ -80,19 +63,15 @@ public struct ProjectionDigest: Sendable, Hashable, CustomStringConvertible {
         return hasher.finalize()
     }
 
-    private static func appendDecimal(_ value: Int64, to buffer: inout [UInt8]) {
-        if value < 0 { buffer.append(0x2D) }
-        var magnitude = value.magnitude
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var count = 0
-        withUnsafeMutableBytes(of: &digits) { storage in
-            repeat {
-                storage[count] = UInt8(magnitude % 10) + 0x30
-                magnitude /= 10
-                count += 1
-            } while magnitude > 0
-            for position in stride(from: count - 1, through: 0, by: -1) { buffer.append(storage[position]) }
-        }
+    /// `SELECT printf('%Q,%Q,…', c1, c2, …) FROM table ORDER BY key`.
+    static func rowsSQL(_ table: String, _ db: Database) throws -> String {
+        let columns = try db.columns(in: table).map { "\"\($0.name)\"" }
+        let format = columns.map { _ in "%Q" }.joined(separator: ",")
+        return "SELECT printf('\(format)', \(columns.joined(separator: ", "))) FROM \(table) ORDER BY \(key(table))"
+    }
+
+    /// The primary key: rows are hashed in its order.
+    static func key(_ table: String) -> String {
+        table == "requests" || table == "request_timings" ? "request_id" : "seq"
     }
 }

@@ -11,14 +11,17 @@ public struct ProjectionRebuild: Sendable, Hashable {
     public var previous: ProjectionDigest
     /// The digest of the rebuilt tables, now recorded in the ledger.
     public var rebuilt: ProjectionDigest
-    /// Wall-clock seconds, from reading the first event to committing.
+    /// Wall-clock seconds of the replay: emptying the tables, reading every event, writing
+    /// every row and their indexes.
+    public var replaySeconds: Double
+    /// Wall-clock seconds of the whole rebuild, both digests and the commit included.
     public var seconds: Double
 
     /// True when the rebuild changed nothing: the incremental tables already equalled a replay.
     public var matchedIncremental: Bool { previous.matches(rebuilt) }
 
-    /// Events read per second.
-    public var eventsPerSecond: Double { seconds > 0 ? Double(eventsRead) / seconds : 0 }
+    /// Events replayed per second of replay.
+    public var eventsPerSecond: Double { replaySeconds > 0 ? Double(eventsRead) / replaySeconds : 0 }
 
     /// Replays request streams from `db`'s events into `target`'s projection tables (which
     /// must be empty), through `through` when given: events are read and rows inserted on

@@ -226,17 +226,22 @@ struct ProjectionDigestSpecTests {
     @Test func digestFromTheSpec() async throws {
         let team = try await ProjectionRebuildTests.Team.make()
         try await ProjectionRebuildTests.playRandom(team, count: 40, seed: 21)
+        _ = try await team.approvals.open(
+            OpenRequest(requestID: "req-quoted", action: "deploy.promote", resource: "svc/it's", environment: "prod",
+                        summary: "it's 'quoted', with a comma,\nand a line feed", links: ["https://ci/'"]),
+            signer: team.people["alice"]!)
         let queue = try DatabaseQueue(path: team.ledger.path)
         let bytes = try await queue.read { db in
             var bytes: [UInt8] = []
             for (table, key) in [("requests", "request_id"), ("request_timings", "request_id"), ("votes", "seq"), ("attempts", "seq"), ("executions", "seq")] {
                 bytes += Array("\(table)\n".utf8)
                 for row in try Row.fetchAll(db, sql: "SELECT * FROM \(table) ORDER BY \(key)") {
+                    // printf('%Q'): NULL bare, anything else quoted, quotes doubled.
                     let fields = row.databaseValues.map { value -> [UInt8] in
                         switch value.storage {
-                        case .null: return Array("n".utf8)
-                        case .int64(let integer): return Array("i\(integer)".utf8)
-                        case .string(let text): return Array("t\(text.utf8.count):".utf8) + Array(text.utf8)
+                        case .null: return Array("NULL".utf8)
+                        case .int64(let integer): return Array("'\(integer)'".utf8)
+                        case .string(let text): return Array("'\(text.replacingOccurrences(of: "'", with: "''"))'".utf8)
                         default: return Array("?".utf8)
                         }
                     }

@@ -35,6 +35,7 @@ struct ResultsFile {
             [
                 "events": figures.events, "requests": figures.requests, "ledgerBytes": figures.ledgerBytes,
                 "buildEventsPerSecond": figures.buildEventsPerSecond, "rebuildEventsPerSecond": figures.rebuildEventsPerSecond,
+                "rebuildSeconds": figures.rebuildSeconds, "rebuildCPUSeconds": figures.rebuildCPUSeconds,
                 "metricsLibrarySeconds": figures.metricsLibrarySeconds, "metricsCommandSeconds": figures.metricsCommandSeconds,
                 "rebuildPass": figures.rebuildPasses, "metricsPass": figures.metricsPasses,
             ]
