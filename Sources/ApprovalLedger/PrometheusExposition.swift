@@ -2,6 +2,7 @@
 /// metric family, then its samples, with label values and help text escaped as the format
 /// requires.
 public struct PrometheusExposition: Sendable {
+    /// The `# TYPE` of a metric family.
     public enum MetricType: String, Sendable {
         case counter, gauge, histogram, summary
     }
@@ -9,6 +10,7 @@ public struct PrometheusExposition: Sendable {
     /// The exposition so far; every line ends with a newline.
     public private(set) var text = ""
 
+    /// An empty exposition.
     public init() {}
 
     /// Starts a metric family. Its samples must follow before the next family starts.

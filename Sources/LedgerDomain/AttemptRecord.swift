@@ -1,10 +1,12 @@
 /// One refused attempt the ledger recorded as a security signal: a `vote.rejected` or an
 /// `execution.refused` event. A row of the `attempts` projection.
 public struct AttemptRecord: Sendable, Hashable {
+    /// What was refused: a vote or an execution report.
     public enum Kind: String, Sendable, Hashable, CaseIterable {
         case vote, execution
     }
 
+    /// The seq of the event that records the attempt.
     public var seq: Int64
     public var requestID: String
     public var kind: Kind

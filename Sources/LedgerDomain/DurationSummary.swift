@@ -8,10 +8,13 @@ public struct DurationSummary: Sendable, Hashable {
     /// (and +Inf, which is `count`).
     public static let bucketBounds: [Int64] = [60_000, 300_000, 900_000, 1_800_000, 3_600_000, 7_200_000, 14_400_000, 28_800_000, 86_400_000]
 
+    /// Observations.
     public var count: Int
+    /// Their sum, and the smallest and largest (nil without observations).
     public var sumMs: Int64
     public var minMs: Int64?
     public var maxMs: Int64?
+    /// Nearest-rank percentiles; nil without observations.
     public var p50Ms: Int64?
     public var p90Ms: Int64?
     public var p99Ms: Int64?
@@ -21,6 +24,7 @@ public struct DurationSummary: Sendable, Hashable {
     /// The arithmetic mean in milliseconds; nil when there are no observations.
     public var meanMs: Double? { count == 0 ? nil : Double(sumMs) / Double(count) }
 
+    /// Summarizes `values` (milliseconds, in any order).
     public init(_ values: [Int64]) {
         let sorted = values.sorted()
         count = sorted.count

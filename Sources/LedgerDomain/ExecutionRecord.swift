@@ -1,5 +1,6 @@
 /// One `execution.reported` event: a row of the `executions` projection.
 public struct ExecutionRecord: Sendable, Hashable {
+    /// The seq of the `execution.reported` event.
     public var seq: Int64
     public var requestID: String
     /// True when it ran under a grant (the request was approved); false after a break-glass

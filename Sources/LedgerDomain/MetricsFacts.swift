@@ -1,11 +1,13 @@
 /// The projection rows the approval SLIs are computed from (docs/METRICS.md). The store may
 /// pass more rows than the query selects; `ApprovalMetrics` applies the query itself.
 public struct MetricsFacts: Sendable, Hashable {
+    /// One row per request (`request_timings`).
     public var requests: [RequestTimings]
     public var votes: [VoteRecord]
     public var attempts: [AttemptRecord]
     public var executions: [ExecutionRecord]
 
+    /// Facts from rows already read.
     public init(requests: [RequestTimings] = [], votes: [VoteRecord] = [], attempts: [AttemptRecord] = [], executions: [ExecutionRecord] = []) {
         self.requests = requests
         self.votes = votes

@@ -25,8 +25,10 @@ public struct MetricsQuery: Sendable, Hashable {
     public var environment: String?
     /// Only requests whose action matches this glob (`*` any run, `?` one character).
     public var action: String?
+    /// Whether and how the chain counts in M10.
     public var chain: Chain
 
+    /// A query judged at `now`; the other parts default to everything.
     public init(now: Timestamp, since: Timestamp? = nil, until: Timestamp? = nil, environment: String? = nil, action: String? = nil, chain: Chain = .notChecked) {
         self.now = now
         self.since = since

@@ -7,9 +7,11 @@ public import LedgerFormat
 /// stream) and `ledger rebuild` (for every stream): because it depends on the stream's events
 /// alone, replaying the ledger gives exactly the rows the appends wrote.
 public struct RequestProjection: Sendable, Hashable {
+    /// The request folded from its events: the `requests` row.
     public var state: RequestState
     /// The seq of the stream's latest event.
     public var lastSeq: Int64
+    /// The `request_timings` row, and the rows of `votes`, `attempts` and `executions`.
     public var timings: RequestTimings
     public var votes: [VoteRecord]
     public var attempts: [AttemptRecord]

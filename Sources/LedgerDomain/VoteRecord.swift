@@ -1,5 +1,6 @@
 /// One `vote.cast` event: a row of the `votes` projection.
 public struct VoteRecord: Sendable, Hashable {
+    /// The seq of the `vote.cast` event.
     public var seq: Int64
     public var requestID: String
     public var voter: String

@@ -39,32 +39,40 @@ enum RequestEventReader {
     @discardableResult
     static func forEachRequestStream(db: Database, through: Int64?, _ body: (RawRequestStream) throws -> Void) throws -> Int {
         let limit = through ?? Int64.max
-        var remaining: [String: Int] = [:]
+        var streams: [String: StreamBuffer] = [:]
         let counts = try Row.fetchCursor(
             db, sql: "SELECT stream, COUNT(*) FROM events WHERE seq <= ? AND stream NOT LIKE '$%' GROUP BY stream", arguments: [limit])
-        while let row = try counts.next() { remaining[row[0]] = row[1] }
+        while let row = try counts.next() { streams[row[0]] = StreamBuffer(remaining: row[1]) }
 
-        var open: [String: RawRequestStream] = [:]
         var count = 0
         let rows = try Row.fetchCursor(db, sql: selection + " WHERE e.seq <= ? ORDER BY e.seq", arguments: [limit])
         while let row = try rows.next() {
             count += 1
             let stream: String = row[1]
-            guard let left = remaining[stream] else { continue }
-            if (row[2] as Int64) == 1, (row[3] as String) != ApprovalEvents.opened {
-                remaining[stream] = nil
-                open[stream] = nil
-                continue
-            }
-            open[stream, default: RawRequestStream(stream: stream, events: [])].events.append(RawRequestEvent(row))
-            if left == 1 {
-                remaining[stream] = nil
-                if let complete = open.removeValue(forKey: stream) { try body(complete) }
-            } else {
-                remaining[stream] = left - 1
-            }
+            // One hash per event: the buffer is updated in place through the dictionary.
+            guard streams[stream]?.add(row) == true, let complete = streams.removeValue(forKey: stream), !complete.ignored else { continue }
+            try body(RawRequestStream(stream: stream, events: complete.events))
         }
         return count
+    }
+
+    /// A stream's events read so far, and how many are still to come.
+    private struct StreamBuffer {
+        var remaining: Int
+        /// Its version-1 event is not `request.opened`: not a request, events not kept.
+        var ignored = false
+        var events: [RawRequestEvent] = []
+
+        /// Takes one event of the stream; true when it was the last.
+        mutating func add(_ row: Row) -> Bool {
+            remaining -= 1
+            if !ignored, (row[2] as Int64) == 1, (row[3] as String) != ApprovalEvents.opened {
+                ignored = true
+                events = []
+            }
+            if !ignored { events.append(RawRequestEvent(row)) }
+            return remaining == 0
+        }
     }
 }
 

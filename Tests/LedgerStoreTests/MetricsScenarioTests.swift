@@ -62,7 +62,6 @@ struct MetricsScenarioTests {
         let directory: TemporaryDirectory
         let ledger: Ledger
         let approvals: Approvals
-        var ids: [String: String] = [:]
     }
 
     static func play() async throws -> Scenario {
@@ -83,12 +82,11 @@ struct MetricsScenarioTests {
         }
         let approvals = Approvals(ledger: ledger)
         try await approvals.publish(try Policy(yaml: policy), signer: root)
-        var scenario = Scenario(directory: directory, ledger: ledger, approvals: approvals)
+        let scenario = Scenario(directory: directory, ledger: ledger, approvals: approvals)
 
         func open(_ name: String, _ minutes: Int64, by who: String, _ action: String, env: String = "prod", blast: Int = 40, links: [String] = ["https://ci.example/1"]) async throws {
             clock.now = at(minutes)
             let id = "req-\(name.lowercased())"
-            scenario.ids[name] = id
             _ = try await approvals.open(
                 OpenRequest(requestID: id, action: action, resource: "svc/\(name)", environment: env, summary: "\(name) change", links: links,
                             riskInputs: ["blast_radius": String(blast)]),
@@ -128,7 +126,6 @@ struct MetricsScenarioTests {
             #expect(ticked.count == 1)
         }
         try await step(50) {
-            scenario.ids["R7"] = "req-r7"
             _ = try await approvals.bypass(
                 OpenRequest(requestID: "req-r7", action: "cache.purge", resource: "cdn/eu", environment: "prod", summary: "purge", links: ["https://inc/7"],
                             riskInputs: ["blast_radius": "50"]),
