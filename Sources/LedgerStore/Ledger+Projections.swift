@@ -1,3 +1,4 @@
+internal import Dispatch
 internal import Foundation
 internal import GRDB
 internal import LedgerCrypto
@@ -9,8 +10,10 @@ extension Ledger {
     ///
     /// The projections are updated in the same transaction as every append, so a rebuild
     /// normally changes nothing: `ProjectionRebuild.matchedIncremental` says whether it did.
-    /// The digest of the tables as they were is taken on a reader connection while this one
-    /// rebuilds. Memory is bounded by the requests open at any point of the log.
+    /// The digest of the tables as they were is taken on a reader connection, from a snapshot
+    /// taken before, while this one hashes the rebuilt tables: the two digests run side by side
+    /// on two cores once the replay, which needs both, is done. Memory is bounded by the
+    /// requests open at any point of the log.
     public func rebuildProjections() async throws -> ProjectionRebuild {
         let clock = configuration.clock
         let database = self.database
@@ -19,7 +22,14 @@ extension Ledger {
                 let start = ContinuousClock.now
                 let headBefore = try Self.headSeq(db)
                 let previous = PendingDigest()
-                database.asyncConcurrentRead { snapshot in previous.fulfil(Result { try ProjectionDigest.hash(try snapshot.get()) }) }
+                let replayDone = DispatchSemaphore(value: 0)
+                database.asyncConcurrentRead { snapshot in
+                    replayDone.wait()
+                    previous.fulfil(Result { try ProjectionDigest.hash(try snapshot.get()) })
+                }
+                // Whatever happens below, the reader must not wait forever.
+                var signalled = false
+                defer { if !signalled { replayDone.signal() } }
                 // Room for the tables being rebuilt and the index pages being read, so neither
                 // is read twice.
                 let cacheSize = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
@@ -36,6 +46,8 @@ extension Ledger {
                     try writer.clear()
                     let replayed = try writer.withoutSecondaryIndexes { try ProjectionRebuild.replay(from: db, into: db, through: nil) }
                     let replaySeconds = Self.seconds(ContinuousClock.now - replayStart)
+                    replayDone.signal()
+                    signalled = true
                     let rebuilt = ProjectionDigest(throughSeq: head, digest: try ProjectionDigest.hash(db), recordedAt: clock())
                     try db.execute(
                         sql: """
