@@ -42,7 +42,7 @@ extension Ledger {
                     // transaction: then take the digest here, before the tables are emptied.
                     let before = head == headBefore ? nil : try ProjectionDigest.hash(db)
                     let replayStart = ContinuousClock.now
-                    let writer = try ProjectionWriter(db: db)
+                    let writer = ProjectionWriter(db: db)
                     try writer.clear()
                     let replayed = try writer.withoutSecondaryIndexes { try ProjectionRebuild.replay(from: db, into: db, through: nil) }
                     let replaySeconds = Self.seconds(ContinuousClock.now - replayStart)

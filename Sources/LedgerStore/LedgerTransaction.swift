@@ -68,7 +68,7 @@ public final class LedgerTransaction {
     /// (`$…`) hold no requests.
     func updateProjections() throws {
         guard !touchedStreams.isEmpty else { return }
-        let writer = try ProjectionWriter(db: db)
+        let writer = ProjectionWriter(db: db)
         for stream in touchedStreams where !stream.hasPrefix("$") { try writer.replace(stream: stream) }
     }
 

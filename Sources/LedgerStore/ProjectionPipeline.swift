@@ -16,7 +16,8 @@ final class ProjectionPipeline {
     private final class Batch: Sendable {
         let streams: [RawRequestStream]
         let group = DispatchGroup()
-        let rows = Mutex<[ProjectionRows]>([])
+        let projected = Mutex(0)
+        let rows = Mutex<ProjectionRows?>(nil)
 
         init(_ streams: [RawRequestStream]) { self.streams = streams }
     }
@@ -51,8 +52,10 @@ final class ProjectionPipeline {
         collecting = []
         collectingEvents = 0
         DispatchQueue.global(qos: .userInitiated).async(group: batch.group) {
-            let rows = batch.streams.compactMap { $0.projection().map(ProjectionRows.init) }
+            let projections = batch.streams.compactMap { $0.projection() }
+            let rows = ProjectionRows(projections)
             batch.rows.withLock { $0 = rows }
+            batch.projected.withLock { $0 = projections.count }
         }
         inFlight.append(batch)
         if inFlight.count > Self.depth { try insertOldest() }
@@ -61,8 +64,7 @@ final class ProjectionPipeline {
     private func insertOldest() throws {
         let batch = inFlight.removeFirst()
         batch.group.wait()
-        let rows = batch.rows.withLock { $0 }
-        for row in rows { try insert(row) }
-        requests += rows.count
+        if let rows = batch.rows.withLock({ $0 }) { try insert(rows) }
+        requests += batch.projected.withLock { $0 }
     }
 }

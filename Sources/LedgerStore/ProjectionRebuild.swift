@@ -28,7 +28,7 @@ public struct ProjectionRebuild: Sendable, Hashable {
     /// this thread, payloads parsed and streams projected on others (`ProjectionPipeline`).
     /// - Returns: events read and request streams projected.
     static func replay(from db: Database, into target: Database, through: Int64?) throws -> (events: Int, requests: Int) {
-        let writer = try ProjectionWriter(db: target)
+        let writer = ProjectionWriter(db: target)
         let pipeline = ProjectionPipeline(insert: writer.insert)
         let events = try RequestEventReader.forEachRequestStream(db: db, through: through, pipeline.add)
         try pipeline.finish()

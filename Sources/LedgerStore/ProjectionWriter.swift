@@ -1,44 +1,43 @@
 internal import GRDB
 internal import LedgerDomain
 
-/// Writes projected requests into the projection tables with prepared statements. Used on
-/// the connection of a write transaction only.
+/// Writes projected requests into the projection tables with prepared multi-row inserts.
+/// Used on the connection of a write transaction only.
 struct ProjectionWriter {
-    /// The projection tables, in the order the digest covers them.
+    /// The projection tables, in the order the digest covers them, each with the columns the
+    /// writer fills, in the order `ProjectionRows` gives their values.
     static let tables = ["requests", "request_timings", "votes", "attempts", "executions"]
+    static let columns: [[String]] = [
+        RequestRow.columns,
+        [
+            "request_id", "environment", "action", "opened_ms", "deadline_ms", "resolved_ms", "outcome", "decided_by", "escalations",
+            "first_escalated_ms", "first_executed_ms", "first_failure_ms", "rolled_back_ms", "recovered_ms", "review_deadline_ms",
+            "review_closed_ms", "missing_fields", "last_seq",
+        ],
+        ["seq", "request_id", "voter", "decision", "time_ms"],
+        ["seq", "request_id", "kind", "actor", "code", "time_ms"],
+        ["seq", "request_id", "approved", "outcome", "time_ms"],
+    ]
 
     let db: Database
-    private let insertRequest: Statement
-    private let insertTimings: Statement
-    private let insertVote: Statement
-    private let insertAttempt: Statement
-    private let insertExecution: Statement
-
-    init(db: Database) throws {
-        self.db = db
-        insertRequest = try db.cachedStatement(sql: RequestRow.insertSQL)
-        insertTimings = try db.cachedStatement(sql: """
-            INSERT INTO request_timings (request_id, environment, action, opened_ms, deadline_ms, resolved_ms, outcome, decided_by,
-                escalations, first_escalated_ms, first_executed_ms, first_failure_ms, rolled_back_ms, recovered_ms,
-                review_deadline_ms, review_closed_ms, missing_fields, last_seq)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
-        insertVote = try db.cachedStatement(sql: "INSERT INTO votes (seq, request_id, voter, decision, time_ms) VALUES (?, ?, ?, ?, ?)")
-        insertAttempt = try db.cachedStatement(sql: "INSERT INTO attempts (seq, request_id, kind, actor, code, time_ms) VALUES (?, ?, ?, ?, ?, ?)")
-        insertExecution = try db.cachedStatement(sql: "INSERT INTO executions (seq, request_id, approved, outcome, time_ms) VALUES (?, ?, ?, ?, ?)")
-    }
 
     /// Rewrites the rows of request stream `stream` from its events as they now stand.
     func replace(stream: String) throws {
         try delete(requestID: stream)
         if let projection = try RequestEventReader.projection(stream: stream, db: db) {
-            try insert(ProjectionRows(projection))
+            try insert(ProjectionRows([projection]))
         }
     }
 
     /// Empties every projection table.
     func clear() throws {
         for table in Self.tables { try db.execute(sql: "DELETE FROM \(table)") }
+    }
+
+    func delete(requestID: String) throws {
+        for table in Self.tables {
+            try db.cachedStatement(sql: "DELETE FROM \(table) WHERE request_id = ?").execute(arguments: [requestID])
+        }
     }
 
     /// Runs `body` (a bulk load) with the tables' secondary indexes dropped, then creates them
@@ -55,64 +54,22 @@ struct ProjectionWriter {
         return result
     }
 
-    func delete(requestID: String) throws {
-        for table in Self.tables {
-            try db.cachedStatement(sql: "DELETE FROM \(table) WHERE request_id = ?").execute(arguments: [requestID])
-        }
-    }
-
     func insert(_ rows: ProjectionRows) throws {
-        // The arguments match the statements by construction (`ProjectionRows`), so binding
-        // skips GRDB's validation.
-        try execute(insertRequest, rows.request)
-        try execute(insertTimings, rows.timings)
-        for vote in rows.votes { try execute(insertVote, vote) }
-        for attempt in rows.attempts { try execute(insertAttempt, attempt) }
-        for execution in rows.executions { try execute(insertExecution, execution) }
+        for (table, chunks) in rows.tables.enumerated() {
+            for chunk in chunks {
+                let statement = try db.cachedStatement(sql: Self.insertSQL(table: table, rows: chunk.rows))
+                // The arguments match the statement by construction (`ProjectionRows`), so
+                // binding skips GRDB's validation.
+                statement.setUncheckedArguments(chunk.arguments)
+                try statement.execute()
+            }
+        }
     }
 
-    private func execute(_ statement: Statement, _ arguments: StatementArguments) throws {
-        statement.setUncheckedArguments(arguments)
-        try statement.execute()
-    }
-}
-
-/// One projected request as the statement arguments of its rows, in each table's column
-/// order: built wherever the projection is computed (on another core, in a rebuild), bound
-/// on the writer's.
-struct ProjectionRows: Sendable {
-    var request: StatementArguments
-    var timings: StatementArguments
-    var votes: [StatementArguments]
-    var attempts: [StatementArguments]
-    var executions: [StatementArguments]
-
-    init(_ projection: RequestProjection) {
-        // Existentials, not `DatabaseValue`s: GRDB maps a sequence of concrete values through
-        // a key path, several times slower.
-        request = RequestRow(projection).arguments
-        let t = projection.timings
-        let timingValues: [(any DatabaseValueConvertible)?] = [
-            t.requestID, t.environment, t.action, t.openedMs, t.deadlineMs, t.resolvedMs, t.outcome?.rawValue, t.decidedBy?.rawValue,
-            t.escalations, t.firstEscalatedMs, t.firstExecutedMs, t.firstFailureMs, t.rolledBackMs, t.recoveredMs, t.reviewDeadlineMs,
-            t.reviewClosedMs, t.missingFields.joined(separator: ","), t.lastSeq,
-        ]
-        timings = StatementArguments(timingValues)
-        votes = projection.votes.map { vote in
-            let values: [(any DatabaseValueConvertible)?] = [vote.seq, vote.requestID, vote.voter, vote.approve ? "approve" : "deny", vote.timeMs]
-            return StatementArguments(values)
-        }
-        attempts = projection.attempts.map { attempt in
-            let values: [(any DatabaseValueConvertible)?] = [
-                attempt.seq, attempt.requestID, attempt.kind.rawValue, attempt.actor, attempt.code, attempt.timeMs,
-            ]
-            return StatementArguments(values)
-        }
-        executions = projection.executions.map { execution in
-            let values: [(any DatabaseValueConvertible)?] = [
-                execution.seq, execution.requestID, execution.approved ? 1 : 0, execution.succeeded ? "succeeded" : "failed", execution.timeMs,
-            ]
-            return StatementArguments(values)
-        }
+    /// `INSERT INTO table (columns) VALUES (?, …), …` for `rows` rows.
+    static func insertSQL(table: Int, rows: Int) -> String {
+        let tuple = "(" + Array(repeating: "?", count: columns[table].count).joined(separator: ", ") + ")"
+        return "INSERT INTO \(tables[table]) (\(columns[table].joined(separator: ", "))) VALUES "
+            + Array(repeating: tuple, count: rows).joined(separator: ", ")
     }
 }

@@ -77,17 +77,14 @@ public struct RequestRow: Sendable, Hashable {
         "grant_expires_at", "review_deadline", "review_closed_at",
     ]
 
-    static let insertSQL =
-        "INSERT INTO requests (\(columns.joined(separator: ", "))) VALUES (\(Array(repeating: "?", count: columns.count).joined(separator: ", ")))"
-
-    var arguments: StatementArguments {
+    /// The values of `columns`, in order.
+    var values: [(any DatabaseValueConvertible)?] {
         let approversJSON = String(decoding: CanonicalJSON.encode(.array(approvers.map(JSONValue.string))), as: UTF8.self)
-        let values: [(any DatabaseValueConvertible)?] = [
+        return [
             requestID, status, action, resource, environment, requester, summary, riskScore, riskLevel, rule, policyVersion,
             openedSeq, openedAt, deadline, decidedAt, lastSeq, version, approversJSON, rejectedAttempts, escalations,
             executions, lastOutcome, rolledBackAt, recoveredAt, grantExpiresAt, reviewDeadline, reviewClosedAt,
         ]
-        return StatementArguments(values)
     }
 
     init(row: Row) {
