@@ -10,10 +10,12 @@ extension Ledger {
     ///
     /// The projections are updated in the same transaction as every append, so a rebuild
     /// normally changes nothing: `ProjectionRebuild.matchedIncremental` says whether it did.
-    /// The digest of the tables as they were is taken on a reader connection, from a snapshot
-    /// taken before, while this one hashes the rebuilt tables: the two digests run side by side
-    /// on two cores once the replay, which needs both, is done. Memory is bounded by the
-    /// requests open at any point of the log.
+    /// Three threads share the replay: a reader connection scans the events (from a snapshot
+    /// of the state this transaction starts from), other threads parse and project the
+    /// streams, and this connection only inserts rows. The digest of the tables as they were
+    /// is taken on another reader, from the same state, while this one hashes the rebuilt
+    /// tables: the two run side by side once the replay, which needs the cores, is done.
+    /// Memory is bounded by the requests open at any point of the log.
     public func rebuildProjections() async throws -> ProjectionRebuild {
         let clock = configuration.clock
         let database = self.database
@@ -30,6 +32,16 @@ extension Ledger {
                 // Whatever happens below, the reader must not wait forever.
                 var signalled = false
                 defer { if !signalled { replayDone.signal() } }
+                let channel = ProjectionChannel()
+                database.asyncConcurrentRead { snapshot in
+                    let pipeline = ProjectionPipeline(insert: channel.send)
+                    channel.finish(Result {
+                        let events = try RequestEventReader.forEachRequestStream(db: try snapshot.get(), through: nil, pipeline.add)
+                        try pipeline.finish()
+                        return (events, pipeline.requests)
+                    })
+                }
+                defer { channel.cancel() }
                 // Room for the tables being rebuilt and the index pages being read, so neither
                 // is read twice.
                 let cacheSize = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
@@ -44,7 +56,15 @@ extension Ledger {
                     let replayStart = ContinuousClock.now
                     let writer = ProjectionWriter(db: db)
                     try writer.clear()
-                    let replayed = try writer.withoutSecondaryIndexes { try ProjectionRebuild.replay(from: db, into: db, through: nil) }
+                    let replayed = try writer.withoutSecondaryIndexes {
+                        guard before == nil else {
+                            // The snapshot the reader scans is older than this transaction.
+                            channel.cancel()
+                            return try ProjectionRebuild.replay(from: db, into: db, through: nil)
+                        }
+                        while let rows = channel.receive() { try writer.insert(rows) }
+                        return try channel.outcome()
+                    }
                     let replaySeconds = Self.seconds(ContinuousClock.now - replayStart)
                     replayDone.signal()
                     signalled = true

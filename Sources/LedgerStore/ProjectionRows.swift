@@ -12,37 +12,43 @@ struct ProjectionRows: Sendable {
     var tables: [[(rows: Int, arguments: StatementArguments)]]
 
     init(_ projections: [RequestProjection]) {
-        // Flat arrays of existentials, not `DatabaseValue`s or nested arrays: GRDB maps a
-        // sequence of concrete values through a key path, and flattening nested arrays goes
-        // through unspecialized generics, each several times slower.
-        var values = Array(repeating: [(any DatabaseValueConvertible)?](), count: ProjectionWriter.tables.count)
+        // Existentials, not `DatabaseValue`s, and each chunk built in place: GRDB maps a
+        // sequence of concrete values through a key path, and copying existentials out of a
+        // larger array goes through value witnesses, each several times slower.
+        var tables = Array(repeating: [(rows: Int, arguments: StatementArguments)](), count: ProjectionWriter.tables.count)
+        var open = Array(repeating: (rows: 0, values: [(any DatabaseValueConvertible)?]()), count: ProjectionWriter.tables.count)
+        func add(_ table: Int, _ row: [(any DatabaseValueConvertible)?]) {
+            open[table].values += row
+            open[table].rows += 1
+            if open[table].rows == Self.chunk {
+                tables[table].append((Self.chunk, StatementArguments(open[table].values)))
+                open[table] = (0, [])
+            }
+        }
         for projection in projections {
-            values[0] += RequestRow(projection).values
+            add(0, RequestRow(projection).values)
             let t = projection.timings
-            values[1] += [
+            add(1, [
                 t.requestID, t.environment, t.action, t.openedMs, t.deadlineMs, t.resolvedMs, t.outcome?.rawValue, t.decidedBy?.rawValue,
                 t.escalations, t.firstEscalatedMs, t.firstExecutedMs, t.firstFailureMs, t.rolledBackMs, t.recoveredMs, t.reviewDeadlineMs,
                 t.reviewClosedMs, t.missingFields.joined(separator: ","), t.lastSeq,
-            ]
+            ])
             for vote in projection.votes {
-                values[2] += [vote.seq, vote.requestID, vote.voter, vote.approve ? "approve" : "deny", vote.timeMs]
+                add(2, [vote.seq, vote.requestID, vote.voter, vote.approve ? "approve" : "deny", vote.timeMs])
             }
             for attempt in projection.attempts {
-                values[3] += [attempt.seq, attempt.requestID, attempt.kind.rawValue, attempt.actor, attempt.code, attempt.timeMs]
+                add(3, [attempt.seq, attempt.requestID, attempt.kind.rawValue, attempt.actor, attempt.code, attempt.timeMs])
             }
             for execution in projection.executions {
-                values[4] += [
+                add(4, [
                     execution.seq, execution.requestID, execution.approved ? 1 : 0, execution.succeeded ? "succeeded" : "failed",
                     execution.timeMs,
-                ]
+                ])
             }
         }
-        tables = values.enumerated().map { table, flat in
-            let width = ProjectionWriter.columns[table].count
-            return stride(from: 0, to: flat.count, by: Self.chunk * width).map { start in
-                let end = min(start + Self.chunk * width, flat.count)
-                return ((end - start) / width, StatementArguments(Array(flat[start..<end])))
-            }
+        for (table, chunk) in open.enumerated() where chunk.rows > 0 {
+            tables[table].append((chunk.rows, StatementArguments(chunk.values)))
         }
+        self.tables = tables
     }
 }
