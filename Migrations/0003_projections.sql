@@ -3,7 +3,8 @@
 -- to that stream, and is dropped and replayed by `ledger rebuild`. Times are milliseconds
 -- since the Unix epoch (UTC), so SQL and the metrics can subtract them.
 
--- When each step of a request happened and how it ended.
+-- When each step of a request happened and how it ended. Keyed by request id alone (WITHOUT
+-- ROWID): one b-tree to write on a rebuild, rows already in the digest's order.
 CREATE TABLE request_timings (
     request_id         TEXT    PRIMARY KEY,
     environment        TEXT    NOT NULL,   -- copies of the request's, so metrics need no join
@@ -23,7 +24,7 @@ CREATE TABLE request_timings (
     review_closed_ms   INTEGER,
     missing_fields     TEXT    NOT NULL,   -- audit fields absent, comma-separated; '' when complete
     last_seq           INTEGER NOT NULL
-) STRICT;
+) STRICT, WITHOUT ROWID;
 
 -- One row per vote.cast event.
 CREATE TABLE votes (

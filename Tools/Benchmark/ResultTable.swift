@@ -20,7 +20,7 @@ struct ResultTable {
         var lines = [
             "Projections: workflow ledgers (simulated approval traffic), median of \(options.runs) run\(options.runs == 1 ? "" : "s") [min – max]",
             "  " + Self.pad("events", 11) + Self.pad("requests", 10) + Self.pad("size", 11) + Self.pad("built, ev/s", 13)
-                + Self.pad("replay, events/s", 29) + Self.pad("whole rebuild, s", 24) + Self.pad("CPU, s", 8)
+                + Self.pad("replay, events/s", 29) + Self.pad("whole rebuild, s", 24) + Self.pad("CPU s, cores", 14)
                 + Self.pad("metrics (library), s", 24) + "ledger metrics, s",
         ]
         func range(_ values: [Double], _ format: (Double) -> String) -> String {
@@ -28,12 +28,18 @@ struct ResultTable {
             return "\(format(statistic.median)) [\(format(statistic.minimum)) – \(format(statistic.maximum))]"
         }
         let seconds = { (value: Double) in String(format: "%.3f", value) }
+        // CPU seconds of the whole rebuild (all threads) and the cores it kept busy on
+        // average: well under 2 means other work on the machine took the cores.
+        func cpu(_ figures: ProjectionBenchmark.Figures) -> String {
+            guard let cpu = Statistic(figures.rebuildCPUSeconds), let wall = Statistic(figures.rebuildSeconds) else { return "-" }
+            return String(format: "%.2f, %.2f", cpu.median, cpu.median / wall.median)
+        }
         for figures in projections {
             lines.append(
                 "  " + Self.pad(Self.grouped(Double(figures.events)), 11) + Self.pad(Self.grouped(Double(figures.requests)), 10)
                     + Self.pad(Self.bytes(Double(figures.ledgerBytes)), 11) + Self.pad(Self.grouped(figures.buildEventsPerSecond), 13)
                     + Self.pad(range(figures.rebuildEventsPerSecond, Self.grouped), 29) + Self.pad(range(figures.rebuildSeconds, seconds), 24)
-                    + Self.pad(Statistic(figures.rebuildCPUSeconds).map { seconds($0.median) } ?? "-", 8)
+                    + Self.pad(cpu(figures), 14)
                     + Self.pad(range(figures.metricsLibrarySeconds, seconds), 24) + range(figures.metricsCommandSeconds, seconds))
         }
         lines.append("  budgets: replay ≥ \(Self.grouped(ProjectionBenchmark.rebuildBudget)) events/s; `ledger metrics` < \(Int(ProjectionBenchmark.metricsBudgetSeconds)) s")
