@@ -1,12 +1,13 @@
 internal import Dispatch
 internal import Synchronization
 
-/// Projects request streams on other cores while the writer's thread goes on reading events
-/// and inserting rows: the two halves of a rebuild that can overlap.
+/// Projects request streams on other cores while the thread that reads events goes on
+/// reading: parsing and folding are the part of a rebuild that parallelizes.
 ///
-/// Batches are submitted in stream order and their rows come back, and are inserted, in the
-/// same order. At most `depth` batches are in flight, so memory stays bounded by the batch
-/// size, whatever the ledger's length.
+/// Batches of streams are submitted in the order the streams complete, and their rows are
+/// handed to `insert` (the writer, or the channel to it) in the same order, on the reading
+/// thread. At most `depth` batches are in flight, so memory stays bounded by the batch size,
+/// whatever the ledger's length.
 final class ProjectionPipeline {
     /// Streams submitted together; about this many events per batch.
     static let batchEvents = 2048
