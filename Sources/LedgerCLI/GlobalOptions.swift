@@ -86,4 +86,15 @@ enum TimeArgument {
         }
         return time
     }
+
+    /// A time as `parse` takes it, a UTC date (its midnight, `2026-11-21`), or a duration
+    /// before `reference` (`90m`, `24h`, `7d`): the forms of a metrics window.
+    static func parse(_ text: String, before reference: Timestamp) throws -> Timestamp {
+        if let time = Timestamp(text) { return time }
+        if text.count == 10, let time = Timestamp(text + "T00:00:00.000Z") { return time }
+        if let milliseconds = DurationText.milliseconds(text) { return reference.adding(milliseconds: -milliseconds) }
+        throw FormatError(
+            .invalidField,
+            "times look like 2026-11-21T18:00:00.000Z, a date (2026-11-21) or a duration before --now (24h, 7d), not '\(TerminalText.field(text, limit: 40))'")
+    }
 }

@@ -56,22 +56,13 @@ extension LedgerTool {
         }
 
         func query(clock: Timestamp) throws -> MetricsQuery {
-            let at = try now.map { try Self.instant($0, option: "--now", relativeTo: clock) } ?? clock
-            let start = try since.map { try Self.instant($0, option: "--since", relativeTo: at) }
-            let end = try until.map { try Self.instant($0, option: "--until", relativeTo: at) }
+            let at = try now.map { try TimeArgument.parse($0, before: clock) } ?? clock
+            let start = try since.map { try TimeArgument.parse($0, before: at) }
+            let end = try until.map { try TimeArgument.parse($0, before: at) }
             if let start, let end, start >= end {
                 throw ValidationError("--since (\(start)) must be before --until (\(end))")
             }
             return MetricsQuery(now: at, since: start, until: end, environment: environment, action: action)
-        }
-
-        /// A time as the options take it: RFC 3339 with milliseconds, a UTC date, or a duration
-        /// before `reference`.
-        static func instant(_ text: String, option: String, relativeTo reference: Timestamp) throws -> Timestamp {
-            if let time = Timestamp(text) { return time }
-            if text.count == 10, let time = Timestamp(text + "T00:00:00.000Z") { return time }
-            if let milliseconds = DurationText.milliseconds(text) { return reference.adding(milliseconds: -milliseconds) }
-            throw ValidationError("\(option) '\(text)' is not a time: use 2026-11-21T18:00:00.000Z, a date (2026-11-21) or a duration (24h, 7d)")
         }
     }
 }

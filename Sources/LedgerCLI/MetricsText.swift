@@ -1,7 +1,7 @@
 import ApprovalLedger
 
 /// The table form of `ledger metrics`. Identities, actions and reasons go through
-/// `Identifier.printable`, so no control character reaches the terminal.
+/// `TerminalText.field`, so no control character reaches the terminal.
 enum MetricsText {
     /// At most this many hours, days and stalled requests are listed (all are in the JSON).
     static let listLimit = 24
@@ -66,7 +66,7 @@ enum MetricsText {
         Output.line(label.padded(30) + value.leftPadded(7) + (detail.isEmpty ? "" : "  " + detail))
     }
 
-    private static func p(_ text: String) -> String { Identifier.printable(text, limit: 60) }
+    private static func p(_ text: String) -> String { TerminalText.field(text, limit: 60) }
 
     private static func more(_ count: Int) -> String { count > listLimit ? " … and \(count - listLimit) more (--format json)" : "" }
 
