@@ -66,6 +66,7 @@ public struct BundleVerifier: Sendable {
         report.findings += events.findings
 
         var verifier = Verifier(anchors: report.checkpoints + extraAnchors, now: now ?? events.lastTime)
+        verifier.checksProjections = false
         if let progress { verifier.progress = { progress("verifying", $0) } }
         var verification = try verifier.verify(ledger)
         report.absentPayloads = events.absentPayloads

@@ -79,6 +79,8 @@ public enum FindingCode: String, Sendable, Hashable, CaseIterable {
     case reviewOverdue = "review-overdue"
     case reviewLate = "review-late"
     case requestIncomplete = "request-incomplete"
+    case projectionMismatch = "projection-mismatch"
+    case projectionDigestMismatch = "projection-digest-mismatch"
 
     public var severity: Finding.Severity {
         switch self {

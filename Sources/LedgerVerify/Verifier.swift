@@ -18,6 +18,11 @@ public struct Verifier: Sendable {
     public var now: Timestamp?
     /// How many streams' state the walk keeps in memory; the rest is re-read when needed.
     public var streamsInMemory = 50_000
+    /// Whether to hold the projection tables (and the digest `ledger rebuild` recorded) to a
+    /// fresh replay of the events. Off for scratch ledgers restored from an export, which have
+    /// no projections of their own; skipped with `sinceCheckpoint`, whose cost must stay
+    /// proportional to the new events.
+    public var checksProjections = true
 
     public init(anchors: [Checkpoint] = [], now: Timestamp? = nil, progress: (@Sendable (Int64) -> Void)? = nil) {
         self.anchors = anchors
@@ -62,6 +67,8 @@ public struct Verifier: Sendable {
         let (failed, checked) = checker.finish()
 
         var findings = startFindings + walked.findings
+        let projectionsChecked = checksProjections && trusted == nil
+        if projectionsChecked { findings += try Self.projectionFindings(try ledger.checkProjections()) }
         findings += failed.map { Finding(.signatureInvalid, seq: $0, "the Ed25519 signature does not verify under the key the event names: the event was forged or altered") }
         findings.sort { ($0.seq ?? .max, $0.code.rawValue) < ($1.seq ?? .max, $1.code.rawValue) }
 
@@ -78,7 +85,7 @@ public struct Verifier: Sendable {
         report.eventsReplayed = walked.eventsReplayed
         report.signaturesChecked = checked
         report.anchorsChecked = anchors.count + (trusted == nil ? 0 : 1)
-        report.checks = Self.checks(anchored: !anchors.isEmpty || trusted != nil)
+        report.checks = Self.checks(anchored: !anchors.isEmpty || trusted != nil) + (projectionsChecked ? ["projections"] : [])
         // Errors and warnings are listed before notes, so a ledger with many redacted payloads
         // (one note each) still shows, and is judged on, everything that can fail.
         let failing = findings.filter { $0.severity != .info }
@@ -89,6 +96,17 @@ public struct Verifier: Sendable {
         report.findings = (failing.prefix(Self.maxFindings) + listedNotes)
             .sorted { ($0.seq ?? .max, $0.code.rawValue) < ($1.seq ?? .max, $1.code.rawValue) }
         return report
+    }
+
+    static func projectionFindings(_ check: ProjectionCheck) -> [Finding] {
+        var findings: [Finding] = []
+        if !check.tablesMatch {
+            findings.append(Finding(.projectionMismatch, seq: nil, "the projection tables (digest \(check.tables.digest.hex.prefix(16))…) differ from a fresh replay of the events (\(check.replayed.digest.hex.prefix(16))…): a row was edited, or an append bypassed the library; `ledger rebuild` restores them"))
+        }
+        if check.recordedMatches == false, let recorded = check.recorded {
+            findings.append(Finding(.projectionDigestMismatch, seq: recorded.throughSeq, "the projection digest recorded by `ledger rebuild` for events 1…\(recorded.throughSeq) does not match a replay of those events: the events or the record were changed since"))
+        }
+        return findings
     }
 
     /// The trusted checkpoint a walk starts from must name this ledger, be signed by a key

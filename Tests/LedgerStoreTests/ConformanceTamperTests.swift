@@ -150,6 +150,28 @@ struct ConformanceTamperTests {
         #expect(try world.verify().has(.decisionMismatch, seq: seq))
     }
 
+    @Test func projectionRowEdited() async throws {
+        let world = try await World.make()
+        let request = try await world.open("req-1")
+        try await world.approvals.approve(request.id, reason: "ok", signer: world.fixture.bob)
+        #expect(try world.verify(now: TestClock.start).checks.contains("projections"))
+        try world.fixture.tamper("UPDATE requests SET status = 'granted' WHERE request_id = 'req-1'")
+        let report = try world.verify(now: TestClock.start)
+        #expect(report.has(.projectionMismatch, seq: nil), "\(report.findings)")
+        _ = try await world.fixture.ledger.rebuildProjections()
+        #expect(try world.verify(now: TestClock.start).findings.isEmpty)
+    }
+
+    @Test func recordedProjectionDigestChanged() async throws {
+        let world = try await World.make()
+        _ = try await world.open("req-1")
+        let rebuild = try await world.fixture.ledger.rebuildProjections()
+        #expect(try world.verify(now: TestClock.start).findings.isEmpty)
+        try world.fixture.tamper("UPDATE projection_digest SET digest = ?", arguments: [String(repeating: "0", count: 64)])
+        let report = try world.verify(now: TestClock.start)
+        #expect(report.findings.contains { $0.code == .projectionDigestMismatch }, "\(report.findings) \(rebuild)")
+    }
+
     @Test func requestPayloadThatMatchesItsHashButIsNotJSON() async throws {
         let world = try await World.make()
         _ = try await world.open("req-1")
@@ -260,7 +282,8 @@ struct IncrementalVerifyTests {
         small.streamsInMemory = 2
         let bounded = try small.verify(world.fixture.ledger)
         let full = try Verifier().verify(world.fixture.ledger)
-        #expect(full.errors.count == 1 && full.has(.voteNotAllowed, seq: seq), "\(full.findings)")
+        // The forged row also bypassed the projections, which verify reports too.
+        #expect(full.errors.map(\.0) == [.voteNotAllowed, .projectionMismatch] && full.has(.voteNotAllowed, seq: seq), "\(full.findings)")
         #expect(bounded.findings == full.findings)
     }
 
