@@ -15,6 +15,12 @@ public final class LedgerSnapshot {
         return try Row.fetchAll(statement, arguments: [stream, seq]).map(StoredEvent.init(row:))
     }
 
+    /// The type of the first event of `stream` (what the stream is: a request or not).
+    public func firstType(stream: String) throws -> String? {
+        let statement = try db.cachedStatement(sql: "SELECT type FROM events WHERE stream = ? ORDER BY stream_version LIMIT 1")
+        return try String.fetchOne(statement, arguments: [stream])
+    }
+
     /// The stream version of the last event of `stream` before `seq`.
     public func lastStreamVersion(stream: String, before seq: Int64) throws -> Int64? {
         let statement = try db.cachedStatement(sql: "SELECT stream_version FROM events WHERE stream = ? AND seq < ? ORDER BY stream_version DESC LIMIT 1")
