@@ -2,9 +2,11 @@ import ApprovalLedger
 import Foundation
 
 /// How cost grows with the ledger: at each size, appends by 1, 2 and 4 writer processes to one
-/// file, then `ledger verify`, `rebuild`, `metrics` and `export` as child processes on the ledger
-/// one writer built (wall time, CPU time and peak RSS of that process), then, on the largest
-/// ledger, `ledger verify --since-checkpoint` after more events are appended.
+/// file; `ledger verify` and `ledger export` as child processes on the ledger one writer built;
+/// `ledger verify`, `rebuild` and `metrics` on a workflow ledger of the same size (simulated
+/// approval traffic, built in this process); wall time, CPU time and peak RSS of each command.
+/// Then, on the largest service ledger, `ledger verify --since-checkpoint` after more events
+/// are appended.
 ///
 /// Appends and verifies are bracketed by the crypto limit that bounds them, as in the other
 /// phases, so that their share of the limit can be read despite the machine's drift.
@@ -60,16 +62,30 @@ struct ScalingBenchmark {
                 appendSeries[index].points.append(.init(ledgerEvents: size, events: size, samples: samples))
             }
             guard let kept else { continue }
-            // Genesis and the service key's registration are in the ledger too.
-            let events = size + 2
+            var workflow: WorkflowWorkload.Built?
+            if operations.contains(where: { $0.subject == .workflow }) {
+                log("scaling: building a workflow ledger of \(size) events")
+                workflow = try await WorkflowWorkload().build(at: "\(directory)/workflow-\(size).ledger", events: size, log: log)
+            }
             for (index, operation) in operations.enumerated() {
+                let (path, events, extra): (String, Int, [String])
+                switch operation.subject {
+                case .serviceEvents:
+                    // Genesis and the service key's registration are in the ledger too.
+                    (path, events, extra) = (kept.scratch.path, size + 2, [])
+                case .workflow:
+                    guard let workflow else { continue }
+                    let now = operation.subcommand == "metrics" ? ["--now", workflow.end.description] : []
+                    (path, events, extra) = (workflow.path, Int(workflow.events), now)
+                }
                 var samples: [ScalingSeries.Sample] = []
                 for run in 1...options.runs {
-                    log("scaling: \(operation.command.replacingOccurrences(of: " L", with: "")) on \(events) events, run \(run)")
-                    samples.append(try measure(operation, binary: binary, ledger: kept.scratch.path, events: events, directory: directory))
+                    log("scaling: \(operation.name) on \(events) events, run \(run)")
+                    samples.append(try measure(operation, extra: extra, binary: binary, ledger: path, events: events, directory: directory))
                 }
                 readSeries[index].points.append(.init(ledgerEvents: size, events: events, samples: samples))
             }
+            if let workflow, !options.keepLedgers { Self.remove(workflow.path) }
             if size == options.sizes.max(), !options.incremental.isEmpty {
                 report.incremental = try await incrementalVerify(on: kept.scratch, key: kept.key, size: size, binary: binary, directory: directory)
             }
@@ -124,13 +140,15 @@ struct ScalingBenchmark {
 
     /// One run of `operation` as a `ledger` child process; a verify runs between two
     /// measurements of the all-core verify rate.
-    func measure(_ operation: ScalingOperation, binary: String, ledger: String, events: Int, directory: String) throws -> ScalingSeries.Sample {
+    func measure(
+        _ operation: ScalingOperation, extra: [String] = [], binary: String, ledger: String, events: Int, directory: String
+    ) throws -> ScalingSeries.Sample {
         let isVerify = operation.subcommand == "verify"
         let bracket = options.cryptoSeconds / 4
         let probe = { isVerify ? try limits.parallelVerifiesPerSecond(seconds: bracket, cores: cores) : 0 }
         let before = try probe()
         guard let outcome = ChildProcess.run(
-            binary, operation.arguments(ledger, directory), errorPath: "\(directory)/\(operation.subcommand).stderr", timeout: 7200)
+            binary, operation.arguments(ledger, directory) + extra, errorPath: "\(directory)/\(operation.subcommand).stderr", timeout: 7200)
         else { throw BenchmarkError.invalidRun("cannot start \(binary)") }
         let after = try probe()
         // `ledger verify` exits 1 with findings: its report then says what they are.

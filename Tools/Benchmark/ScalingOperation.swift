@@ -2,9 +2,19 @@ import Foundation
 
 /// An operation the scaling runs time as a `ledger` command on a finished ledger.
 struct ScalingOperation: Sendable {
+    /// The ledger an operation runs on.
+    enum Subject: Sendable {
+        /// Service events appended by one writer process (`Workload`): a few long streams.
+        case serviceEvents
+        /// Simulated approval traffic (`WorkflowWorkload`): many short request streams under a
+        /// policy, with their projections.
+        case workflow
+    }
+
     var name: String
     /// The `ledger` subcommand; the operation is skipped when the binary lacks it.
     var subcommand: String
+    var subject: Subject
     var plotted: Bool
     /// Arguments after `ledger` for the ledger at `path`; `scratch` is a directory for output files.
     var arguments: @Sendable (_ path: String, _ scratch: String) -> [String]
@@ -15,35 +25,43 @@ struct ScalingOperation: Sendable {
     /// The command as the docs show it.
     var command: String { (["ledger"] + arguments("L", "DIR")).joined(separator: " ") }
 
-    static let all: [ScalingOperation] = [verify, rebuild, metrics, export]
+    static let all: [ScalingOperation] = [verify, export, workflowVerify, rebuild, metrics]
 
     static let verify = ScalingOperation(
-        name: "verify", subcommand: "verify", plotted: true,
+        name: "verify", subcommand: "verify", subject: .serviceEvents, plotted: true,
         arguments: { path, _ in ["verify", "--ledger", path, "--format", "json"] },
         check: { output, events, _ in try checkVerified(output, events: events) })
 
     /// `ledger verify --since-checkpoint FILE` (the checkpoint lies in `scratch`).
     static let incrementalVerify = ScalingOperation(
-        name: "verify --since-checkpoint", subcommand: "verify", plotted: false,
+        name: "verify --since-checkpoint", subcommand: "verify", subject: .serviceEvents, plotted: false,
         arguments: { path, scratch in ["verify", "--ledger", path, "--since-checkpoint", "\(scratch)/base.checkpoint", "--format", "json"] },
         check: { output, events, _ in try checkVerified(output, events: events) })
 
+    /// The workflow ledger's verify also replays every request under its policy and holds the
+    /// projections to a fresh replay.
+    static let workflowVerify = ScalingOperation(
+        name: "verify, workflow", subcommand: "verify", subject: .workflow, plotted: true,
+        arguments: { path, _ in ["verify", "--ledger", path, "--format", "json"] },
+        check: { output, events, _ in try checkVerified(output, events: events) })
+
     static let rebuild = ScalingOperation(
-        name: "rebuild", subcommand: "rebuild", plotted: true,
+        name: "rebuild", subcommand: "rebuild", subject: .workflow, plotted: true,
         arguments: { path, _ in ["rebuild", "--ledger", path, "--format", "json"] },
         check: { output, _, _ in
             guard output.contains("\"eventsRead\"") else { throw BenchmarkError.invalidRun("`ledger rebuild` printed no eventsRead") }
         })
 
+    /// Judged at the simulated end of the workflow (`--now`, added by the caller).
     static let metrics = ScalingOperation(
-        name: "metrics", subcommand: "metrics", plotted: true,
+        name: "metrics", subcommand: "metrics", subject: .workflow, plotted: true,
         arguments: { path, _ in ["metrics", "--ledger", path, "--format", "json"] },
         check: { output, _, _ in
             guard output.contains("\"approvalLatency\"") else { throw BenchmarkError.invalidRun("`ledger metrics` printed no approvalLatency") }
         })
 
     static let export = ScalingOperation(
-        name: "export jsonl", subcommand: "export", plotted: true,
+        name: "export jsonl", subcommand: "export", subject: .serviceEvents, plotted: true,
         arguments: { path, scratch in ["export", "--ledger", path, "--format", "jsonl", "--out", "\(scratch)/export.jsonl"] },
         check: { _, events, scratch in
             let file = "\(scratch)/export.jsonl"

@@ -29,10 +29,10 @@ struct ScalingReport: Equatable {
                     series.cpuGrowth ?? .nan),
                 passes: growth <= Self.maxGrowth))
         }
-        if let verify = series("verify") {
+        for verify in series where verify.operation.hasPrefix("verify") {
             for point in verify.points {
                 budgets.append(Budget(
-                    name: "verify: peak RSS at \(ResultTable.grouped(Double(point.ledgerEvents))) events",
+                    name: "\(verify.operation): peak RSS at \(ResultTable.grouped(Double(point.ledgerEvents))) events",
                     detail: "\(ResultTable.bytes(Double(point.peakResidentBytes))) (≤ \(Self.verifyPeakResidentLimit / 1_000_000) MB)",
                     passes: point.peakResidentBytes <= Self.verifyPeakResidentLimit))
             }
