@@ -80,7 +80,7 @@ let package = Package(
         // Tools/: the benchmark behind docs/PERFORMANCE.md (run it with -c release).
         .executableTarget(
             name: "LedgerBenchmark",
-            dependencies: ["ApprovalLedger"],
+            dependencies: ["ApprovalLedger", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Tools/Benchmark",
             swiftSettings: strict
         ),
@@ -107,6 +107,10 @@ let package = Package(
         .testTarget(
             name: "LedgerCLITests",
             dependencies: ["LedgerCLI", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .testTarget(
+            name: "LedgerBenchmarkTests",
+            dependencies: ["LedgerBenchmark"]
         ),
         .target(
             name: "TestSupport", dependencies: [.product(name: "GRDB", package: "GRDB.swift")], path: "Tests/TestSupport",

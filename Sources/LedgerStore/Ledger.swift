@@ -123,22 +123,25 @@ public final class Ledger: Sendable {
         config.readonly = configuration.readOnly
         config.busyMode = .timeout(configuration.busyTimeoutSeconds)
         config.label = "ledger"
-        let durability = configuration.durability
         let maxFileBytes = configuration.maxFileBytes
         config.prepareDatabase { db in
-            if !db.configuration.readonly {
-                try db.execute(sql: "PRAGMA synchronous = \(durability == .full ? "FULL" : "NORMAL")")
-                if let maxFileBytes {
-                    // Per connection, not stored in the file. SQLite never sets it below the
-                    // file's current size, so a full file simply cannot grow.
-                    let pageSize = try Int64.fetchOne(db, sql: "PRAGMA page_size") ?? 4096
-                    try db.execute(sql: "PRAGMA max_page_count = \(max(1, maxFileBytes / pageSize))")
-                }
+            if !db.configuration.readonly, let maxFileBytes {
+                // Per connection, not stored in the file. SQLite never sets it below the
+                // file's current size, so a full file simply cannot grow.
+                let pageSize = try Int64.fetchOne(db, sql: "PRAGMA page_size") ?? 4096
+                try db.execute(sql: "PRAGMA max_page_count = \(max(1, maxFileBytes / pageSize))")
             }
             try db.execute(sql: "PRAGMA foreign_keys = ON")
         }
         do {
-            return try DatabasePool(path: path, configuration: config)
+            let pool = try DatabasePool(path: path, configuration: config)
+            if !configuration.readOnly {
+                // Set last, on the writer: opening a pool turns WAL on and with it
+                // `synchronous = NORMAL` (GRDB's Database.setUpWALMode), after prepareDatabase.
+                let durability = configuration.durability == .full ? "FULL" : "NORMAL"
+                try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = \(durability)") }
+            }
+            return pool
         } catch {
             throw StorageErrors.map(error, path: path)
         }

@@ -20,13 +20,38 @@ enum AppendBenchmark {
         return timing
     }
 
-    /// Appends `count` workload events one per transaction (`Ledger.append(_ draft:signer:)`).
-    static func singles(_ scratch: ScratchLedger, _ workload: Workload, count: Int) async throws -> PhaseTiming {
+    /// The durable per-save workload (`SaveWorkload`): for each of `requests` approval requests,
+    /// `Ledger.append(_ draft:signer:)` of its `approval.requested` event, then of its
+    /// `approval.approved` event, each its own transaction: two events, two commits.
+    static func saves(_ scratch: ScratchLedger, requests: Int) async throws -> PhaseTiming {
         var timing = PhaseTiming()
-        for index in 0..<count {
-            let draft = workload.draft(index)
-            try await timing.time(events: 1) {
-                try await scratch.ledger.append(draft, signer: scratch.signer)
+        for number in 0..<requests {
+            let (requested, approved) = (SaveWorkload.requested(number), SaveWorkload.approved(number))
+            try await timing.time(events: 2) {
+                try await scratch.ledger.append(requested, signer: scratch.signer)
+                try await scratch.ledger.append(approved, signer: scratch.signer)
+            }
+        }
+        return timing
+    }
+
+    /// The same requests through the approval workflow (`Approvals.open`, then `approve` by
+    /// another identity): each command is one transaction that reads the request's stream,
+    /// judges it under the published policy, appends and updates the request projection. The
+    /// approval appends the vote and the grant it completes, so a request writes three events in
+    /// two commits; `events` counts the two saves, as the peer's figure does.
+    static func approvals(_ scratch: ApprovalsLedger, requests: Int) async throws -> PhaseTiming {
+        var timing = PhaseTiming()
+        for number in 0..<requests {
+            let open = OpenRequest(
+                requestID: "req-\(String(number, radix: 16))", action: "deploy", resource: "svc-payments-\(number % 40)",
+                environment: "production", summary: "Roll out release 2024.06.\(number % 97) to the production fleet")
+            try await timing.time(events: 2) {
+                _ = try await scratch.approvals.open(open, signer: scratch.requester)
+                let state = try await scratch.approvals.approve(open.requestID, reason: "canary error rate flat", signer: scratch.approver)
+                guard state.status == .granted else {
+                    throw BenchmarkError.invalidRun("request \(open.requestID) is \(state.status.rawValue) after its approval, not granted")
+                }
             }
         }
         return timing

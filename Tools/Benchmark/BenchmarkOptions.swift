@@ -4,14 +4,22 @@ import Foundation
 struct BenchmarkOptions {
     var events = 100_000
     var batchSize = 1_000
-    var singleAppends = 2_000
+    var requests = 2_000
     var streams = 40
     var runs = 3
     var cryptoSeconds = 2.0
     var outPath = "bench-results.json"
+    var plotPath = "bench-scaling.svg"
     var directory: String?
     var keepLedgers = false
     var opensslSpeed = true
+    var peer = true
+    var python: String?
+    var peerScript: String?
+    var sizes = [10_000, 100_000, 1_000_000]
+    var writers = [1, 2, 4]
+    var incremental = [10_000, 100_000]
+    var ledgerBinary: String?
     var projectionEvents = [100_000]
     var projectionsOnly = false
     var showHelp = false
@@ -20,41 +28,73 @@ struct BenchmarkOptions {
         USAGE: ledger-bench [options]
 
         Measures, in one invocation, the physical limits of this machine (OpenSSL Ed25519 sign and
-        verify on one core, SHA-256 throughput, fsync latency) and the ledger's own rates (batch
-        append, single durable append, full verification), prints each rate beside its limit with
-        the budget it must meet, and writes every figure to a JSON file. Then it builds workflow
-        ledgers (simulated approval traffic) and times `ledger rebuild` and `ledger metrics` on them.
+        verify per core and on all cores, SHA-256 throughput, fsync and durable SQLite commits), a
+        peer (Python `eventsourcing` 9.5 with its SQLite recorder) and ours on the same durable
+        per-save workload, batch appends and verification against their crypto limits, then how
+        the cost of append (1, 2 and 4 writer processes), verify, incremental verify, rebuild,
+        metrics and export grows with the ledger, and times the projection rebuild and metrics
+        through the library on workflow ledgers (simulated approval traffic). Prints a table with
+        PASS/FAIL per budget, writes every figure to a JSON file and plots time against ledger
+        size as SVG.
 
-        Build and run it in release mode, e.g.
-          swift run -c release ledger-bench --events 100000
-          swift run -c release ledger-bench --projections-only --projection-events 100000 --projection-events 1000000
+        Build both executables in release mode, then run it from the repository:
+          swift build -c release --scratch-path .build-bench --product ledger
+          swift build -c release --scratch-path .build-bench --product ledger-bench
+          Tools/peer/setup.sh      # once: a virtualenv with eventsourcing for the peer
+          .build-bench/release/ledger-bench
+        A quick subset:
+          .build-bench/release/ledger-bench --sizes 10000,100000 --runs 1
+        Rebuild and metrics alone:
+          .build-bench/release/ledger-bench --projections-only --projection-events 100000 --projection-events 1000000
 
         OPTIONS:
-          --events N            Events appended in batches, then verified (default 100000).
-          --batch-size N        Events per append transaction (default 1000).
-          --single N            Single-event appends, each its own transaction, per durability
-                                setting (default 2000).
-          --streams N           Streams the events are spread over (default 40).
-          --runs N              Repetitions of the whole measurement; the table shows the median
-                                (default 3).
+          --events N            Events appended in batches, then verified, for the batch-append and
+                                verify budgets (default 100000).
+          --batch-size N        Events per append transaction, here and in the scaling runs
+                                (default 1000).
+          --requests N          Approval requests in the durable per-save workload, two saves each,
+                                for ours and the peer (default 2000).
+          --streams N           Streams the batch events are spread over (default 40).
+          --runs N              Repetitions of every measurement; tables show the median (default 3).
+                                Scaling appends run --runs times per size and writer count; the
+                                operations on the last one-writer ledger (and on one workflow
+                                ledger per size) are timed --runs times.
           --crypto-seconds S    Seconds per crypto limit measurement (default 2). The limit that
-                                bounds a ledger phase is measured half before it, half after.
+                                bounds a phase is measured half before it, half after.
+          --sizes LIST          Ledger sizes of the scaling runs, comma-separated (default
+                                10000,100000,1000000); `none` skips them.
+          --writers LIST        Writer process counts for the scaling appends (default 1,2,4).
+          --incremental LIST    Events appended after a checkpoint of the largest scaling ledger
+                                before each `ledger verify --since-checkpoint` (default 10000,100000;
+                                cumulative); `none` skips it.
+          --no-peer             Skip the peer (its budget is then not checked).
+          --python PATH         Python for the peer (default Tools/peer/.venv/bin/python, made by
+                                Tools/peer/setup.sh, else python3).
+          --peer-script PATH    The peer script (default Tools/peer/eventsourcing_bench.py).
+          --ledger-binary PATH  The `ledger` executable the scaling runs time (default: the one
+                                beside ledger-bench).
           --dir PATH            Directory for the scratch ledgers (default: the system temp dir).
-                                fsync latency depends on the file system under it.
+                                fsync latency depends on the file system under it; the 1M-event
+                                scaling needs about 3 GB there.
           --keep                Keep the scratch ledgers instead of deleting them.
           --no-openssl-speed    Skip running `openssl speed` (the library figures are always taken).
-          --projection-events N Size of a workflow ledger to time rebuild and metrics on (repeatable;
-                                default 100000; 0 skips the projection phase). Built once per size.
-          --projections-only    Only the projection phase: skip the limits, appends and verify.
+          --projection-events N Size of a workflow ledger to time the library's rebuild and metrics
+                                on (repeatable; default 100000; 0 skips this phase). Built once per size.
+          --projections-only    Only that phase: skip everything else.
           --out PATH            Where to write the JSON results (default bench-results.json).
+          --plot PATH           Where to write the SVG plot (default bench-scaling.svg).
           -h, --help            Show this help.
 
         BUDGETS:
+          per-save      ours >= 5x the peer's events/s, same durable workload
           batch append  >= 70% of one core's Ed25519 signs/s (library figure)
-          verify        >= 85% of cores x one core's Ed25519 verifies/s (library figure)
+          verify        >= 85% of the Ed25519 verifies/s measured on all cores at once
           rebuild       >= 100,000 events/s replayed (median of runs; the whole rebuild, with its
                         two digests, is reported beside it)
           metrics       < 1 s for `ledger metrics --format json` as a process (median of runs)
+          scaling       every operation's time per event at the largest size <= 1.25x that at the
+                        smallest; `ledger verify` peak RSS <= 100 MB at every size; incremental
+                        verify time per new event <= 1.5x a full verify's time per event
           Exit status is 0 when every budget passes, 1 when one fails, 2 on a usage or run error.
         """
 
@@ -75,11 +115,20 @@ struct BenchmarkOptions {
             }
             return number
         }
+        func list(_ flag: String) throws -> [Int] {
+            let text = try value(for: flag)
+            if text == "none" { return [] }
+            let numbers = text.split(separator: ",").map { Int($0.replacingOccurrences(of: "_", with: "")) }
+            guard !numbers.isEmpty, numbers.allSatisfy({ ($0 ?? 0) > 0 }) else {
+                throw BenchmarkError.usage("\(flag) needs positive integers separated by commas (or none), got '\(text)'")
+            }
+            return Array(Set(numbers.compactMap { $0 })).sorted()
+        }
         while let argument = remaining.popFirst() {
             switch argument {
             case "--events": options.events = try positive(argument)
             case "--batch-size": options.batchSize = try positive(argument)
-            case "--single": options.singleAppends = try positive(argument)
+            case "--requests": options.requests = try positive(argument)
             case "--streams": options.streams = try positive(argument)
             case "--runs": options.runs = try positive(argument)
             case "--crypto-seconds":
@@ -88,6 +137,13 @@ struct BenchmarkOptions {
                     throw BenchmarkError.usage("--crypto-seconds needs a positive number, got '\(text)'")
                 }
                 options.cryptoSeconds = seconds
+            case "--sizes": options.sizes = try list(argument)
+            case "--writers": options.writers = try list(argument)
+            case "--incremental": options.incremental = try list(argument)
+            case "--no-peer": options.peer = false
+            case "--python": options.python = try value(for: argument)
+            case "--peer-script": options.peerScript = try value(for: argument)
+            case "--ledger-binary": options.ledgerBinary = try value(for: argument)
             case "--dir": options.directory = try value(for: argument)
             case "--keep": options.keepLedgers = true
             case "--no-openssl-speed": options.opensslSpeed = false
@@ -99,6 +155,7 @@ struct BenchmarkOptions {
                 projectionSizes = (projectionSizes ?? []) + (number > 0 ? [number] : [])
             case "--projections-only": options.projectionsOnly = true
             case "--out": options.outPath = try value(for: argument)
+            case "--plot": options.plotPath = try value(for: argument)
             case "-h", "--help": options.showHelp = true
             default: throw BenchmarkError.usage("unknown argument '\(argument)'; see --help")
             }
@@ -106,6 +163,13 @@ struct BenchmarkOptions {
         if let projectionSizes { options.projectionEvents = projectionSizes }
         if options.projectionsOnly, options.projectionEvents.isEmpty {
             throw BenchmarkError.usage("--projections-only needs a --projection-events size")
+        }
+        if options.projectionsOnly {
+            options.sizes = []
+            options.peer = false
+        }
+        if !options.sizes.isEmpty, options.writers.isEmpty {
+            throw BenchmarkError.usage("--writers needs at least one writer count when --sizes names a size")
         }
         return options
     }

@@ -1,14 +1,18 @@
 import ApprovalLedger
 import Foundation
 
-/// One repetition of every measurement, in a fresh scratch directory.
+/// One repetition of the limits, the per-save comparison with the peer, batch append and
+/// verify, in a fresh scratch directory.
 ///
 /// Each ledger phase is bracketed by the crypto limit that bounds it (half the time before,
 /// half after), so that a rate and its limit are measured within seconds of each other: on a
-/// shared machine the speed of a core drifts by tens of percent over a minute.
+/// shared machine the speed of a core drifts by tens of percent over a minute. The peer and our
+/// per-save runs follow each other within seconds for the same reason.
 struct BenchmarkRun {
     let options: BenchmarkOptions
     let cores: Int
+    let limits: CryptoLimits
+    let peer: PeerBenchmark?
     let log: (String) -> Void
 
     func run(number: Int) async throws -> [Metric: Double] {
@@ -17,16 +21,21 @@ struct BenchmarkRun {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { if !options.keepLedgers { try? FileManager.default.removeItem(atPath: directory) } }
         var figures: [Metric: Double] = [:]
-        let limits = try CryptoLimits()
         let half = options.cryptoSeconds / 2
 
-        log("run \(number): SHA-256, fdatasync\(options.opensslSpeed ? ", openssl speed" : "")")
+        log("run \(number): SHA-256, fdatasync, SQLite commits\(options.opensslSpeed ? ", openssl speed" : "")")
         figures[.sha256GigabytesPerSecond] = CryptoLimits.sha256GigabytesPerSecond(seconds: max(0.5, half))
         figures[.fsyncsPerSecond] = FsyncProbe.measure(directory: directory, seconds: 1)
+        if let commits = CommitProbe.measure(directory: directory, seconds: 1) {
+            figures[.commitsPerSecond] = commits.perSecond
+            figures[.commitCPU] = commits.cpuMicroseconds
+        }
         if options.opensslSpeed, let speed = OpenSSLSpeed.measure(seconds: options.cryptoSeconds) {
             figures[.opensslSignsPerSecond] = speed.signsPerSecond
             figures[.opensslVerifiesPerSecond] = speed.verifiesPerSecond
         }
+
+        try await perSave(into: &figures, number: number, directory: directory)
 
         let workload = Workload(streams: options.streams)
         log("run \(number): batch append of \(options.events) events, \(options.batchSize) per transaction, between sign limits")
@@ -55,17 +64,40 @@ struct BenchmarkRun {
         figures[.verifyPeakBytes] = verified.verifyPeakBytes.map(Double.init)
         figures[.processPeakBytes] = verified.processPeakBytes.map(Double.init)
         figures[.ledgerBytes] = Double(batch.fileBytes)
+        return figures
+    }
 
-        let singleRuns: [(LedgerConfiguration.Durability, rate: Metric, cpu: Metric)] = [
-            (.full, .singleAppendFull, .singleAppendFullCPU), (.normal, .singleAppendNormal, .singleAppendNormalCPU),
+    /// The durable per-save workload: ours at FULL between two halves of the peer's run (so
+    /// that both see the same machine), then ours at NORMAL.
+    private func perSave(into figures: inout [Metric: Double], number: Int, directory: String) async throws {
+        let peerHalf = max(1, options.requests / 2)
+        var peerRuns: [PeerResult] = []
+        func runPeer() throws {
+            guard let peer else { return }
+            log("run \(number): peer (\(peer.python) \(URL(fileURLWithPath: peer.script).lastPathComponent)), \(peerHalf) requests, 2 saves each")
+            peerRuns.append(try peer.run(requests: peerHalf, directory: directory))
+        }
+        try runPeer()
+        let runs: [(LedgerConfiguration.Durability, rate: Metric, cpu: Metric)] = [
+            (.full, .saveFull, .saveFullCPU), (.normal, .saveNormal, .saveNormalCPU),
         ]
-        for (durability, rate, cpu) in singleRuns {
-            log("run \(number): \(options.singleAppends) single appends, durability \(durability.rawValue)")
-            let single = try await ScratchLedger.create(in: directory, name: "single-\(durability.rawValue)", durability: durability)
-            let timing = try await AppendBenchmark.singles(single, workload, count: options.singleAppends)
+        for (durability, rate, cpu) in runs {
+            log("run \(number): ours, \(options.requests) requests, 2 saves each, synchronous=\(durability.rawValue.uppercased())")
+            let scratch = try await ScratchLedger.create(in: directory, name: "saves-\(durability.rawValue)", durability: durability)
+            let timing = try await AppendBenchmark.saves(scratch, requests: options.requests)
             figures[rate] = timing.eventsPerSecond
             figures[cpu] = timing.cpuMicrosecondsPerEvent
+            if durability == .full { try runPeer() }
         }
-        return figures
+        if !peerRuns.isEmpty {
+            let events = Double(peerRuns.map(\.events).reduce(0, +))
+            figures[.peerSave] = events / peerRuns.map(\.seconds).reduce(0, +)
+            figures[.peerSaveCPU] = peerRuns.map(\.cpuSeconds).reduce(0, +) * 1e6 / events
+        }
+        log("run \(number): ours through the Approvals API, \(options.requests) requests (open, approve)")
+        let approvals = try await ApprovalsLedger.create(in: directory, name: "approvals")
+        let timing = try await AppendBenchmark.approvals(approvals, requests: options.requests)
+        figures[.approvalsSave] = timing.eventsPerSecond
+        figures[.approvalsSaveCPU] = timing.cpuMicrosecondsPerEvent
     }
 }

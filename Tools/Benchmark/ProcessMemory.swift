@@ -17,8 +17,9 @@ enum ProcessMemory {
         return true
     }
 
-    private static func field(_ name: String) -> Int? {
-        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return nil }
+    /// A "kB" field of a /proc status file, in bytes; nil when the file or field is missing.
+    static func field(_ name: String, in path: String = "/proc/self/status") -> Int? {
+        guard let status = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
         for line in status.split(separator: "\n") where line.hasPrefix(name) {
             // "VmHWM:	   12345 kB"
             let parts = line.split(whereSeparator: { $0 == " " || $0 == "\t" })

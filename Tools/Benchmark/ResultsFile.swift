@@ -8,6 +8,9 @@ struct ResultsFile {
     let statistics: [Metric: Statistic]
     let comparisons: [Comparison]
     let projections: [ProjectionBenchmark.Figures]
+    let scaling: ScalingReport?
+    let peer: String?
+    let budgets: [Budget]
     let meanPayloadBytes: Double
     let date: String
 
@@ -20,10 +23,10 @@ struct ResultsFile {
                 "min": statistic.minimum, "max": statistic.maximum, "samples": statistic.samples,
             ] as [String: Any]
         }
-        let budgets: [[String: Any]] = comparisons.map { row in
+        let rows: [[String: Any]] = comparisons.map { row in
             var entry: [String: Any] = [
-                "figure": row.metric.rawValue, "rate": row.rate, "limit": row.limitName, "limitValue": row.limit,
-                "fraction": row.fraction, "fractionPerRun": row.fractions,
+                "figure": row.metric.rawValue, "rate": row.rate, "comparedWith": row.limitName, "comparedValue": row.limit,
+                "fraction": row.fraction, "fractionPerRun": row.fractions, "isRatio": row.isRatio,
             ]
             if let required = row.requiredFraction, let passes = row.passes {
                 entry["required"] = required
@@ -40,7 +43,7 @@ struct ResultsFile {
                 "rebuildPass": figures.rebuildPasses, "metricsPass": figures.metricsPasses,
             ]
         }
-        let document: [String: Any] = [
+        var document: [String: Any] = [
             "date": date,
             "command": (["ledger-bench"] + arguments).joined(separator: " "),
             "machine": [
@@ -49,16 +52,47 @@ struct ResultsFile {
                 "swiftOnPath": machine.swiftVersion,
             ] as [String: Any],
             "workload": [
-                "events": options.events, "batchSize": options.batchSize, "singleAppends": options.singleAppends,
+                "events": options.events, "batchSize": options.batchSize, "requests": options.requests,
                 "streams": options.streams, "runs": options.runs, "cryptoSeconds": options.cryptoSeconds,
-                "meanPayloadBytes": meanPayloadBytes,
+                "meanPayloadBytes": meanPayloadBytes, "sizes": options.sizes, "writers": options.writers,
+                "incremental": options.incremental, "projectionEvents": options.projectionEvents,
             ] as [String: Any],
             "metrics": metrics,
-            "comparisons": budgets,
+            "comparisons": rows,
             "projections": projectionEntries,
-            "allBudgetsPass": (comparisons.compactMap(\.passes) + projections.flatMap { [$0.rebuildPasses, $0.metricsPasses] }).allSatisfy { $0 },
+            "budgets": budgets.map { ["name": $0.name, "detail": $0.detail, "pass": $0.passes] as [String: Any] },
+            "allBudgetsPass": budgets.allSatisfy(\.passes),
         ]
+        if let peer { document["peer"] = peer }
+        if let scaling {
+            document["scaling"] = [
+                "series": scaling.series.map(Self.json), "incremental": scaling.incremental.map(Self.json) ?? NSNull(),
+                "missing": scaling.missing,
+            ] as [String: Any]
+        }
         let data = try JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
         try (data + Data("\n".utf8)).write(to: URL(fileURLWithPath: path))
+    }
+
+    static func json(_ series: ScalingSeries) -> [String: Any] {
+        [
+            "operation": series.operation, "command": series.command, "plotted": series.plotted,
+            "growth": series.growth ?? NSNull(), "cpuGrowth": series.cpuGrowth ?? NSNull(),
+            "points": series.points.map { point -> [String: Any] in
+                let seconds = point.seconds
+                return [
+                    "ledgerEvents": point.ledgerEvents, "events": point.events, "medianSeconds": seconds.median,
+                    "minSeconds": seconds.minimum, "maxSeconds": seconds.maximum, "microsecondsPerEvent": point.microsecondsPerEvent,
+                    "cpuMicrosecondsPerEvent": point.cpuMicrosecondsPerEvent, "eventsPerSecond": point.eventsPerSecond,
+                    "peakResidentBytes": point.peakResidentBytes, "probeShare": point.probeShare ?? NSNull(),
+                    "samples": point.samples.map { sample -> [String: Any] in
+                        [
+                            "wallSeconds": sample.wallSeconds, "cpuSeconds": sample.cpuSeconds,
+                            "peakResidentBytes": sample.peakResidentBytes, "probe": sample.probe ?? NSNull(),
+                        ]
+                    },
+                ]
+            },
+        ]
     }
 }

@@ -8,12 +8,21 @@ import Darwin
 #endif
 
 let arguments = Array(CommandLine.arguments.dropFirst())
+if arguments.first == "--writer" {
+    exit(await WriterProcess.main(Array(arguments.dropFirst())))
+}
+
+let progress: (String) -> Void = { FileHandle.standardError.write(Data("ledger-bench: \($0)\n".utf8)) }
+func fail(_ message: String) -> Never {
+    FileHandle.standardError.write(Data("ledger-bench: \(message)\n".utf8))
+    exit(2)
+}
+
 let options: BenchmarkOptions
 do {
     options = try BenchmarkOptions.parse(arguments)
 } catch {
-    FileHandle.standardError.write(Data("ledger-bench: \(error)\n".utf8))
-    exit(2)
+    fail("\(error)")
 }
 if options.showHelp {
     print(BenchmarkOptions.help)
@@ -22,24 +31,31 @@ if options.showHelp {
 
 let machine = MachineInfo.current()
 let date = ISO8601DateFormatter().string(from: Date())
-let progress: (String) -> Void = { FileHandle.standardError.write(Data("ledger-bench: \($0)\n".utf8)) }
 #if DEBUG
 progress("warning: this is a debug build; figures mean nothing. Use `-c release`.")
 #endif
 
 var runs: [[Metric: Double]] = []
 var projections: [ProjectionBenchmark.Figures] = []
+var scaling: ScalingReport?
+var peerDescription: String?
 do {
-    let run = BenchmarkRun(options: options, cores: machine.cores, log: progress)
+    let limits = try CryptoLimits()
+    let peer = options.peer ? try PeerBenchmark.locate(python: options.python, script: options.peerScript) : nil
+    if !options.sizes.isEmpty { _ = try ScalingBenchmark.ledgerBinary(options.ledgerBinary) }
+    let run = BenchmarkRun(options: options, cores: machine.cores, limits: limits, peer: peer, log: progress)
     for number in 1...options.runs where !options.projectionsOnly {
         runs.append(try await run.run(number: number))
     }
+    if let peer, let description = peer.describe() { peerDescription = description }
     if !options.projectionEvents.isEmpty {
         projections = try await ProjectionBenchmark(options: options, log: progress).run()
     }
+    if !options.sizes.isEmpty {
+        scaling = try await ScalingBenchmark(options: options, limits: limits, cores: machine.cores, log: progress).run()
+    }
 } catch {
-    FileHandle.standardError.write(Data("ledger-bench: \(error)\n".utf8))
-    exit(2)
+    fail("\(error)")
 }
 
 var statistics: [Metric: Statistic] = [:]
@@ -49,20 +65,22 @@ for metric in Metric.allCases {
 let comparisons = Comparison.all(runs, cores: machine.cores)
 let meanPayloadBytes = Workload(streams: options.streams).meanPayloadBytes()
 
-print(ResultTable(
+let table = ResultTable(
     machine: machine, options: options, statistics: statistics, comparisons: comparisons, projections: projections,
-    meanPayloadBytes: meanPayloadBytes, date: date
-).render())
+    scaling: scaling, peer: peerDescription, meanPayloadBytes: meanPayloadBytes, date: date)
+print(table.render())
 
 do {
     try ResultsFile(
-        machine: machine, options: options, arguments: arguments, statistics: statistics,
-        comparisons: comparisons, projections: projections, meanPayloadBytes: meanPayloadBytes, date: date
+        machine: machine, options: options, arguments: arguments, statistics: statistics, comparisons: comparisons,
+        projections: projections, scaling: scaling, peer: peerDescription, budgets: table.budgets, meanPayloadBytes: meanPayloadBytes, date: date
     ).write(to: options.outPath)
     print("results written to \(options.outPath)")
+    if let scaling, let svg = ScalingPlot(series: scaling.series, title: "Time against ledger size (\(machine.cores) cores)").svg {
+        try Data(svg.utf8).write(to: URL(fileURLWithPath: options.plotPath))
+        print("plot written to \(options.plotPath)")
+    }
 } catch {
-    FileHandle.standardError.write(Data("ledger-bench: writing \(options.outPath) failed: \(error)\n".utf8))
-    exit(2)
+    fail("writing the results failed: \(error)")
 }
-let projectionBudgets = projections.flatMap { [$0.rebuildPasses, $0.metricsPasses] }
-exit((comparisons.compactMap(\.passes) + projectionBudgets).allSatisfy { $0 } ? 0 : 1)
+exit(table.budgets.allSatisfy(\.passes) ? 0 : 1)

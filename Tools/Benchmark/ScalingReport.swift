@@ -1,0 +1,57 @@
+/// Everything the scaling runs measured, and the budgets they are held to.
+struct ScalingReport: Equatable {
+    /// Largest accepted growth of time per event from the smallest to the largest size: 1 is
+    /// linear; the rest is room for a shared machine's noise.
+    static let maxGrowth = 1.25
+    /// `ledger verify` must stay under this peak RSS at every size (issue 6).
+    static let verifyPeakResidentLimit = 100_000_000
+    /// An incremental verify may cost at most this much more per new event than a full verify
+    /// per event: its time follows the new events, not the ledger's size.
+    static let incrementalFactor = 1.5
+
+    var series: [ScalingSeries] = []
+    /// `ledger verify --since-checkpoint` on the largest ledger: one point per count of events
+    /// appended after the checkpoint (`events`), on a ledger of `ledgerEvents` at the checkpoint.
+    var incremental: ScalingSeries?
+    /// Operations the `ledger` binary under test does not offer (yet).
+    var missing: [String] = []
+
+    func series(_ operation: String) -> ScalingSeries? { series.first { $0.operation == operation } }
+
+    var budgets: [Budget] {
+        var budgets: [Budget] = []
+        for series in series {
+            guard let growth = series.growth else { continue }
+            budgets.append(Budget(
+                name: "\(series.operation): linear growth",
+                detail: String(
+                    format: "µs/event at the largest size ÷ at the smallest = %.2f (≤ %.2f); CPU µs/event %.2f", growth, Self.maxGrowth,
+                    series.cpuGrowth ?? .nan),
+                passes: growth <= Self.maxGrowth))
+        }
+        for verify in series where verify.operation.hasPrefix("verify") {
+            for point in verify.points {
+                budgets.append(Budget(
+                    name: "\(verify.operation): peak RSS at \(ResultTable.grouped(Double(point.ledgerEvents))) events",
+                    detail: "\(ResultTable.bytes(Double(point.peakResidentBytes))) (≤ \(Self.verifyPeakResidentLimit / 1_000_000) MB)",
+                    passes: point.peakResidentBytes <= Self.verifyPeakResidentLimit))
+            }
+        }
+        if let incremental, let full = series("verify")?.points.first(where: { $0.ledgerEvents == incremental.points.first?.ledgerEvents }) {
+            for point in incremental.points {
+                budgets.append(Budget(
+                    name: "incremental verify: peak RSS, +\(ResultTable.grouped(Double(point.events))) events",
+                    detail: "\(ResultTable.bytes(Double(point.peakResidentBytes))) (≤ \(Self.verifyPeakResidentLimit / 1_000_000) MB)",
+                    passes: point.peakResidentBytes <= Self.verifyPeakResidentLimit))
+                let factor = point.microsecondsPerEvent / full.microsecondsPerEvent
+                budgets.append(Budget(
+                    name: "incremental verify: +\(ResultTable.grouped(Double(point.events))) events",
+                    detail: String(
+                        format: "%.1f µs per new event = %.2f× a full verify's %.1f µs/event (≤ %.1f×)", point.microsecondsPerEvent, factor,
+                        full.microsecondsPerEvent, Self.incrementalFactor),
+                    passes: factor <= Self.incrementalFactor))
+            }
+        }
+        return budgets
+    }
+}
