@@ -1,4 +1,4 @@
-public import LedgerCrypto
+internal import LedgerCrypto
 
 // The envelope's canonical bytes, written and read directly.
 //
