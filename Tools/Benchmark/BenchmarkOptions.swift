@@ -52,8 +52,8 @@ struct BenchmarkOptions {
                                 verify budgets (default 100000).
           --batch-size N        Events per append transaction, here and in the scaling runs
                                 (default 1000).
-          --requests N          Approval requests in the durable per-save workload, two saves each,
-                                for ours and the peer (default 2000).
+          --requests N          Approval requests in the durable per-save workload, two saves each
+                                (default 2000); the peer runs half of them before ours, half after.
           --streams N           Streams the batch events are spread over (default 40).
           --runs N              Repetitions of every measurement; tables show the median (default 3).
                                 Scaling appends run --runs times per size and writer count; the
