@@ -9,9 +9,17 @@ extension LedgerTool {
             discussion: """
                 One streaming pass checks: seq gapless from 1; every hash recomputed from the stored \
                 bytes and linked to the one before; indexed columns equal the signed bytes; payloads \
-                match their commitments; every signature valid under a key registered (and not \
-                revoked) before that event and allowed to speak for its actor; each --anchor \
-                checkpoint matched and not ahead of the ledger. Finding codes: docs/VERIFY.md.
+                match their commitments; every signature (on all cores) valid under a key registered, \
+                not revoked and allowed to speak for its actor; each --anchor checkpoint matched and \
+                not ahead of the ledger; every request replayed under the policy version it recorded, \
+                so each vote, refusal, grant, denial, expiry, escalation, bypass and execution must be \
+                what the rules produce; no request pending past its deadline and no break-glass review \
+                left open. Then the projection tables are held to a fresh replay of the events. \
+                Memory stays bounded however long the ledger. Finding codes: docs/VERIFY.md.
+
+                --since-checkpoint FILE checks that the ledger still holds the checkpoint's head, then \
+                verifies only the events after it (the projection check is skipped): its cost follows \
+                the new events, not the ledger.
 
                 With --bundle, verifies an evidence bundle (`ledger export --format bundle`) offline \
                 instead of a ledger file: its manifest and every file's SHA-256, the syntax of its \
@@ -23,6 +31,7 @@ extension LedgerTool {
                 Examples:
                   ledger verify
                   ledger verify --anchor ops-2026-11-01.checkpoint --format json
+                  ledger verify --since-checkpoint ops-2026-11-01.checkpoint --strict
                   ledger verify --bundle audit-2026-11 --anchor ops-2026-12-01.checkpoint
                 """)
 

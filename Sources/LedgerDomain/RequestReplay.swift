@@ -39,7 +39,10 @@ public struct RequestReplay: Sendable {
 
     public private(set) var state: RequestState?
     /// Outcomes the last command still owes, which must be the next events of its transaction.
-    private var owed: [DomainEvent] = []
+    private var owed: [DomainEvent] = [] {
+        // The command that owed them is needed only while something is owed.
+        didSet { if owed.isEmpty { owedBy = nil } }
+    }
     private var owedBy: RequestEvent?
     /// The last `request.opened`, so a `request.bypassed` right after it is re-derived as a bypass.
     private var opening: (event: RequestEvent, request: OpenRequest, policy: PublishedPolicy?)?
@@ -62,6 +65,9 @@ public struct RequestReplay: Sendable {
             fold(event)
             lastSeq = event.seq
         }
+        // Only the event right after an open can be its bypass; holding the opening longer
+        // would keep a payload tree alive for every request of the walk.
+        if event.type != ApprovalEvents.bypassed, event.type != ApprovalEvents.opened { opening = nil }
         // An open that a bypass follows was first re-derived as a plain open, whose automatic
         // outcome the bypass replaces.
         if event.type == ApprovalEvents.bypassed, opening != nil { owed = [] }
@@ -92,6 +98,17 @@ public struct RequestReplay: Sendable {
             problems.append(Problem(violation: .decisionMismatch, seq: event.seq, message: "the payload of this \(event.type) event cannot be read as the command it records"))
         }
         return problems
+    }
+
+    /// True when nothing is owed and a well-run workflow appends nothing more to this request:
+    /// decided against, or its grant used up with any failure recovered, and no review open.
+    /// A verifier may then forget the replay and rebuild it from the stream if an event comes.
+    public var isSettled: Bool {
+        guard owed.isEmpty, opening == nil, let state, state.status.isTerminal else { return false }
+        if let review = state.review, review.closedAt == nil { return false }
+        guard let grant = state.grant else { return true }
+        guard grant.oneShot, let last = state.executions.last else { return false }
+        return last.succeeded || state.recoveredAt != nil
     }
 
     /// What a replay that ends here still expects.
@@ -160,7 +177,7 @@ public struct RequestReplay: Sendable {
             return [Problem(violation: .decisionMismatch, seq: event.seq, message: "\(event.type) differs from what the rules produce here (\(difference))")]
         }
         owed = Array(decision.events.dropFirst())
-        owedBy = event
+        owedBy = owed.isEmpty ? nil : event
         return []
     }
 

@@ -28,6 +28,8 @@ public struct ChainWalker: Sendable {
     private var streamVersions: BoundedCache<String, Int64>
     private var anchors: [Int64: [Checkpoint]]
     private var conformance: ConformanceChecker
+    /// Reused for each event's time text, which the walk compares with the time column.
+    private var timeText: [UInt8] = []
 
     public var requests: Int64 { conformance.requests }
     public var policyVersions: Int { conformance.policies.count }
@@ -126,11 +128,14 @@ public struct ChainWalker: Sendable {
         if envelope.type == KeyEvents.genesisType {
             find(.genesisInvalid, seq, "a second genesis event appears at seq \(seq)")
         }
-        let job = resolveKey(envelope, row: row, hash: hash)
+        // A key event changes the timeline from the next seq on, so this status still holds
+        // after it is applied.
+        let status = timeline.status(of: envelope.keyID, at: seq)
+        let job = resolveKey(envelope, status: status, row: row, hash: hash)
         if envelope.type == KeyEvents.registeredType || envelope.type == KeyEvents.revokedType {
             applyKeyEvent(envelope, payload: payload, seq: seq)
         }
-        let capabilities = if case .valid(let entry) = timeline.status(of: envelope.keyID, at: seq) { entry.registration.capabilities } else { [Capability]() }
+        let capabilities = if case .valid(let entry) = status { entry.registration.capabilities } else { [Capability]() }
         findings += try conformance.check(envelope, payloadBytes: row.payloadBytes, capabilities: capabilities, earlier: earlier)
         return job
     }
@@ -158,9 +163,9 @@ public struct ChainWalker: Sendable {
         return SignatureJob(seq: 1, publicKey: genesis.rootKey.publicKey, signature: row.signature, message: hash.bytes)
     }
 
-    private mutating func resolveKey(_ envelope: EventEnvelope, row: StoredEvent, hash: SHA256Digest) -> SignatureJob? {
+    private mutating func resolveKey(_ envelope: EventEnvelope, status: KeyTimeline.Status, row: StoredEvent, hash: SHA256Digest) -> SignatureJob? {
         let seq = envelope.seq
-        switch timeline.status(of: envelope.keyID, at: seq) {
+        switch status {
         case .unknown:
             find(.keyUnknown, seq, "signed by key \(envelope.keyID), which was not registered before this event")
             return nil
@@ -196,7 +201,9 @@ public struct ChainWalker: Sendable {
         if row.type != envelope.type { differing.append("type") }
         if row.actor != envelope.actor { differing.append("actor") }
         if row.keyID != envelope.keyID.rawValue { differing.append("key_id") }
-        if row.time != envelope.time.description { differing.append("time") }
+        timeText.removeAll(keepingCapacity: true)
+        envelope.time.write(into: &timeText)
+        if !row.time.utf8.elementsEqual(timeText) { differing.append("time") }
         if row.idempotencyKey != envelope.idempotencyKey { differing.append("idempotency_key") }
         if row.correlationID != envelope.correlationID { differing.append("correlation_id") }
         if !differing.isEmpty {

@@ -23,6 +23,12 @@ struct ConformanceChecker {
         case other
         /// A payload of the request is redacted, so its replay stops there.
         case unverifiable
+        /// Settled: dropped from memory, re-read from the ledger if its stream goes on.
+        case forgotten
+
+        var isForgotten: Bool {
+            if case .forgotten = self { true } else { false }
+        }
     }
 
     private(set) var policies = PolicyHistory()
@@ -74,7 +80,7 @@ struct ConformanceChecker {
             }
             return []
         }
-        defer { streams[id] = stream }
+        defer { streams[id] = stream.isForgotten ? nil : stream }
         guard let payload = payloadBytes.flatMap({ try? JSONParser.parse($0) }) else {
             stream = .unverifiable
             pending[id] = nil
@@ -99,6 +105,10 @@ struct ConformanceChecker {
         }
         track(replay.state, id: id, seq: envelope.seq)
         stream = .request(replay)
+        // A settled request is forgotten at once rather than when the cache is full: memory
+        // then follows the requests in flight, not the last 50k. Forgetting needs `earlier` to
+        // read it back, should an event still come.
+        if earlier != nil, replay.isSettled { stream = .forgotten }
         return findings
     }
 

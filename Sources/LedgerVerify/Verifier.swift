@@ -40,6 +40,31 @@ public struct Verifier: Sendable {
     /// Verifies `ledger`; with `sinceCheckpoint`, only the events after that trusted checkpoint
     /// (after checking that the ledger still holds the checkpoint's head at its size).
     public func verify(_ ledger: Ledger, sinceCheckpoint trusted: Checkpoint?) throws -> VerificationReport {
+        // The walk's state is released before the projection replay.
+        var report = try walk(ledger, sinceCheckpoint: trusted)
+        var findings = report.findings
+        if checksProjections && trusted == nil {
+            // So that peak memory is the larger of the two passes, not their sum.
+            HeapRelease.returnFreedPages()
+            findings += try Self.projectionFindings(try ledger.checkProjections())
+            report.checks.append("projections")
+        }
+        findings.sort { ($0.seq ?? .max, $0.code.rawValue) < ($1.seq ?? .max, $1.code.rawValue) }
+        // Errors and warnings are listed before notes, so a ledger with many redacted payloads
+        // (one note each) still shows, and is judged on, everything that can fail.
+        let failing = findings.filter { $0.severity != .info }
+        let notes = findings.filter { $0.severity == .info }
+        let listedNotes = notes.prefix(max(0, Self.maxFindings - failing.count))
+        report.findingsOmitted = max(0, failing.count - Self.maxFindings)
+        report.notesOmitted = notes.count - listedNotes.count
+        report.findings = (failing.prefix(Self.maxFindings) + listedNotes)
+            .sorted { ($0.seq ?? .max, $0.code.rawValue) < ($1.seq ?? .max, $1.code.rawValue) }
+        return report
+    }
+
+    /// The streaming pass: the chain walked on this thread, signatures checked on all cores.
+    /// Returns a report with every finding of the pass, not yet sorted or capped.
+    private func walk(_ ledger: Ledger, sinceCheckpoint trusted: Checkpoint?) throws -> VerificationReport {
         let cores = ProcessInfo.processInfo.activeProcessorCount
         let checker = SignatureChecker(maxInFlightChunks: max(4, cores * 4))
         var walker: ChainWalker?
@@ -63,16 +88,13 @@ public struct Verifier: Sendable {
             progress?(walker!.count)
         }
         var walked = walker ?? ChainWalker(anchors: anchors)
+        walker = nil
         walked.finish(now: now ?? Timestamp(millisecondsSinceEpoch: Int64(Date().timeIntervalSince1970 * 1000)))
         let (failed, checked) = checker.finish()
 
-        var findings = startFindings + walked.findings
-        let projectionsChecked = checksProjections && trusted == nil
-        if projectionsChecked { findings += try Self.projectionFindings(try ledger.checkProjections()) }
-        findings += failed.map { Finding(.signatureInvalid, seq: $0, "the Ed25519 signature does not verify under the key the event names: the event was forged or altered") }
-        findings.sort { ($0.seq ?? .max, $0.code.rawValue) < ($1.seq ?? .max, $1.code.rawValue) }
-
         var report = VerificationReport()
+        report.findings = startFindings + walked.findings
+            + failed.map { Finding(.signatureInvalid, seq: $0, "the Ed25519 signature does not verify under the key the event names: the event was forged or altered") }
         report.ledgerID = walked.ledgerID
         report.events = walked.count
         report.firstSeq = trusted.map { $0.size + 1 } ?? 1
@@ -85,16 +107,7 @@ public struct Verifier: Sendable {
         report.eventsReplayed = walked.eventsReplayed
         report.signaturesChecked = checked
         report.anchorsChecked = anchors.count + (trusted == nil ? 0 : 1)
-        report.checks = Self.checks(anchored: !anchors.isEmpty || trusted != nil) + (projectionsChecked ? ["projections"] : [])
-        // Errors and warnings are listed before notes, so a ledger with many redacted payloads
-        // (one note each) still shows, and is judged on, everything that can fail.
-        let failing = findings.filter { $0.severity != .info }
-        let notes = findings.filter { $0.severity == .info }
-        let listedNotes = notes.prefix(max(0, Self.maxFindings - failing.count))
-        report.findingsOmitted = max(0, failing.count - Self.maxFindings)
-        report.notesOmitted = notes.count - listedNotes.count
-        report.findings = (failing.prefix(Self.maxFindings) + listedNotes)
-            .sorted { ($0.seq ?? .max, $0.code.rawValue) < ($1.seq ?? .max, $1.code.rawValue) }
+        report.checks = Self.checks(anchored: !anchors.isEmpty || trusted != nil)
         return report
     }
 

@@ -287,6 +287,28 @@ struct IncrementalVerifyTests {
         #expect(bounded.findings == full.findings)
     }
 
+    /// A settled request leaves memory at once; events that still come for it are checked
+    /// against its stream read back from the ledger.
+    @Test func eventsAfterARequestSettledAreStillReplayed() async throws {
+        let world = try await World.make()
+        let shipped = try await world.open("req-1", environment: "staging")
+        try await world.approvals.approve(shipped.id, reason: "ok", signer: world.fixture.bob)
+        try await world.approvals.execute(shipped.id, succeeded: true, signer: world.dave)
+        let refused = try await world.open("req-2", environment: "staging")
+        try await world.approvals.deny(refused.id, reason: "not now", signer: world.fixture.bob)
+        _ = try await world.approvals.comment(shipped.id, "shipped at 14:02", signer: world.carol)
+        _ = try? await world.approvals.execute(shipped.id, succeeded: true, signer: world.dave)
+        _ = try? await world.approvals.approve(refused.id, reason: "late", signer: world.carol)
+        let clean = try world.verify()
+        #expect(clean.findings.isEmpty, "\(clean.findings)")
+        #expect(clean.eventsReplayed == 10)
+
+        let seq = try await world.fixture.forge(
+            type: "execution.reported", stream: "req-2", streamVersion: 5, actor: "dave", key: world.dave.key,
+            payload: ["outcome": "succeeded", "grantId": "req-2/grant"])
+        #expect(try world.verify().has(.executionNotAllowed, seq: seq))
+    }
+
     @Test func sinceCheckpointVerifiesOnlyWhatCameAfter() async throws {
         let world = try await Self.interleaved()
         let checkpoint = try await world.fixture.ledger.checkpoint(signer: world.fixture.root)
