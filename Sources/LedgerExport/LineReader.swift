@@ -24,6 +24,8 @@ struct LineReader {
         while true {
             if let newline = buffer[start...].firstIndex(of: 0x0A) {
                 defer { start = newline + 1 }
+                // An overlong line whose LF is already buffered is cut like any other.
+                guard newline - start <= maxLine else { return (buffer[start..<(start + maxLine)], false) }
                 return (buffer[start..<newline], true)
             }
             if buffer.count - start > maxLine {

@@ -109,7 +109,7 @@ struct BundleTests {
     func sampledBytesOfEveryFile() async throws {
         let fixture = try await ExportFixture.make()
         let bundle = try await fixture.bundle(ExportFixture.dayTwo)
-        var generator = SeededGenerator(seed: 7)
+        var generator = SplitMix64(seed: 7)
         let checkpoint = "checkpoints/" + (try FileManager.default.contentsOfDirectory(atPath: bundle + "/checkpoints").first!)
         for file in ["events.jsonl", "README.md", checkpoint] {
             let path = bundle + "/" + file
@@ -256,15 +256,3 @@ func pythonFlipEveryByte(_ bundle: String, files: [String]) throws -> String {
     return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines) + result.stderr
 }
 
-/// A reproducible random number generator (SplitMix64) for sampling byte positions.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

@@ -75,7 +75,7 @@ struct ProjectionRebuildTests {
 
     /// Plays `count` random operations (refusals included) with a seeded generator.
     static func playRandom(_ team: Team, count: Int, seed: UInt64) async throws {
-        var random = SeededRandom(seed: seed)
+        var random = SplitMix64(seed: seed)
         var ids: [String] = []
         let names = ["alice", "bob", "sam", "lee", "bot"]
         for step in 0..<count {
@@ -204,20 +204,6 @@ enum SQLFile {
     }
 }
 
-/// A small seeded generator (SplitMix64), so a failing sequence can be replayed.
-struct SeededRandom {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next(upTo bound: Int) -> Int {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return Int((z ^ (z >> 31)) % UInt64(bound))
-    }
-}
 
 /// The projection digest recomputed from docs/FORMAT.md (Projections) by code that shares
 /// nothing with `ProjectionDigest`: the spec and the implementation agree.
