@@ -30,48 +30,54 @@ enum RequestEventReader {
     /// with `seq <= through` (all of them when nil) has been read. Payloads are not parsed
     /// here: the caller may parse them on another thread.
     ///
-    /// Events are read in seq order, the order they lie in the file, and held per stream only
-    /// until the stream's last event: a first pass over the (stream, version) index counts
-    /// each stream's events. A stream whose version-1 event is not `request.opened` is not a
-    /// request, and its events are dropped as they come. Memory is bounded by the requests
-    /// open at any one point of the log, not by its length.
+    /// Events are read in seq order, the order they lie in the file, and held per request only
+    /// until its last event: when a stream's version-1 `request.opened` comes, its events are
+    /// counted on the (stream, version) index. Events of any other stream are dropped as they
+    /// come, so memory is bounded by the requests open at any one point of the log, not by its
+    /// length or its number of streams.
     /// - Returns: the number of events read.
     @discardableResult
     static func forEachRequestStream(db: Database, through: Int64?, _ body: (RawRequestStream) throws -> Void) throws -> Int {
         let limit = through ?? Int64.max
-        var streams: [String: StreamBuffer] = [:]
-        let counts = try Row.fetchCursor(
-            db, sql: "SELECT stream, COUNT(*) FROM events WHERE seq <= ? AND stream NOT LIKE '$%' GROUP BY stream", arguments: [limit])
-        while let row = try counts.next() { streams[row[0]] = StreamBuffer(remaining: row[1]) }
-
+        let eventsOfStream = try db.cachedStatement(sql: "SELECT COUNT(*) FROM events WHERE stream = ? AND seq <= ?")
+        var open: [String: StreamBuffer] = [:]
         var count = 0
         let rows = try Row.fetchCursor(db, sql: selection + " WHERE e.seq <= ? ORDER BY e.seq", arguments: [limit])
         while let row = try rows.next() {
             count += 1
             let stream: String = row[1]
-            // One hash per event: the buffer is updated in place through the dictionary.
-            guard streams[stream]?.add(row) == true, let complete = streams.removeValue(forKey: stream), !complete.ignored else { continue }
-            try body(RawRequestStream(stream: stream, events: complete.events))
+            // One hash per event in the common case: the buffer is updated in place.
+            if let complete = open[stream]?.add(row) {
+                guard complete, let buffer = open.removeValue(forKey: stream) else { continue }
+                try body(RawRequestStream(stream: stream, events: buffer.events))
+                continue
+            }
+            guard (row[2] as Int64) == 1, (row[3] as String) == ApprovalEvents.opened, !stream.hasPrefix("$") else { continue }
+            var buffer = StreamBuffer(remaining: try Int.fetchOne(eventsOfStream, arguments: [stream, limit]) ?? 1)
+            if buffer.add(row) {
+                try body(RawRequestStream(stream: stream, events: buffer.events))
+            } else {
+                open[stream] = buffer
+            }
+        }
+        // Only a damaged log leaves a request short of its count (an event of it stored before
+        // its opening): it is still projected from what was read, never silently dropped.
+        for (stream, buffer) in open.sorted(by: { $0.value.events[0].seq < $1.value.events[0].seq }) {
+            try body(RawRequestStream(stream: stream, events: buffer.events))
         }
         return count
     }
 
-    /// A stream's events read so far, and how many are still to come.
+    /// A request's events read so far, and how many are still to come.
     private struct StreamBuffer {
         var remaining: Int
-        /// Its version-1 event is not `request.opened`: not a request, events not kept.
-        var ignored = false
         var events: [RawRequestEvent] = []
 
-        /// Takes one event of the stream; true when it was the last.
+        /// Takes one event of the request; true when it was the last.
         mutating func add(_ row: Row) -> Bool {
             remaining -= 1
-            if !ignored, (row[2] as Int64) == 1, (row[3] as String) != ApprovalEvents.opened {
-                ignored = true
-                events = []
-            }
-            if !ignored { events.append(RawRequestEvent(row)) }
-            return remaining == 0
+            events.append(RawRequestEvent(row))
+            return remaining <= 0
         }
     }
 }
