@@ -94,7 +94,8 @@ struct BenchmarkOptions {
           metrics       < 1 s for `ledger metrics --format json` as a process (median of runs)
           scaling       every operation's time per event at the largest size <= 1.25x that at the
                         smallest; `ledger verify` peak RSS <= 100 MB at every size; incremental
-                        verify time per new event <= 1.5x a full verify's time per event
+                        verify time per new event <= 1.25x a full verify's time per event on a
+                        ledger of as many events
           Exit status is 0 when every budget passes, 1 when one fails, 2 on a usage or run error.
         """
 
