@@ -14,8 +14,10 @@ internal import LedgerFormat
 final class Appender {
     let db: Database
     let configuration: LedgerConfiguration
+    /// The ledger's key records from earlier transactions, if it keeps them.
+    let keyRecords: SharedCache<KeyID, KeyRecord>?
     /// The transaction's time, when fixed for the whole transaction (see `LedgerTransaction`).
-    let now: Timestamp?
+    var now: Timestamp?
 
     struct Head {
         var seq: Int64
@@ -24,12 +26,16 @@ final class Appender {
     }
 
     private var cachedHead: Head??
+    /// The head's seq as read before this transaction appended anything: every event at or
+    /// below it is committed, so nothing about it can roll back.
+    private var committedSeq: Int64 = 0
     private var streamVersions: [String: Int64?] = [:]
     private var keys: [KeyID: KeyRecord?] = [:]
 
-    init(db: Database, configuration: LedgerConfiguration, now: Timestamp? = nil) {
+    init(db: Database, configuration: LedgerConfiguration, keyRecords: SharedCache<KeyID, KeyRecord>? = nil, now: Timestamp? = nil) {
         self.db = db
         self.configuration = configuration
+        self.keyRecords = keyRecords
         self.now = now
     }
 
@@ -40,6 +46,7 @@ final class Appender {
             cachedHead = .some(nil)
             return nil
         }
+        committedSeq = row[0]
         let bytes: Data = row[1]
         guard let hash = SHA256Digest(bytes: [UInt8](bytes)), let time = Timestamp(row[2] as String) else {
             throw LedgerError(.invalidEvent, "the head event is corrupt; run `ledger verify`", seq: row[0])
@@ -177,10 +184,26 @@ final class Appender {
         return bytes
     }
 
-    private func key(_ id: KeyID) throws -> KeyRecord? {
+    /// The key as it stands in this transaction, including key events appended so far.
+    func key(_ id: KeyID) throws -> KeyRecord? {
         if let cached = keys[id] { return cached }
-        let record = try KeyStore(db: db).key(id)
+        let record = try storedKey(id)
         keys[id] = .some(record)
+        return record
+    }
+
+    /// Reads a key from the table, taking what never changes from the ledger's cache.
+    ///
+    /// A registration, once committed, is fixed: identity, public key and capabilities come
+    /// from that one event. A revocation can be committed by another process at any moment, so
+    /// `revoked_seq` is read again here, in this transaction, on every use. A registration
+    /// this transaction appended is not shared: the transaction may still roll back.
+    private func storedKey(_ id: KeyID) throws -> KeyRecord? {
+        let store = KeyStore(db: db)
+        if let known = keyRecords?[id], let current = try store.refreshed(known) { return current }
+        guard let record = try store.key(id) else { return nil }
+        _ = try head()
+        if record.registeredSeq <= committedSeq { keyRecords?[id] = record }
         return record
     }
 

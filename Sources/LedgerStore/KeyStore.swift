@@ -11,6 +11,16 @@ struct KeyStore {
         try Row.fetchOne(db.cachedStatement(sql: Self.selection + " WHERE key_id = ?"), arguments: [id.rawValue]).map(Self.record)
     }
 
+    /// `known` as the table states it now: the same registration with its revocation read
+    /// again, in one indexed read of one number; nil when the table does not hold that
+    /// registration (the caller then reads the whole row).
+    func refreshed(_ known: KeyRecord) throws -> KeyRecord? {
+        // 0 stands for "not revoked": no event has seq 0.
+        let statement = try db.cachedStatement(sql: "SELECT IFNULL(revoked_seq, 0) FROM keys WHERE key_id = ? AND registered_seq = ?")
+        return try Int64.fetchOne(statement, arguments: [known.keyID.rawValue, known.registeredSeq])
+            .map { known.revoked(at: $0 == 0 ? nil : $0) }
+    }
+
     func all() throws -> [KeyRecord] {
         try Row.fetchAll(db, sql: Self.selection + " ORDER BY registered_seq").map(Self.record)
     }

@@ -1,5 +1,6 @@
 internal import Foundation
 internal import GRDB
+internal import LedgerCrypto
 internal import LedgerFormat
 internal import LedgerMigrations
 
@@ -15,6 +16,9 @@ public final class Ledger: Sendable {
     public let path: String
     let database: DatabasePool
     let configuration: LedgerConfiguration
+    /// Key records earlier transactions read, so an append need not rebuild its signer's
+    /// record each time; see `Appender.storedKey` for what is trusted from here.
+    let keyRecords = SharedCache<KeyID, KeyRecord>(capacity: 256)
 
     private init(path: String, database: DatabasePool, ledgerID: String, configuration: LedgerConfiguration) {
         self.path = path

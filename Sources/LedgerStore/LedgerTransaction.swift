@@ -19,12 +19,13 @@ public final class LedgerTransaction {
     /// time, so event times never go backwards. Every event appended here carries it.
     public let now: Timestamp
 
-    init(db: Database, configuration: LedgerConfiguration, at requested: Timestamp?) throws {
+    init(db: Database, configuration: LedgerConfiguration, at requested: Timestamp?, ledger: Ledger) throws {
         self.db = db
-        let head = try Appender(db: db, configuration: configuration).head()
+        appender = Appender(db: db, configuration: configuration, keyRecords: ledger.keyRecords)
+        let head = try appender.head()
         let wanted = requested ?? configuration.clock()
         now = max(wanted, head?.time ?? wanted)
-        appender = Appender(db: db, configuration: configuration, now: now)
+        appender.now = now
     }
 
     /// The events of `stream`, in stream order.
@@ -44,9 +45,9 @@ public final class LedgerTransaction {
             .map { try StoredEvent(row: $0).recordedEvent() }
     }
 
-    /// The registered key `id`, if any.
+    /// The registered key `id` as it stands in this transaction, if any.
     public func key(_ id: KeyID) throws -> KeyRecord? {
-        try KeyStore(db: db).key(id)
+        try appender.key(id)
     }
 
     /// Appends an event, including workflow event types the generic append refuses.
@@ -90,7 +91,7 @@ extension Ledger {
             try await database.writeWithoutTransaction { db in
                 var result: T?
                 try db.inTransaction(.immediate) {
-                    let transaction = try LedgerTransaction(db: db, configuration: configuration, at: requested)
+                    let transaction = try LedgerTransaction(db: db, configuration: configuration, at: requested, ledger: self)
                     result = try body(transaction)
                     try transaction.updateProjections()
                     return .commit

@@ -117,6 +117,45 @@ struct LedgerAppendTests {
         #expect(try fixture.verify().isVerified())
     }
 
+    @Test("A key revoked through another open ledger on the same file can no longer append through this one")
+    func revocationByAnotherWriterIsSeen() async throws {
+        let fixture = try await LedgerFixture.make()
+        let note = EventDraft(type: "deploy.note", stream: "svc", payload: [:])
+        // This Ledger now knows alice's key from an earlier transaction.
+        try await fixture.ledger.append(note, signer: fixture.alice)
+        let other = try await fixture.openAgain()
+        try await other.revokeKey(fixture.alice.key.publicKey.keyID, reason: "laptop lost", signer: fixture.root)
+        let error = await #expect(throws: LedgerError.self) { try await fixture.ledger.append(note, signer: fixture.alice) }
+        #expect(error?.code == .revokedKey)
+        #expect(try await fixture.ledger.head().size == 5)
+        #expect(try fixture.verify().isVerified())
+    }
+
+    @Test("A key registered in a transaction that rolled back is forgotten with it")
+    func rolledBackRegistrationIsForgotten() async throws {
+        struct Abandoned: Error {}
+        let fixture = try await LedgerFixture.make()
+        let key = try Ed25519PrivateKey()
+        let note = EventDraft(type: "deploy.note", stream: "svc", payload: [:])
+        let registration = KeyRegistration(publicKey: key.publicKey, identity: "carol", capabilities: [.append])
+        await #expect(throws: Abandoned.self) {
+            try await fixture.ledger.transaction { tx in
+                try tx.append(EventDraft(type: KeyEvents.registeredType, stream: KeyEvents.keysStream, payload: registration.jsonValue), signer: fixture.root)
+                try tx.append(note, signer: Signer(identity: "carol", key: key))
+                throw Abandoned()
+            }
+        }
+        var error = await #expect(throws: LedgerError.self) { try await fixture.ledger.append(note, signer: Signer(identity: "carol", key: key)) }
+        #expect(error?.code == .unknownKey)
+        // Registered again at the same seq, to another identity: only that one may sign.
+        let registered = try await fixture.ledger.registerKey(key.publicKey, identity: "dave", capabilities: [.append], signer: fixture.root)
+        #expect(registered.envelope.seq == 4)
+        error = await #expect(throws: LedgerError.self) { try await fixture.ledger.append(note, signer: Signer(identity: "carol", key: key)) }
+        #expect(error?.code == .keyNotAllowed)
+        try await fixture.ledger.append(note, signer: Signer(identity: "dave", key: key))
+        #expect(try fixture.verify().isVerified())
+    }
+
     @Test func malformedDraftsAreRefused() async throws {
         let fixture = try await LedgerFixture.make()
         let cases: [(EventDraft, LedgerError.Code)] = [

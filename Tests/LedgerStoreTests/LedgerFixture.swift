@@ -28,6 +28,14 @@ struct LedgerFixture {
         return LedgerFixture(directory: directory, path: path, ledger: ledger, root: root, alice: alice, bob: bob, clock: clock)
     }
 
+    /// The same file opened as a second, independent `Ledger` (its own connections and
+    /// caches), as another process would open it, on the fixture's clock.
+    func openAgain() async throws -> Ledger {
+        var configuration = LedgerConfiguration()
+        configuration.clock = { [clock] in clock.now() }
+        return try await Ledger.open(at: path, configuration: configuration)
+    }
+
     /// Appends `count` notes to `stream` as alice.
     @discardableResult
     func appendNotes(_ count: Int, stream: String = "svc-payments") async throws -> [RecordedEvent] {
