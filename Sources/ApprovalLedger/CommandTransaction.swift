@@ -68,33 +68,26 @@ struct CommandTransaction {
     }
 }
 
-/// Finds published policies in the ledger, parsing each version once per transaction.
-final class PolicyLookup {
+/// Finds published policies in the ledger. Each version is parsed once per `Ledger`, not per
+/// command: a committed `policy.published` event never changes, and parsing checked its
+/// content against the hash it states.
+struct PolicyLookup {
     let tx: LedgerTransaction
-    private var cache: [Int64: PublishedPolicy] = [:]
-
-    init(tx: LedgerTransaction) {
-        self.tx = tx
-    }
 
     func current() throws -> PublishedPolicy? {
-        guard let event = try tx.lastEvent(stream: ApprovalEvents.policyStream) else { return nil }
-        return try published(event)
+        // `$policy` holds only `policy.published` events, so its latest is the current policy.
+        try tx.lastSeq(stream: ApprovalEvents.policyStream).flatMap(version)
     }
 
     func version(_ seq: Int64) throws -> PublishedPolicy? {
-        if let cached = cache[seq] { return cached }
+        if let cached = tx.policies[seq] { return cached }
         guard let event = try tx.event(seq: seq), event.envelope.type == ApprovalEvents.policyPublished else { return nil }
-        return try published(event)
-    }
-
-    private func published(_ event: RecordedEvent) throws -> PublishedPolicy {
-        if let cached = cache[event.envelope.seq] { return cached }
         guard let payload = try event.payload() else {
-            throw LedgerError(.invalidEvent, "the payload of policy version \(event.envelope.seq) is redacted; publish the policy again", seq: event.envelope.seq)
+            throw LedgerError(.invalidEvent, "the payload of policy version \(seq) is redacted; publish the policy again", seq: seq)
         }
-        let result = try PublishedPolicy(publishedAt: event.envelope.seq, payload: payload)
-        cache[event.envelope.seq] = result
-        return result
+        let policy = try PublishedPolicy(publishedAt: seq, payload: payload)
+        // A policy published in this very transaction could still roll back.
+        if seq <= tx.committedSeq { tx.policies[seq] = policy }
+        return policy
     }
 }

@@ -1,6 +1,7 @@
 internal import Foundation
 internal import GRDB
 internal import LedgerCrypto
+package import LedgerDomain
 internal import LedgerFormat
 internal import LedgerMigrations
 
@@ -19,6 +20,9 @@ public final class Ledger: Sendable {
     /// Key records earlier transactions read, so an append need not rebuild its signer's
     /// record each time; see `Appender.storedKey` for what is trusted from here.
     let keyRecords = SharedCache<KeyID, KeyRecord>(capacity: 256)
+    /// Published policies earlier transactions parsed, by the seq of their event: a committed
+    /// `policy.published` event never changes, and its content hash was checked when parsed.
+    package let policies = SharedCache<Int64, PublishedPolicy>(capacity: 16)
 
     private init(path: String, database: DatabasePool, ledgerID: String, configuration: LedgerConfiguration) {
         self.path = path

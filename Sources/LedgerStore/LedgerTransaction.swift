@@ -1,5 +1,6 @@
 internal import GRDB
 public import LedgerCrypto
+package import LedgerDomain
 public import LedgerFormat
 
 /// One write transaction (`BEGIN IMMEDIATE`) in which the approval workflow reads a stream,
@@ -18,6 +19,11 @@ public final class LedgerTransaction {
     /// The transaction's time: the later of the clock (or the requested time) and the head's
     /// time, so event times never go backwards. Every event appended here carries it.
     public let now: Timestamp
+    /// The head's seq when the transaction began: events up to it are committed and can no
+    /// longer change, so what is derived from them may outlive the transaction.
+    package let committedSeq: Int64
+    /// The ledger's published policies parsed by earlier transactions, by seq.
+    package let policies: SharedCache<Int64, PublishedPolicy>
 
     init(db: Database, configuration: LedgerConfiguration, at requested: Timestamp?, ledger: Ledger) throws {
         self.db = db
@@ -26,6 +32,8 @@ public final class LedgerTransaction {
         let wanted = requested ?? configuration.clock()
         now = max(wanted, head?.time ?? wanted)
         appender.now = now
+        committedSeq = head?.seq ?? 0
+        policies = ledger.policies
     }
 
     /// The events of `stream`, in stream order.
@@ -43,6 +51,12 @@ public final class LedgerTransaction {
     public func lastEvent(stream: String) throws -> RecordedEvent? {
         try Row.fetchOne(db, sql: StoredEvent.selection + " WHERE e.stream = ? ORDER BY e.stream_version DESC LIMIT 1", arguments: [stream])
             .map { try StoredEvent(row: $0).recordedEvent() }
+    }
+
+    /// The seq of the latest event of `stream`, without reading the event.
+    package func lastSeq(stream: String) throws -> Int64? {
+        try Int64.fetchOne(
+            db.cachedStatement(sql: "SELECT seq FROM events WHERE stream = ? ORDER BY stream_version DESC LIMIT 1"), arguments: [stream])
     }
 
     /// The registered key `id` as it stands in this transaction, if any.

@@ -68,6 +68,33 @@ struct ApprovalsTests {
         #expect(error?.code == "timed-out")
     }
 
+    @Test("Policies and revocations written through another open ledger apply to the next command through this one")
+    func changesThroughAnotherLedgerAreSeen() async throws {
+        let fixture = try await LedgerFixture.make()
+        let approvals = Approvals(ledger: fixture.ledger)
+        let first = try await approvals.publish(try Policy(yaml: Self.policy), signer: fixture.root)
+        let sre = Signer(identity: "bob", key: fixture.bob.key)
+        func open(_ id: String) async throws -> RequestState {
+            try await approvals.open(
+                OpenRequest(requestID: id, action: "deploy", resource: "svc", environment: "prod", summary: "s"), signer: fixture.alice)
+        }
+        #expect(try await open("req-1").policyVersion == first.version)
+
+        let other = Approvals(ledger: try await fixture.openAgain())
+        let stricter = Self.policy.replacingOccurrences(of: "sre: [bob]", with: "sre: [bob, carol]")
+            .replacingOccurrences(of: "{sre: 1}", with: "{sre: 2}")
+        let second = try await other.publish(try Policy(yaml: stricter), signer: fixture.root)
+        #expect(try await open("req-2").policyVersion == second.version)
+        // Each request stays judged under the policy it was opened under.
+        #expect(try await approvals.approve("req-1", reason: "ok", signer: sre).status == .granted)
+        #expect(try await approvals.approve("req-2", reason: "ok", signer: sre).status == .pending)
+
+        try await other.ledger.revokeKey(fixture.alice.key.publicKey.keyID, reason: "laptop lost", signer: fixture.root)
+        let error = await #expect(throws: LedgerError.self) { try await open("req-3") }
+        #expect(error?.code == .revokedKey)
+        #expect(try fixture.verify().isVerified())
+    }
+
     @Test("Workflow event types cannot be forged through the generic append")
     func genericAppendRefusesWorkflowTypes() async throws {
         let fixture = try await LedgerFixture.make()
