@@ -46,7 +46,30 @@ public struct RequestEvent: Sendable {
     public var time: Timestamp
     public var actor: String
     public var type: String
-    public var payload: JSONValue
+    /// The payload's members that the fold and the projections read.
+    public private(set) var members: RequestPayload
+    private var source: PayloadSource
+
+    /// Where the payload comes from: parsed, or stored bytes (nil when redacted).
+    private enum PayloadSource: Sendable {
+        case parsed(JSONValue)
+        case bytes([UInt8]?)
+    }
+
+    /// The payload. An event made from payload bytes parses them on every read: the fold and
+    /// the projections read `members` instead.
+    public var payload: JSONValue {
+        get {
+            switch source {
+            case .parsed(let payload): payload
+            case .bytes(let bytes): bytes.flatMap { try? JSONParser.parse($0) } ?? .object(JSONObject())
+            }
+        }
+        set {
+            source = .parsed(newValue)
+            members = RequestPayload(newValue)
+        }
+    }
 
     public init(seq: Int64, streamVersion: Int64, time: Timestamp, actor: String, type: String, payload: JSONValue) {
         self.seq = seq
@@ -54,7 +77,21 @@ public struct RequestEvent: Sendable {
         self.time = time
         self.actor = actor
         self.type = type
-        self.payload = payload
+        members = RequestPayload(payload)
+        source = .parsed(payload)
+    }
+
+    /// An event whose payload is `payloadBytes` as stored, read without building a JSON tree
+    /// (`RequestPayload(bytes:)`). A redacted payload (nil), or bytes that do not parse, read
+    /// as an empty object.
+    public init(seq: Int64, streamVersion: Int64, time: Timestamp, actor: String, type: String, payloadBytes: [UInt8]?) {
+        self.seq = seq
+        self.streamVersion = streamVersion
+        self.time = time
+        self.actor = actor
+        self.type = type
+        members = payloadBytes.map { RequestPayload(bytes: $0) } ?? RequestPayload()
+        source = .bytes(payloadBytes)
     }
 }
 

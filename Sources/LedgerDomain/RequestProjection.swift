@@ -30,23 +30,22 @@ public struct RequestProjection: Sendable, Hashable {
         var firstEscalated: Timestamp?
         var firstFailure: Timestamp?
         for event in events {
-            let p = event.payload
+            let p = event.members
             let time = event.time.millisecondsSinceEpoch
             switch event.type {
             case ApprovalEvents.voteCast:
                 votes.append(VoteRecord(
-                    seq: event.seq, requestID: stream, voter: event.actor, approve: p["decision"]?.stringValue == "approve", timeMs: time))
+                    seq: event.seq, requestID: stream, voter: event.actor, approve: p.decision == "approve", timeMs: time))
             case ApprovalEvents.voteRejected:
                 attempts.append(AttemptRecord(
-                    seq: event.seq, requestID: stream, kind: .vote, actor: event.actor, code: p["code"]?.stringValue ?? "unknown", timeMs: time))
+                    seq: event.seq, requestID: stream, kind: .vote, actor: event.actor, code: p.code ?? "unknown", timeMs: time))
             case ApprovalEvents.executionRefused:
                 attempts.append(AttemptRecord(
-                    seq: event.seq, requestID: stream, kind: .execution, actor: event.actor, code: p["code"]?.stringValue ?? "unknown",
-                    timeMs: time))
+                    seq: event.seq, requestID: stream, kind: .execution, actor: event.actor, code: p.code ?? "unknown", timeMs: time))
             case ApprovalEvents.executed:
-                let succeeded = p["outcome"]?.stringValue == "succeeded"
+                let succeeded = p.outcome == "succeeded"
                 executions.append(ExecutionRecord(
-                    seq: event.seq, requestID: stream, approved: p["grantId"]?.stringValue != nil, succeeded: succeeded, timeMs: time))
+                    seq: event.seq, requestID: stream, approved: p.grantId != nil, succeeded: succeeded, timeMs: time))
                 if !succeeded, firstFailure == nil { firstFailure = event.time }
             case ApprovalEvents.rolledBack:
                 if firstFailure == nil { firstFailure = event.time }

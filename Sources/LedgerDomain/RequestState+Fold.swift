@@ -11,20 +11,15 @@ extension RequestState {
     }
 
     static func opened(_ event: RequestEvent) -> RequestState? {
-        let p = event.payload
-        guard let id = p["requestId"]?.stringValue, let action = p["action"]?.stringValue,
-              let resource = p["resource"]?.stringValue, let environment = p["environment"]?.stringValue,
-              let deadline = p["deadline"]?.stringValue.flatMap(Timestamp.init),
-              let policy = p["policy"], let policyVersion = policy["version"]?.integerValue,
-              let rule = policy["rule"]?.stringValue
+        let p = event.members
+        guard let id = p.requestId, let action = p.action, let resource = p.resource, let environment = p.environment,
+              let deadline = p.deadline, let policyVersion = p.policy.version, let rule = p.policy.rule
         else { return nil }
         return RequestState(
             id: id, action: action, resource: resource, environment: environment,
-            summary: p["summary"]?.stringValue ?? "", links: p["links"]?.arrayValue?.compactMap(\.stringValue) ?? [],
-            changeDigest: p["changeDigest"]?.stringValue, release: p["release"]?.stringValue, requester: event.actor,
-            riskScore: Int(p["risk"]?["score"]?.integerValue ?? 0), riskLevel: p["risk"]?["level"]?.stringValue ?? "",
-            riskExplanation: p["riskExplanation"]?.stringValue ?? "",
-            policyVersion: policyVersion, policyHash: policy["hash"]?.stringValue ?? "", ruleName: rule,
+            summary: p.summary ?? "", links: p.links ?? [], changeDigest: p.changeDigest, release: p.release, requester: event.actor,
+            riskScore: Int(p.risk.score ?? 0), riskLevel: p.risk.level ?? "", riskExplanation: p.riskExplanation ?? "",
+            policyVersion: policyVersion, policyHash: p.policy.hash ?? "", ruleName: rule,
             openedAt: event.time, openedSeq: event.seq, deadline: deadline, contentVersion: event.streamVersion,
             version: event.streamVersion)
     }
@@ -32,19 +27,19 @@ extension RequestState {
     /// Applies one event after `request.opened`.
     public mutating func apply(_ event: RequestEvent) {
         version = event.streamVersion
-        let p = event.payload
+        let p = event.members
         switch event.type {
         case ApprovalEvents.voteCast:
             votes.append(Vote(
-                voter: event.actor, approve: p["decision"]?.stringValue == "approve", reason: p["reason"]?.stringValue ?? "",
+                voter: event.actor, approve: p.decision == "approve", reason: p.reason ?? "",
                 seq: event.seq, time: event.time))
         case ApprovalEvents.voteRejected:
-            rejectedAttempts.append(p["code"]?.stringValue ?? "unknown")
+            rejectedAttempts.append(p.code ?? "unknown")
         case ApprovalEvents.granted:
             status = .granted
             decide(event)
-            if let grant = p["grant"], let id = grant["id"]?.stringValue, let expires = grant["expiresAt"]?.stringValue.flatMap(Timestamp.init) {
-                self.grant = Grant(id: id, expiresAt: expires, changeDigest: grant["changeDigest"]?.stringValue, oneShot: grant["oneShot"]?.boolValue ?? true)
+            if let id = p.grant.id, let expires = p.grant.expiresAt {
+                grant = Grant(id: id, expiresAt: expires, changeDigest: p.grant.changeDigest, oneShot: p.grant.oneShot ?? true)
             }
         case ApprovalEvents.denied:
             status = .denied
@@ -57,22 +52,21 @@ extension RequestState {
             decide(event)
         case ApprovalEvents.escalated:
             escalationsApplied += 1
-            for group in p["addGroups"]?.arrayValue?.compactMap(\.stringValue) ?? [] where !addedGroups.contains(group) {
+            for group in p.addGroups ?? [] where !addedGroups.contains(group) {
                 addedGroups.append(group)
             }
         case ApprovalEvents.bypassed:
             status = .bypassed
             decidedAt = event.time
-            decisionExplanation = "break-glass: " + (p["reason"]?.stringValue ?? "")
-            review = Review(
-                reason: p["reason"]?.stringValue ?? "", deadline: p["reviewDeadline"]?.stringValue.flatMap(Timestamp.init) ?? event.time)
+            decisionExplanation = "break-glass: " + (p.reason ?? "")
+            review = Review(reason: p.reason ?? "", deadline: p.reviewDeadline ?? event.time)
         case ApprovalEvents.reviewClosed:
             review?.closedAt = event.time
-            review?.outcome = p["outcome"]?.stringValue
+            review?.outcome = p.outcome
         case ApprovalEvents.executed:
-            executions.append(Execution(succeeded: p["outcome"]?.stringValue == "succeeded", time: event.time, detail: p["detail"]?.stringValue))
+            executions.append(Execution(succeeded: p.outcome == "succeeded", time: event.time, detail: p.detail))
         case ApprovalEvents.executionRefused:
-            refusedExecutions.append(p["code"]?.stringValue ?? "unknown")
+            refusedExecutions.append(p.code ?? "unknown")
         case ApprovalEvents.rolledBack:
             rolledBackAt = event.time
         case ApprovalEvents.recovered:
@@ -86,7 +80,7 @@ extension RequestState {
 
     private mutating func decide(_ event: RequestEvent) {
         decidedAt = event.time
-        decisionExplanation = event.payload["explanation"]?.stringValue
-        automatic = event.payload["automatic"]?.boolValue ?? false
+        decisionExplanation = event.members.explanation
+        automatic = event.members.automatic ?? false
     }
 }

@@ -44,16 +44,16 @@ public struct JSONParser {
         try parse(Array(text.utf8), limits: limits)
     }
 
-    private let input: UnsafeBufferPointer<UInt8>
-    private let maxDepth: Int
-    private var index = 0
+    let input: UnsafeBufferPointer<UInt8>
+    let maxDepth: Int
+    var index = 0
 
-    private init(input: UnsafeBufferPointer<UInt8>, maxDepth: Int) {
+    init(input: UnsafeBufferPointer<UInt8>, maxDepth: Int) {
         self.input = input
         self.maxDepth = maxDepth
     }
 
-    private mutating func skipWhitespace() {
+    mutating func skipWhitespace() {
         while index < input.count {
             switch input[index] {
             case 0x20, 0x09, 0x0A, 0x0D: index += 1
@@ -62,7 +62,7 @@ public struct JSONParser {
         }
     }
 
-    private func peek() throws(JSONParseError) -> UInt8 {
+    func peek() throws(JSONParseError) -> UInt8 {
         guard index < input.count else { throw JSONParseError(.unexpectedEnd, at: index, "unexpected end of input") }
         return input[index]
     }
@@ -81,7 +81,7 @@ public struct JSONParser {
         }
     }
 
-    private mutating func expectLiteral(_ literal: StaticString) throws(JSONParseError) {
+    mutating func expectLiteral(_ literal: StaticString) throws(JSONParseError) {
         let start = index
         let count = literal.utf8CodeUnitCount
         guard input.count - index >= count,
@@ -148,7 +148,7 @@ public struct JSONParser {
         }
     }
 
-    private mutating func parseNumber() throws(JSONParseError) -> Double {
+    mutating func parseNumber() throws(JSONParseError) -> Double {
         let start = index
         var isInteger = true
         if input[index] == UInt8(ascii: "-") { index += 1 }
@@ -180,6 +180,15 @@ public struct JSONParser {
             }
             skipDigits()
         }
+        // Up to 15 digits an integer is within ±(2^53 − 1) and exact as a double: summed here,
+        // it needs no text to be made and parsed.
+        let negative = input[start] == UInt8(ascii: "-")
+        if isInteger, index - start - (negative ? 1 : 0) <= 15 {
+            var magnitude: Int64 = 0
+            for byte in input[(negative ? start + 1 : start)..<index] { magnitude = magnitude * 10 + Int64(byte &- UInt8(ascii: "0")) }
+            let value = Double(magnitude)
+            return negative ? -value : value
+        }
         let text = String(decoding: input[start..<index], as: UTF8.self)
         guard let value = Double(text), value.isFinite else {
             throw JSONParseError(.numberOutOfRange, at: start, "number \(text.prefix(40)) does not fit in a double")
@@ -197,7 +206,7 @@ public struct JSONParser {
         while index < input.count, isDigit(input[index]) { index += 1 }
     }
 
-    private mutating func parseString() throws(JSONParseError) -> String {
+    mutating func parseString() throws(JSONParseError) -> String {
         index += 1 // opening quote
         let start = index
         // Fast path: no escapes, so the string is the validated bytes themselves.
@@ -230,6 +239,29 @@ public struct JSONParser {
                 let sequenceStart = index
                 try skipUTF8Sequence()
                 bytes.append(contentsOf: input[sequenceStart..<index])
+            }
+        }
+    }
+
+    /// Moves past a string, validating it exactly as `parseString` does, without making it.
+    mutating func skipString() throws(JSONParseError) {
+        index += 1 // opening quote
+        while true {
+            let byte = try peek()
+            switch byte {
+            case UInt8(ascii: "\""):
+                index += 1
+                return
+            case UInt8(ascii: "\\"):
+                // Escapes are rare: decoding one into a scratch array validates it.
+                var scratch: [UInt8] = []
+                try parseEscape(into: &scratch)
+            case 0..<0x20:
+                throw controlCharacter(byte)
+            case 0..<0x80:
+                index += 1
+            default:
+                try skipUTF8Sequence()
             }
         }
     }
@@ -326,7 +358,7 @@ public struct JSONParser {
         JSONParseError(.controlCharacter, at: index, "control character 0x\(hex2(byte)) must be escaped inside a string")
     }
 
-    private func unexpected(_ byte: UInt8, expecting: String) -> JSONParseError {
+    func unexpected(_ byte: UInt8, expecting: String) -> JSONParseError {
         let shown = byte >= 0x20 && byte < 0x7F ? "'\(Character(Unicode.Scalar(byte)))'" : "byte 0x\(hex2(byte))"
         return JSONParseError(.unexpectedCharacter, at: index, "unexpected \(shown); expected \(expecting)")
     }

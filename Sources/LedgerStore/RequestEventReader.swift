@@ -115,14 +115,14 @@ struct RawRequestEvent: Sendable {
         payload = (try? row.withUnsafeData(atIndex: 6) { data in data.map { [UInt8]($0) } }) ?? nil
     }
 
-    /// The event as the domain folds it. A payload that is redacted, or does not parse,
-    /// reads as an empty object, as the workflow reads it when it folds a stream; a malformed
-    /// time as the epoch (`ledger verify` reports both).
+    /// The event as the domain folds it, its payload read without building a JSON tree. A
+    /// payload that is redacted, or does not parse, reads as an empty object, as the workflow
+    /// reads it when it folds a stream; a malformed time as the epoch (`ledger verify`
+    /// reports both).
     func requestEvent() -> RequestEvent {
-        let parsed = payload.flatMap { try? JSONParser.parse($0) }
-        return RequestEvent(
+        RequestEvent(
             seq: seq, streamVersion: streamVersion, time: Timestamp(time) ?? Timestamp(millisecondsSinceEpoch: 0), actor: actor, type: type,
-            payload: parsed ?? .object(JSONObject()))
+            payloadBytes: payload)
     }
 }
 

@@ -45,6 +45,24 @@ struct JSONParserTests {
         #expect(error?.offset == testCase.offset, "\(testCase.name): \(String(describing: error))")
     }
 
+    @Test("Integers read digit by digit equal the double their text parses to")
+    func integerValues() throws {
+        var texts = ["0", "-0", "7", "-42", "999999999999999", "-999999999999999", "1000000000000000", "9007199254740991", "-9007199254740991"]
+        var value: Int64 = 1
+        for _ in 0..<16 {
+            texts += [String(value), String(-value), String(value * 3 + 1)]
+            value *= 10
+        }
+        for text in texts {
+            guard case .number(let number) = try JSONParser.parse(text) else {
+                Issue.record("\(text) is not a number")
+                continue
+            }
+            // Bit for bit: -0 keeps its sign, which `==` would not show.
+            #expect(number.bitPattern == Double(text)!.bitPattern, "\(text)")
+        }
+    }
+
     @Test("10,000-deep nesting is refused at the depth limit, without recursion to the bottom")
     func deepNesting() {
         let bytes = [UInt8](repeating: UInt8(ascii: "["), count: 10_000) + [UInt8](repeating: UInt8(ascii: "]"), count: 10_000)

@@ -6,6 +6,7 @@
 #   Tools/fuzz/run.sh policy 600
 #   Tools/fuzz/run.sh checkpoint 600
 #   Tools/fuzz/run.sh bundle 600
+#   Tools/fuzz/run.sh payload 600
 #   Tools/fuzz/run.sh all 600          # each target in turn, one at a time
 #
 # The package's modules are built by SwiftPM with coverage instrumentation and AddressSanitizer
@@ -18,14 +19,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-usage() { echo "usage: $0 json|policy|checkpoint|bundle|all SECONDS [libFuzzer flags...]" >&2; exit 64; }
+usage() { echo "usage: $0 json|policy|checkpoint|bundle|payload|all SECONDS [libFuzzer flags...]" >&2; exit 64; }
 [ $# -ge 2 ] || usage
 target=$1 seconds=$2
 shift 2
 [[ $seconds =~ ^[0-9]+$ ]] || usage
 
 if [ "$target" = all ]; then
-    for each in json policy checkpoint bundle; do "$0" "$each" "$seconds" "$@"; done
+    for each in json policy checkpoint bundle payload; do "$0" "$each" "$seconds" "$@"; done
     exit 0
 fi
 
@@ -37,6 +38,7 @@ case $target in
     json) module=LedgerFormat link=$format source=JSONParserFuzz.swift max_len=8192 ;;
     policy) module=LedgerDomain link=$domain source=PolicyFuzz.swift max_len=8192 ;;
     checkpoint) module=LedgerFormat link=$format source=CheckpointFuzz.swift max_len=2048 ;;
+    payload) module=LedgerDomain link=$domain source=RequestPayloadFuzz.swift max_len=8192 ;;
     bundle)
         module=LedgerExport source=BundleFuzz.swift max_len=16384
         link="$domain LedgerMigrations GRDB LedgerStore LedgerVerify LedgerExport" ;;
