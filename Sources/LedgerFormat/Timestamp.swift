@@ -46,43 +46,60 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
     }
 
     public var description: String {
-        var utf8: [UInt8] = []
-        write(into: &utf8)
-        return String(decoding: utf8, as: UTF8.self)
+        guard Self.range.contains(millisecondsSinceEpoch) else {
+            var utf8: [UInt8] = []
+            write(into: &utf8)
+            return String(decoding: utf8, as: UTF8.self)
+        }
+        // Straight into the string's storage: one allocation, no array to grow and copy (the
+        // projection rows of a rebuild hold a few of these per request).
+        return String(unsafeUninitializedCapacity: 24) { text in
+            format(into: text)
+            return 24
+        }
     }
 
     /// Appends the 24-byte text form to `output` (the envelope encoder writes it directly).
     public func write(into output: inout [UInt8]) {
+        let start = output.count
+        output.append(contentsOf: repeatElement(0, count: 24))
+        output.withUnsafeMutableBufferPointer { format(into: UnsafeMutableBufferPointer(rebasing: $0[start...])) }
+        // Outside `range` (years before 0 or after 9999) the text is not a valid timestamp
+        // anyway; write the year as a number rather than trap.
+        if !Self.range.contains(millisecondsSinceEpoch) {
+            output.replaceSubrange(start..<(start + 4), with: String(Self.civilFromDays(days).0).utf8)
+        }
+    }
+
+    /// Whole days since the epoch (floored: the day an instant before 1970 falls in).
+    private var days: Int64 { (millisecondsSinceEpoch - millisecondsSinceEpoch.modulo(86_400_000)) / 86_400_000 }
+
+    /// Writes the 24-byte text form into the first 24 bytes of `text`, for a year of four
+    /// digits (`write(into:)` puts in any other).
+    private func format(into text: UnsafeMutableBufferPointer<UInt8>) {
         let millis = millisecondsSinceEpoch.modulo(86_400_000)
-        let days = (millisecondsSinceEpoch - millis) / 86_400_000
         let (year, month, day) = Self.civilFromDays(days)
-        func digits(_ value: Int64, _ width: Int) {
-            var divisor: Int64 = 1
-            for _ in 1..<width { divisor *= 10 }
-            // Outside `range` (years before 0 or after 9999) the text is not a valid timestamp
-            // anyway; write the number as is rather than trap.
-            guard value >= 0, value < divisor * 10 else { return output.append(contentsOf: String(value).utf8) }
+        func digits(_ value: Int64, _ width: Int, at offset: Int) {
             var rest = value
-            while divisor > 0 {
-                output.append(0x30 + UInt8(rest / divisor))
-                rest %= divisor
-                divisor /= 10
+            for position in (offset..<(offset + width)).reversed() {
+                text[position] = 0x30 + UInt8(truncatingIfNeeded: rest % 10)
+                rest /= 10
             }
         }
-        digits(year, 4)
-        output.append(0x2D)
-        digits(month, 2)
-        output.append(0x2D)
-        digits(day, 2)
-        output.append(0x54)
-        digits(millis / 3_600_000, 2)
-        output.append(0x3A)
-        digits(millis / 60_000 % 60, 2)
-        output.append(0x3A)
-        digits(millis / 1000 % 60, 2)
-        output.append(0x2E)
-        digits(millis % 1000, 3)
-        output.append(0x5A)
+        digits(abs(year), 4, at: 0)
+        text[4] = 0x2D
+        digits(month, 2, at: 5)
+        text[7] = 0x2D
+        digits(day, 2, at: 8)
+        text[10] = 0x54
+        digits(millis / 3_600_000, 2, at: 11)
+        text[13] = 0x3A
+        digits(millis / 60_000 % 60, 2, at: 14)
+        text[16] = 0x3A
+        digits(millis / 1000 % 60, 2, at: 17)
+        text[19] = 0x2E
+        digits(millis % 1000, 3, at: 20)
+        text[23] = 0x5A
     }
 
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.millisecondsSinceEpoch < rhs.millisecondsSinceEpoch }

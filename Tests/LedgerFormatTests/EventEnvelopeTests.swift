@@ -99,6 +99,23 @@ struct TimestampTests {
             #expect(Timestamp(bad) == nil, "\(bad)")
         }
     }
+
+    @Test("The text form is the same written into bytes or made a string, and reads back, across the range and beyond it")
+    func textForms() {
+        let range = Timestamp.range
+        var instants = [range.lowerBound, range.upperBound, 0, -1, 951_782_400_000, 1_795_000_000_123]
+        for step in stride(from: range.lowerBound, to: range.upperBound, by: 7_777_777_777_777) { instants.append(step + step % 86_400_000) }
+        for milliseconds in instants {
+            let time = Timestamp(millisecondsSinceEpoch: milliseconds)
+            var bytes: [UInt8] = []
+            time.write(into: &bytes)
+            #expect(bytes.count == 24 && String(decoding: bytes, as: UTF8.self) == time.description)
+            #expect(Timestamp(time.description) == time)
+        }
+        // Beyond the four-digit years the text is not a timestamp, but it is still written.
+        #expect(Timestamp(millisecondsSinceEpoch: range.upperBound + 1).description == "10000-01-01T00:00:00.000Z")
+        #expect(Timestamp(millisecondsSinceEpoch: range.lowerBound - 1).description == "-1-12-31T23:59:59.999Z")
+    }
 }
 
 @Suite("Checkpoints")
