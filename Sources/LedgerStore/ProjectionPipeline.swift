@@ -15,12 +15,14 @@ final class ProjectionPipeline {
 
     /// A batch and, once projected, its rows.
     private final class Batch: Sendable {
-        let streams: [RawRequestStream]
+        /// The streams until a worker takes them, so that their events are freed there, not on
+        /// the reading thread.
+        let streams: Mutex<[RawRequestStream]>
         let group = DispatchGroup()
         let projected = Mutex(0)
         let rows = Mutex<ProjectionRows?>(nil)
 
-        init(_ streams: [RawRequestStream]) { self.streams = streams }
+        init(_ streams: [RawRequestStream]) { self.streams = Mutex(streams) }
     }
 
     private let insert: (ProjectionRows) throws -> Void
@@ -53,7 +55,11 @@ final class ProjectionPipeline {
         collecting = []
         collectingEvents = 0
         DispatchQueue.global(qos: .userInitiated).async(group: batch.group) {
-            let projections = batch.streams.compactMap { $0.projection() }
+            let streams = batch.streams.withLock { streams in
+                defer { streams = [] }
+                return streams
+            }
+            let projections = streams.compactMap { $0.projection() }
             let rows = ProjectionRows(projections)
             batch.rows.withLock { $0 = rows }
             batch.projected.withLock { $0 = projections.count }

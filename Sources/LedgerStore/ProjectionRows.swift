@@ -12,43 +12,68 @@ struct ProjectionRows: Sendable {
     var tables: [[(rows: Int, arguments: StatementArguments)]]
 
     init(_ projections: [RequestProjection]) {
-        // Existentials, not `DatabaseValue`s, and each chunk built in place: GRDB maps a
-        // sequence of concrete values through a key path, and copying existentials out of a
-        // larger array goes through value witnesses, each several times slower.
-        var tables = Array(repeating: [(rows: Int, arguments: StatementArguments)](), count: ProjectionWriter.tables.count)
-        var open = Array(repeating: (rows: 0, values: [(any DatabaseValueConvertible)?]()), count: ProjectionWriter.tables.count)
-        func add(_ table: Int, _ row: [(any DatabaseValueConvertible)?]) {
-            open[table].values += row
-            open[table].rows += 1
-            if open[table].rows == Self.chunk {
-                tables[table].append((Self.chunk, StatementArguments(open[table].values)))
-                open[table] = (0, [])
-            }
-        }
+        // A chunk's worth of rows, or a row per request for fewer (an append projects one).
+        let rows = min(Self.chunk, projections.count)
+        var tables = ProjectionWriter.columns.map { TableChunks(capacity: $0.count * rows) }
         for projection in projections {
-            add(0, RequestRow(projection).values)
+            RequestRow(projection).append(to: &tables[0].values)
+            tables[0].endRow()
             let t = projection.timings
-            add(1, [
+            tables[1].values.append(contentsOf: [
                 t.requestID, t.environment, t.action, t.openedMs, t.deadlineMs, t.resolvedMs, t.outcome?.rawValue, t.decidedBy?.rawValue,
                 t.escalations, t.firstEscalatedMs, t.firstExecutedMs, t.firstFailureMs, t.rolledBackMs, t.recoveredMs, t.reviewDeadlineMs,
                 t.reviewClosedMs, t.missingFields.joined(separator: ","), t.lastSeq,
-            ])
+            ] as [(any DatabaseValueConvertible)?])
+            tables[1].endRow()
             for vote in projection.votes {
-                add(2, [vote.seq, vote.requestID, vote.voter, vote.approve ? "approve" : "deny", vote.timeMs])
+                tables[2].values.append(contentsOf: [
+                    vote.seq, vote.requestID, vote.voter, vote.approve ? "approve" : "deny", vote.timeMs,
+                ] as [(any DatabaseValueConvertible)?])
+                tables[2].endRow()
             }
             for attempt in projection.attempts {
-                add(3, [attempt.seq, attempt.requestID, attempt.kind.rawValue, attempt.actor, attempt.code, attempt.timeMs])
+                tables[3].values.append(contentsOf: [
+                    attempt.seq, attempt.requestID, attempt.kind.rawValue, attempt.actor, attempt.code, attempt.timeMs,
+                ] as [(any DatabaseValueConvertible)?])
+                tables[3].endRow()
             }
             for execution in projection.executions {
-                add(4, [
+                tables[4].values.append(contentsOf: [
                     execution.seq, execution.requestID, execution.approved ? 1 : 0, execution.succeeded ? "succeeded" : "failed",
                     execution.timeMs,
-                ])
+                ] as [(any DatabaseValueConvertible)?])
+                tables[4].endRow()
             }
         }
-        for (table, chunk) in open.enumerated() where chunk.rows > 0 {
-            tables[table].append((chunk.rows, StatementArguments(chunk.values)))
+        self.tables = tables.map { $0.finished() }
+    }
+
+    /// One table's rows, gathered into chunks as they come.
+    private struct TableChunks {
+        var chunks: [(rows: Int, arguments: StatementArguments)] = []
+        /// The values of the chunk being filled, one row after another: existentials, which
+        /// GRDB turns into `DatabaseValue`s with a witness call each. An array of
+        /// `DatabaseValue`s would cost more: GRDB's initializer maps it through a key path.
+        var values: [(any DatabaseValueConvertible)?] = []
+        var rows = 0
+
+        /// The buffer is sized once, for `capacity` values, and kept from chunk to chunk.
+        init(capacity: Int) {
+            values.reserveCapacity(capacity)
         }
-        self.tables = tables
+
+        /// Counts the row whose values were just appended; closes the chunk when it is full.
+        mutating func endRow() {
+            rows += 1
+            guard rows == ProjectionRows.chunk else { return }
+            chunks.append((rows, StatementArguments(values)))
+            values.removeAll(keepingCapacity: true)
+            rows = 0
+        }
+
+        /// The chunks, the last one partly filled.
+        func finished() -> [(rows: Int, arguments: StatementArguments)] {
+            rows == 0 ? chunks : chunks + [(rows, StatementArguments(values))]
+        }
     }
 }

@@ -73,6 +73,12 @@ enum RequestEventReader {
         var remaining: Int
         var events: [RawRequestEvent] = []
 
+        init(remaining: Int) {
+            self.remaining = remaining
+            // The count is known: one allocation for the request's events.
+            events.reserveCapacity(max(remaining, 1))
+        }
+
         /// Takes one event of the request; true when it was the last.
         mutating func add(_ row: Row) -> Bool {
             remaining -= 1
@@ -127,7 +133,8 @@ struct RawRequestEvent: Sendable {
 }
 
 extension Array {
+    /// By index, so that no element is copied.
     func isSorted(by areInIncreasingOrder: (Element, Element) -> Bool) -> Bool {
-        zip(self, dropFirst()).allSatisfy { !areInIncreasingOrder($1, $0) }
+        indices.dropFirst().allSatisfy { !areInIncreasingOrder(self[$0], self[$0 - 1]) }
     }
 }

@@ -77,14 +77,14 @@ public struct RequestRow: Sendable, Hashable {
         "grant_expires_at", "review_deadline", "review_closed_at",
     ]
 
-    /// The values of `columns`, in order.
-    var values: [(any DatabaseValueConvertible)?] {
+    /// Appends the values of `columns`, in order.
+    func append(to values: inout [(any DatabaseValueConvertible)?]) {
         let approversJSON = String(decoding: CanonicalJSON.encode(.array(approvers.map(JSONValue.string))), as: UTF8.self)
-        return [
+        values.append(contentsOf: [
             requestID, status, action, resource, environment, requester, summary, riskScore, riskLevel, rule, policyVersion,
             openedSeq, openedAt, deadline, decidedAt, lastSeq, version, approversJSON, rejectedAttempts, escalations,
             executions, lastOutcome, rolledBackAt, recoveredAt, grantExpiresAt, reviewDeadline, reviewClosedAt,
-        ]
+        ] as [(any DatabaseValueConvertible)?])
     }
 
     init(row: Row) {
