@@ -39,10 +39,16 @@ enum RequestEventReader {
     @discardableResult
     static func forEachRequestStream(db: Database, through: Int64?, _ body: (RawRequestStream) throws -> Void) throws -> Int {
         let limit = through ?? Int64.max
-        let eventsOfStream = try db.cachedStatement(sql: "SELECT COUNT(*) FROM events WHERE stream = ? AND seq <= ?")
         var open: [String: StreamBuffer] = [:]
         var count = 0
-        let rows = try Row.fetchCursor(db, sql: selection + " WHERE e.seq <= ? ORDER BY e.seq", arguments: [limit])
+        // Each stream's version-1 row also brings the stream's event count (column 7), counted
+        // inside this one statement rather than by a statement run per request.
+        let rows = try Row.fetchCursor(db, sql: """
+            SELECT e.seq, e.stream, e.stream_version, e.type, e.actor, e.time, p.bytes,
+                CASE WHEN e.stream_version = 1 THEN (SELECT COUNT(*) FROM events x WHERE x.stream = e.stream AND x.seq <= ?1) END
+            FROM events e LEFT JOIN payloads p ON p.seq = e.seq
+            WHERE e.seq <= ?1 ORDER BY e.seq
+            """, arguments: [limit])
         while let row = try rows.next() {
             count += 1
             let stream: String = row[1]
@@ -53,7 +59,7 @@ enum RequestEventReader {
                 continue
             }
             guard (row[2] as Int64) == 1, (row[3] as String) == ApprovalEvents.opened, !stream.hasPrefix("$") else { continue }
-            var buffer = StreamBuffer(remaining: try Int.fetchOne(eventsOfStream, arguments: [stream, limit]) ?? 1)
+            var buffer = StreamBuffer(remaining: row[7])
             if buffer.add(row) {
                 try body(RawRequestStream(stream: stream, events: buffer.events))
             } else {
