@@ -46,7 +46,7 @@ public struct Verifier: Sendable {
         if checksProjections && trusted == nil {
             // So that peak memory is the larger of the two passes, not their sum.
             HeapRelease.returnFreedPages()
-            findings += try Self.projectionFindings(try ledger.checkProjections())
+            findings += Self.projectionFindings(try ledger.checkProjections())
             report.checks.append("projections")
         }
         findings.sort { ($0.seq ?? .max, $0.code.rawValue) < ($1.seq ?? .max, $1.code.rawValue) }
