@@ -23,12 +23,6 @@ struct ConformanceChecker {
         case other
         /// A payload of the request is redacted, so its replay stops there.
         case unverifiable
-        /// Settled: dropped from memory, re-read from the ledger if its stream goes on.
-        case forgotten
-
-        var isForgotten: Bool {
-            if case .forgotten = self { true } else { false }
-        }
     }
 
     private(set) var policies = PolicyHistory()
@@ -80,7 +74,8 @@ struct ConformanceChecker {
             }
             return []
         }
-        defer { streams[id] = stream.isForgotten ? nil : stream }
+        var settled = false
+        defer { streams[id] = settled ? nil : stream }
         guard let payload = payloadBytes.flatMap({ try? JSONParser.parse($0) }) else {
             stream = .unverifiable
             pending[id] = nil
@@ -108,7 +103,7 @@ struct ConformanceChecker {
         // A settled request is forgotten at once rather than when the cache is full: memory
         // then follows the requests in flight, not the last 50k. Forgetting needs `earlier` to
         // read it back, should an event still come.
-        if earlier != nil, replay.isSettled { stream = .forgotten }
+        settled = earlier != nil && replay.isSettled
         return findings
     }
 
