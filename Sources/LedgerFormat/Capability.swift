@@ -15,9 +15,12 @@ public struct Capability: RawRepresentable, Sendable, Hashable, Comparable, Cust
     public static let execute = Capability(rawValue: "execute")
     /// Appending event types this format does not define (service-specific events).
     public static let append = Capability(rawValue: "append")
+    /// Keeping time: appending the outcomes a clock produces (expiries, escalations, timeout
+    /// denials), as `ledger tick` and the server's sweeper do.
+    public static let clock = Capability(rawValue: "clock")
 
     /// Every capability the format defines.
-    public static let all: [Capability] = [.admin, .request, .approve, .execute, .append]
+    public static let all: [Capability] = [.admin, .append, .approve, .clock, .execute, .request]
     /// What a key gets when registration names none.
     public static let defaults: [Capability] = [.request, .approve, .execute]
 
@@ -25,8 +28,13 @@ public struct Capability: RawRepresentable, Sendable, Hashable, Comparable, Cust
     /// event (a decision, an expiry, a refused attempt). Whoever's action caused them signs
     /// them, whatever their capabilities; `ledger verify` re-derives each from the policy.
     public static let consequenceTypes: Set<String> = [
-        "request.granted", "request.denied", "request.expired", "request.escalated", "vote.rejected", "execution.refused",
+        "request.granted", "request.denied", "vote.rejected", "execution.refused",
     ]
+
+    /// Event types only a clock produces: a request expired or escalated because its time
+    /// came, not because anybody acted. Whoever appends them moves the ledger's time, so they
+    /// need the `clock` capability (or `admin`).
+    public static let clockTypes: Set<String> = ["request.expired", "request.escalated"]
 
     /// Event-type namespaces that only the approval workflow may append (through its own
     /// transaction API), never the generic append: their content must follow the policy.
@@ -42,6 +50,7 @@ public struct Capability: RawRepresentable, Sendable, Hashable, Comparable, Cust
     /// consequence types, which any registered key may sign.
     public static func required(forEventType type: String) -> Capability? {
         if consequenceTypes.contains(type) { return nil }
+        if clockTypes.contains(type) { return .clock }
         return switch type.prefix(while: { $0 != "." }) {
         case "ledger", "key", "policy": .admin
         case "request": .request

@@ -47,14 +47,19 @@ public enum FindingCode: String, Sendable, Hashable, CaseIterable {
     case ledgerEmpty = "ledger-empty"
     case genesisInvalid = "genesis-invalid"
     case seqGap = "seq-gap"
+    case seqInvalid = "seq-invalid"
     case hashMismatch = "hash-mismatch"
     case chainBroken = "chain-broken"
     case envelopeInvalid = "envelope-invalid"
+    case unsupportedVersion = "unsupported-version"
     case columnMismatch = "column-mismatch"
     case streamVersionGap = "stream-version-gap"
     case streamInvalid = "stream-invalid"
     case payloadMismatch = "payload-mismatch"
     case payloadRedacted = "payload-redacted"
+    case payloadMissing = "payload-missing"
+    case payloadOrphan = "payload-orphan"
+    case duplicateIdempotencyKey = "duplicate-idempotency-key"
     case signatureInvalid = "signature-invalid"
     case keyUnknown = "key-unknown"
     case keyRevoked = "key-revoked"
@@ -62,10 +67,12 @@ public enum FindingCode: String, Sendable, Hashable, CaseIterable {
     case keyNotAuthorized = "key-not-authorized"
     case keyEventInvalid = "key-event-invalid"
     case timeRegression = "time-regression"
+    case timeFuture = "time-future"
     case anchorForeign = "anchor-foreign"
     case anchorAhead = "anchor-ahead"
     case anchorMismatch = "anchor-mismatch"
     case anchorUntrusted = "anchor-untrusted"
+    case anchorBeyondBundle = "anchor-beyond-bundle"
     case policyInvalid = "policy-invalid"
     case requestInvalid = "request-invalid"
     case voteNotAllowed = "vote-not-allowed"
@@ -79,13 +86,15 @@ public enum FindingCode: String, Sendable, Hashable, CaseIterable {
     case reviewOverdue = "review-overdue"
     case reviewLate = "review-late"
     case requestIncomplete = "request-incomplete"
+    case requestWithheld = "request-withheld"
     case projectionMismatch = "projection-mismatch"
     case projectionDigestMismatch = "projection-digest-mismatch"
+    case projectionAhead = "projection-ahead"
 
     public var severity: Finding.Severity {
         switch self {
-        case .payloadRedacted: .info
-        case .timeRegression, .requestOverdue, .reviewOverdue, .reviewLate, .requestIncomplete: .warning
+        case .payloadRedacted, .requestWithheld: .info
+        case .requestOverdue, .reviewOverdue, .reviewLate, .requestIncomplete, .anchorBeyondBundle: .warning
         default: .error
         }
     }
