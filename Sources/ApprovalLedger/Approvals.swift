@@ -95,8 +95,18 @@ public struct Approvals: Sendable {
     /// Idempotent: running it twice appends nothing the second time.
     /// - Returns: the events appended.
     @discardableResult
+    /// - Throws: `LedgerError` `key-not-allowed` unless the signer's key may keep time (`clock`
+    ///   or `admin`), `time-ahead` when `at` is later than the clock plus the allowed skew.
     public func tick(signer: Signer, at: Timestamp? = nil) async throws -> [RecordedEvent] {
         try await ledger.transaction(at: at) { tx in
+            // Whoever ticks moves the ledger's time (expiries, escalations, timeout denials):
+            // refused up front, even when nothing is due, so a wrong key fails at once.
+            let keyID = signer.key.publicKey.keyID
+            guard let key = try tx.key(keyID), SignerAuthority(capabilities: key.capabilities).keepsTime else {
+                throw LedgerError(
+                    .keyNotAllowed,
+                    "key \(keyID) may not keep time: `ledger tick` and the sweeper need a key registered with the clock capability (`ledger key register --capability clock`) or an admin key")
+            }
             let ids = try tx.requestIDs(status: [RequestState.Status.pending.rawValue])
             let lookup = PolicyLookup(tx: tx)
             var appended: [RecordedEvent] = []

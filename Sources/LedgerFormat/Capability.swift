@@ -20,7 +20,7 @@ public struct Capability: RawRepresentable, Sendable, Hashable, Comparable, Cust
     public static let clock = Capability(rawValue: "clock")
 
     /// Every capability the format defines.
-    public static let all: [Capability] = [.admin, .append, .approve, .clock, .execute, .request]
+    public static let all: [Capability] = [.admin, .request, .approve, .execute, .append, .clock]
     /// What a key gets when registration names none.
     public static let defaults: [Capability] = [.request, .approve, .execute]
 

@@ -14,8 +14,8 @@ internal import LedgerFormat
 final class Appender {
     let db: Database
     let configuration: LedgerConfiguration
-    /// The ledger's key records from earlier transactions, if it keeps them.
-    let keyRecords: SharedCache<KeyID, KeyRecord>?
+    /// The ledger's keys, from its signed key events (shared across its transactions).
+    let signedKeys: SignedKeys
     /// The transaction's time, when fixed for the whole transaction (see `LedgerTransaction`).
     var now: Timestamp?
 
@@ -32,16 +32,16 @@ final class Appender {
     private var streamVersions: [String: Int64?] = [:]
     private var keys: [KeyID: KeyRecord?] = [:]
 
-    init(db: Database, configuration: LedgerConfiguration, keyRecords: SharedCache<KeyID, KeyRecord>? = nil, now: Timestamp? = nil) {
+    init(db: Database, configuration: LedgerConfiguration, signedKeys: SignedKeys = SignedKeys(), now: Timestamp? = nil) {
         self.db = db
         self.configuration = configuration
-        self.keyRecords = keyRecords
+        self.signedKeys = signedKeys
         self.now = now
     }
 
     func head() throws -> Head? {
         if let cachedHead { return cachedHead }
-        let statement = try db.cachedStatement(sql: "SELECT seq, hash, time FROM events ORDER BY seq DESC LIMIT 1")
+        let statement = try db.cachedStatement(sql: "SELECT seq, hash, time FROM events WHERE seq >= 1 ORDER BY seq DESC LIMIT 1")
         guard let row = try Row.fetchOne(statement) else {
             cachedHead = .some(nil)
             return nil
@@ -84,6 +84,15 @@ final class Appender {
     /// Appends drafts in order; a draft whose idempotency key was already used returns the
     /// original event and writes nothing.
     func append(_ drafts: [EventDraft], signer: Signer, allowWorkflowTypes: Bool = false) throws -> [RecordedEvent] {
+        if now == nil, let head = try head() {
+            // A transaction checked this already; a raw append checks it here.
+            let clock = configuration.clock()
+            if head.time > clock.adding(milliseconds: configuration.maxClockSkew.components.seconds * 1000) {
+                throw LedgerError(
+                    .timeAhead,
+                    "the head event is dated \(head.time), later than this host's clock allows (\(clock)): appending would inherit that time. Run `ledger verify` (time-future) and check the clocks", seq: head.seq)
+            }
+        }
         var slots: [Slot] = []
         var prepared: [Prepared] = []
         var batchKeys: [String: Int] = [:]
@@ -192,19 +201,11 @@ final class Appender {
         return record
     }
 
-    /// Reads a key from the table, taking what never changes from the ledger's cache.
-    ///
-    /// A registration, once committed, is fixed: identity, public key and capabilities come
-    /// from that one event. A revocation can be committed by another process at any moment, so
-    /// `revoked_seq` is read again here, in this transaction, on every use. A registration
-    /// this transaction appended is not shared: the transaction may still roll back.
+    /// The key as the committed key events establish it. Events other processes committed
+    /// since this `Ledger` last looked (a revocation, say) are read here, in this transaction.
     private func storedKey(_ id: KeyID) throws -> KeyRecord? {
-        let store = KeyStore(db: db)
-        if let known = keyRecords?[id], let current = try store.refreshed(known) { return current }
-        guard let record = try store.key(id) else { return nil }
         _ = try head()
-        if record.registeredSeq <= committedSeq { keyRecords?[id] = record }
-        return record
+        return try signedKeys.timeline(db: db, through: committedSeq).entries[id].map(KeyRecord.init)
     }
 
     /// Refuses a key that is unknown, revoked, bound to another identity, or lacking the
@@ -231,7 +232,7 @@ final class Appender {
 
     private func streamVersion(_ stream: String) throws -> Int64? {
         if let cached = streamVersions[stream] { return cached }
-        let statement = try db.cachedStatement(sql: "SELECT MAX(stream_version) FROM events WHERE stream = ?")
+        let statement = try db.cachedStatement(sql: "SELECT MAX(stream_version) FROM events WHERE seq >= 1 AND stream = ?")
         let version = try Int64.fetchOne(statement, arguments: [stream])
         streamVersions[stream] = .some(version)
         return version
@@ -341,7 +342,7 @@ final class Appender {
     }
 
     private func event(idempotencyKey key: String) throws -> RecordedEvent? {
-        let statement = try db.cachedStatement(sql: StoredEvent.selection + " WHERE e.idempotency_key = ?")
+        let statement = try db.cachedStatement(sql: StoredEvent.selection + " AND e.idempotency_key = ?")
         return try Row.fetchOne(statement, arguments: [key]).map { try StoredEvent(row: $0).recordedEvent() }
     }
 }

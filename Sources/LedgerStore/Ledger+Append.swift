@@ -26,12 +26,12 @@ extension Ledger {
                 throw LedgerError(.invalidEvent, "the payload cannot be stored: \(problem)", stream: draft.stream)
             }
         }
-        let (configuration, keyRecords) = (self.configuration, self.keyRecords)
+        let (configuration, signedKeys) = (self.configuration, self.signedKeys)
         return try await StorageErrors.mapping(path: path) {
             try await database.writeWithoutTransaction { db in
                 var events: [RecordedEvent] = []
                 try db.inTransaction(.immediate) {
-                    events = try Appender(db: db, configuration: configuration, keyRecords: keyRecords).append(drafts, signer: signer)
+                    events = try Appender(db: db, configuration: configuration, signedKeys: signedKeys).append(drafts, signer: signer)
                     return .commit
                 }
                 return events

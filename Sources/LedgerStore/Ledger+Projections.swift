@@ -172,7 +172,7 @@ extension Ledger {
     }
 
     static func headSeq(_ db: Database) throws -> Int64 {
-        try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM events") ?? 0
+        try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM events WHERE seq >= 1") ?? 0
     }
 
     /// A ledger written before the metrics projections existed and opened read-only has not

@@ -17,20 +17,25 @@ extension Ledger {
 
     /// Events with `seq >= from`, in order, at most `limit` of them.
     public func events(from: Int64 = 1, limit: Int = 1000) async throws -> [RecordedEvent] {
-        try await fetch(StoredEvent.selection + " WHERE e.seq >= ? ORDER BY e.seq LIMIT ?", [from, limit])
+        try await fetch(StoredEvent.selection + " AND e.seq >= ? ORDER BY e.seq LIMIT ?", [from, limit])
     }
 
     /// The events of one stream, in stream-version order, from `fromVersion`.
     public func events(stream: String, fromVersion: Int64 = 1, limit: Int = 1000) async throws -> [RecordedEvent] {
         try await fetch(
-            StoredEvent.selection + " WHERE e.stream = ? AND e.stream_version >= ? ORDER BY e.stream_version LIMIT ?",
+            StoredEvent.selection + " AND e.stream = ? AND e.stream_version >= ? ORDER BY e.stream_version LIMIT ?",
             [stream, fromVersion, limit])
     }
 
-    /// The key projection: every key ever registered, with its revocation if any.
+    /// Every key ever registered, with its revocation if any, in registration order: as the
+    /// ledger's signed key events establish them, never as the `keys` table says.
     public func keys() async throws -> [KeyRecord] {
-        try await StorageErrors.mapping(path: path) {
-            try await database.read { db in try KeyStore(db: db).all() }
+        let signedKeys = self.signedKeys
+        return try await StorageErrors.mapping(path: path) {
+            try await database.read { db in
+                let head = try Int64.fetchOne(db, sql: "SELECT IFNULL(MAX(seq), 0) FROM events WHERE seq >= 1") ?? 0
+                return try signedKeys.timeline(db: db, through: head).entries.values.map(KeyRecord.init).sorted { $0.registeredSeq < $1.registeredSeq }
+            }
         }
     }
 
@@ -38,11 +43,16 @@ extension Ledger {
     /// from one read snapshot, so a concurrent append is either wholly seen or not at all.
     /// Memory stays bounded by the batch size, whatever the ledger's length. `body` also gets
     /// point reads into the same snapshot.
-    public func scan(from: Int64 = 1, batchSize: Int = 4096, _ body: ([StoredEvent], LedgerSnapshot) throws -> Void) throws {
+    /// `before` and `after` run in the same snapshot before the first batch and after the last.
+    public func scan(
+        from: Int64 = 1, batchSize: Int = 4096, before: ((LedgerSnapshot) throws -> Void)? = nil,
+        after: ((LedgerSnapshot) throws -> Void)? = nil, _ body: ([StoredEvent], LedgerSnapshot) throws -> Void
+    ) throws {
         try StorageErrors.mapping(path: path) {
             try database.read { db in
                 let snapshot = LedgerSnapshot(db: db)
-                let cursor = try Row.fetchCursor(db, sql: StoredEvent.selection + " WHERE e.seq >= ? ORDER BY e.seq", arguments: [from])
+                try before?(snapshot)
+                let cursor = try Row.fetchCursor(db, sql: StoredEvent.selection + " AND e.seq >= ? ORDER BY e.seq", arguments: [max(from, 1)])
                 var batch: [StoredEvent] = []
                 batch.reserveCapacity(batchSize)
                 while let row = try cursor.next() {
@@ -53,6 +63,7 @@ extension Ledger {
                     }
                 }
                 if !batch.isEmpty { try body(batch, snapshot) }
+                try after?(snapshot)
             }
         }
     }

@@ -17,9 +17,8 @@ public final class Ledger: Sendable {
     public let path: String
     let database: DatabasePool
     let configuration: LedgerConfiguration
-    /// Key records earlier transactions read, so an append need not rebuild its signer's
-    /// record each time; see `Appender.storedKey` for what is trusted from here.
-    let keyRecords = SharedCache<KeyID, KeyRecord>(capacity: 256)
+    /// The keys its signed key events establish, shared by its transactions.
+    let signedKeys = SignedKeys()
     /// Published policies earlier transactions parsed, by the seq of their event: a committed
     /// `policy.published` event never changes, and its content hash was checked when parsed.
     package let policies = SharedCache<Int64, PublishedPolicy>(capacity: 16)

@@ -27,6 +27,10 @@ public struct LedgerConfiguration: Sendable {
     /// The clock appends stamp events with. Event times never go backwards: an append is
     /// stamped with the later of this clock and the head event's time.
     public var clock: @Sendable () -> Timestamp = SystemClock.now
+    /// How far past `clock` an event may be dated: a transaction asked to act later (`ledger
+    /// tick --now`), or on a head already dated later, is refused. `ledger verify` applies the
+    /// same bound to its own clock (`time-future`).
+    public var maxClockSkew: Duration = .seconds(300)
 
     public init() {}
 }

@@ -26,6 +26,9 @@ public struct LedgerError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let invalidEvent = Code(rawValue: "invalid-event")
         public static let payloadTooLarge = Code(rawValue: "payload-too-large")
         public static let crypto = Code(rawValue: "crypto")
+        /// A time later than this host's clock allows (its clock plus the allowed skew): asked
+        /// for (`tick --now`), or already at the head, where a writer would inherit it.
+        public static let timeAhead = Code(rawValue: "time-ahead")
     }
 
     public let code: Code

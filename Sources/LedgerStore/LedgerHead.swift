@@ -26,10 +26,4 @@ public struct KeyRecord: Sendable, Hashable {
         Capability.allows(capabilities, eventType: type)
     }
 
-    /// The same registration with its revocation as the key table now states it.
-    func revoked(at seq: Int64?) -> KeyRecord {
-        KeyRecord(
-            keyID: keyID, identity: identity, publicKey: publicKey, capabilities: capabilities, registeredSeq: registeredSeq,
-            revokedSeq: seq)
-    }
 }

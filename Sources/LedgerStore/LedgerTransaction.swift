@@ -27,9 +27,21 @@ public final class LedgerTransaction {
 
     init(db: Database, configuration: LedgerConfiguration, at requested: Timestamp?, ledger: Ledger) throws {
         self.db = db
-        appender = Appender(db: db, configuration: configuration, keyRecords: ledger.keyRecords)
+        appender = Appender(db: db, configuration: configuration, signedKeys: ledger.signedKeys)
         let head = try appender.head()
-        let wanted = requested ?? configuration.clock()
+        let clock = configuration.clock()
+        let latest = clock.adding(milliseconds: configuration.maxClockSkew.components.seconds * 1000)
+        if let requested, requested > latest {
+            throw LedgerError(
+                .timeAhead,
+                "\(requested) is later than this host's clock allows (\(clock) plus \(configuration.maxClockSkew.components.seconds) s): nobody may date events ahead of the clock; check the host's time, or leave --now out")
+        }
+        if let head, head.time > latest {
+            throw LedgerError(
+                .timeAhead,
+                "the head event is dated \(head.time), later than this host's clock allows (\(clock)): appending would inherit that time. Run `ledger verify` (time-future) and check the clocks", seq: head.seq)
+        }
+        let wanted = requested ?? clock
         now = max(wanted, head?.time ?? wanted)
         appender.now = now
         committedSeq = head?.seq ?? 0
@@ -38,25 +50,25 @@ public final class LedgerTransaction {
 
     /// The events of `stream`, in stream order.
     public func events(stream: String) throws -> [RecordedEvent] {
-        try Row.fetchAll(db, sql: StoredEvent.selection + " WHERE e.stream = ? ORDER BY e.stream_version", arguments: [stream])
+        try Row.fetchAll(db, sql: StoredEvent.selection + " AND e.stream = ? ORDER BY e.stream_version", arguments: [stream])
             .map { try StoredEvent(row: $0).recordedEvent() }
     }
 
     /// The event at `seq`.
     public func event(seq: Int64) throws -> RecordedEvent? {
-        try Row.fetchOne(db, sql: StoredEvent.selection + " WHERE e.seq = ?", arguments: [seq]).map { try StoredEvent(row: $0).recordedEvent() }
+        try Row.fetchOne(db, sql: StoredEvent.selection + " AND e.seq = ?", arguments: [seq]).map { try StoredEvent(row: $0).recordedEvent() }
     }
 
     /// The latest event of `stream`.
     public func lastEvent(stream: String) throws -> RecordedEvent? {
-        try Row.fetchOne(db, sql: StoredEvent.selection + " WHERE e.stream = ? ORDER BY e.stream_version DESC LIMIT 1", arguments: [stream])
+        try Row.fetchOne(db, sql: StoredEvent.selection + " AND e.stream = ? ORDER BY e.stream_version DESC LIMIT 1", arguments: [stream])
             .map { try StoredEvent(row: $0).recordedEvent() }
     }
 
     /// The seq of the latest event of `stream`, without reading the event.
     package func lastSeq(stream: String) throws -> Int64? {
         try Int64.fetchOne(
-            db.cachedStatement(sql: "SELECT seq FROM events WHERE stream = ? ORDER BY stream_version DESC LIMIT 1"), arguments: [stream])
+            db.cachedStatement(sql: "SELECT seq FROM events WHERE seq >= 1 AND stream = ? ORDER BY stream_version DESC LIMIT 1"), arguments: [stream])
     }
 
     /// The registered key `id` as it stands in this transaction, if any.

@@ -14,12 +14,13 @@ enum RequestEventReader {
     static let selection = """
         SELECT e.seq, e.stream, e.stream_version, e.type, e.actor, e.time, p.bytes
         FROM events e LEFT JOIN payloads p ON p.seq = e.seq
+        WHERE \(StoredEvent.inLedger)
         """
 
     /// The projection of request stream `stream` as its events now stand; nil when it is
     /// not a request.
     static func projection(stream: String, db: Database) throws -> RequestProjection? {
-        let statement = try db.cachedStatement(sql: selection + " WHERE e.stream = ? ORDER BY e.stream_version")
+        let statement = try db.cachedStatement(sql: selection + " AND e.stream = ? ORDER BY e.stream_version")
         var raw = RawRequestStream(stream: stream, events: [])
         let rows = try Row.fetchCursor(statement, arguments: [stream])
         while let row = try rows.next() { raw.events.append(RawRequestEvent(row)) }
@@ -45,9 +46,9 @@ enum RequestEventReader {
         // inside this one statement rather than by a statement run per request.
         let rows = try Row.fetchCursor(db, sql: """
             SELECT e.seq, e.stream, e.stream_version, e.type, e.actor, e.time, p.bytes,
-                CASE WHEN e.stream_version = 1 THEN (SELECT COUNT(*) FROM events x WHERE x.stream = e.stream AND x.seq <= ?1) END
+                CASE WHEN e.stream_version = 1 THEN (SELECT COUNT(*) FROM events x WHERE x.stream = e.stream AND x.seq >= 1 AND x.seq <= ?1) END
             FROM events e LEFT JOIN payloads p ON p.seq = e.seq
-            WHERE e.seq <= ?1 ORDER BY e.seq
+            WHERE e.seq >= 1 AND e.seq <= ?1 ORDER BY e.seq
             """, arguments: [limit])
         while let row = try rows.next() {
             count += 1

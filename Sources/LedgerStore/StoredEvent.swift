@@ -21,11 +21,19 @@ public struct StoredEvent: Sendable {
     /// nil when the payload row is absent (redacted or removed).
     public let payloadBytes: [UInt8]?
 
+    /// Every read of events goes through this selection (or `inLedger`): the ledger is the
+    /// rows numbered 1, 2, 3…, and a row with any other seq, which no writer makes, is not
+    /// part of it for any command, projection or verifier (`ledger verify` reports it as
+    /// `seq-invalid`). Callers append `AND …` conditions.
     static let selection = """
         SELECT e.seq, e.hash, e.prev_hash, e.stream, e.stream_version, e.type, e.actor, e.key_id, e.time,
                e.idempotency_key, e.correlation_id, e.envelope, e.signature, p.bytes
         FROM events e LEFT JOIN payloads p ON p.seq = e.seq
+        WHERE \(inLedger)
         """
+
+    /// The condition that keeps a row of `events` (aliased `e`) inside the ledger.
+    static let inLedger = "e.seq >= 1"
 
     init(row: Row) {
         // Read every column defensively: a tampered file may hold any type anywhere, and the
@@ -70,6 +78,9 @@ public struct StoredEvent: Sendable {
         guard let hash = SHA256Digest(bytes: hash) else {
             throw LedgerError(.invalidEvent, "stored event \(seq) has a malformed hash. Run `ledger verify`.", seq: seq)
         }
-        return RecordedEvent(envelope: envelope, envelopeBytes: envelopeBytes, hash: hash, signature: signature, payloadBytes: payloadBytes)
+        // A payload row that is not the one the envelope commits to is no payload at all: the
+        // commands and the verifier read the event alike, as if the payload were absent.
+        let payload = payloadBytes.flatMap { SHA256.hash($0) == envelope.payloadHash ? $0 : nil }
+        return RecordedEvent(envelope: envelope, envelopeBytes: envelopeBytes, hash: hash, signature: signature, payloadBytes: payload)
     }
 }
