@@ -29,6 +29,9 @@ public struct RequestReplay: Sendable {
         case decisionMissing
         /// The stream's events do not form a request (no valid `request.opened` first).
         case requestInvalid
+        /// An outcome only a clock produces (an expiry, escalation or timeout denial) signed by a
+        /// key that may not move the ledger's time.
+        case clockNotAuthorized
     }
 
     public struct Problem: Sendable, Hashable {
@@ -58,8 +61,8 @@ public struct RequestReplay: Sendable {
     }
 
     /// Checks `event`, the next event of this request's stream, then folds it in.
-    /// `mayVote`: whether the signing key carries the approve capability.
-    public mutating func apply(_ event: RequestEvent, policies: PolicyHistory, mayVote: Bool) -> [Problem] {
+    /// `authority`: what the signing key may do (vote; keep time).
+    public mutating func apply(_ event: RequestEvent, policies: PolicyHistory, authority: SignerAuthority) -> [Problem] {
         var problems: [Problem] = []
         defer {
             fold(event)
@@ -89,10 +92,19 @@ public struct RequestReplay: Sendable {
             return problems + checkBypass(event, policies: policies)
         }
         if let command = RecordedCommand.command(for: event) {
-            return problems + check(event, command: command, policies: policies, mayVote: mayVote)
+            return problems + check(event, command: command, policies: policies, mayVote: authority.mayVote)
         }
         if RequestReplay.outcomeTypes.contains(event.type) {
-            return problems + check(event, command: .tick, policies: policies, mayVote: mayVote)
+            // No command before it in its transaction: only a clock produces it. Expiries and
+            // escalations need `clock` by their type, which the key timeline checks already;
+            // a timeout denial shares its type with a vote's denial, so it is checked here.
+            let derived = check(event, command: .tick, policies: policies, mayVote: authority.mayVote)
+            if derived.isEmpty, !authority.keepsTime, !Capability.clockTypes.contains(event.type) {
+                problems.append(Problem(
+                    violation: .clockNotAuthorized, seq: event.seq,
+                    message: "\(event.type) here is a clock's outcome (a timeout), but its signer's key lacks the clock capability"))
+            }
+            return problems + derived
         }
         if ApprovalEvents.all.contains(event.type) {
             problems.append(Problem(violation: .decisionMismatch, seq: event.seq, message: "the payload of this \(event.type) event cannot be read as the command it records"))

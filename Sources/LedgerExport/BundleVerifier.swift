@@ -67,6 +67,7 @@ public struct BundleVerifier: Sendable {
 
         var verifier = Verifier(anchors: report.checkpoints + extraAnchors, now: now ?? events.lastTime)
         verifier.checksProjections = false
+        verifier.allowsWithheldPayloads = true
         if let progress { verifier.progress = { progress("verifying", $0) } }
         var verification = try verifier.verify(ledger)
         report.absentPayloads = events.absentPayloads
@@ -167,7 +168,8 @@ public struct BundleVerifier: Sendable {
         var findings = report.findings.filter { $0.code != .columnMismatch }
         // A bundle of a short period withholds most payloads: the report counts them
         // (`absentPayloads`) instead of listing a note for each.
-        findings.removeAll { $0.code == .payloadRedacted }
+        // Likewise the requests whose replay stopped at a withheld payload (`requestsWithheld`).
+        findings.removeAll { $0.code == .payloadRedacted || $0.code == .requestWithheld }
         findings += events.sequenceFindings
         findings.sort { ($0.seq ?? .max, $0.code.rawValue) < ($1.seq ?? .max, $1.code.rawValue) }
         report.findings = findings

@@ -28,25 +28,44 @@ public struct ChainWalker: Sendable {
     private var streamVersions: BoundedCache<String, Int64>
     private var anchors: [Int64: [Checkpoint]]
     private var conformance: ConformanceChecker
+    /// An evidence bundle may withhold payloads a ledger must keep (see `RequiredPayloads`).
+    private let allowsWithheldPayloads: Bool
+    /// Events dated after this are in the future: the verifier's clock plus the allowed skew.
+    private let latestTime: Timestamp?
+    /// True when the walk starts after a trusted checkpoint, so no event may follow it.
+    private var resumed = false
     /// Reused for each event's time text, which the walk compares with the time column.
     private var timeText: [UInt8] = []
 
     public var requests: Int64 { conformance.requests }
     public var policyVersions: Int { conformance.policies.count }
     public var eventsReplayed: Int64 { conformance.replayed }
+    public var requestsWithheld: Int64 { conformance.withheld }
 
     /// `streamsInMemory` bounds the per-stream state kept (stream versions, request replays);
     /// streams beyond it are re-read from `EarlierEvents` when they come back.
-    public init(anchors: [Checkpoint] = [], streamsInMemory: Int = 50_000) {
+    /// `latestTime`: events dated after it are reported as `time-future` (nil: not checked).
+    /// `allowsWithheldPayloads`: for bundles, whose exporter may withhold the payloads a ledger
+    /// must keep; a request is then replayed up to its first withheld payload.
+    public init(anchors: [Checkpoint] = [], streamsInMemory: Int = 50_000, latestTime: Timestamp? = nil, allowsWithheldPayloads: Bool = false) {
         self.anchors = Dictionary(grouping: anchors, by: \.size)
         streamVersions = BoundedCache(capacity: streamsInMemory)
-        conformance = ConformanceChecker(streamsInMemory: streamsInMemory)
+        conformance = ConformanceChecker(streamsInMemory: streamsInMemory, allowsWithheldPayloads: allowsWithheldPayloads)
+        self.latestTime = latestTime
+        self.allowsWithheldPayloads = allowsWithheldPayloads
     }
 
     /// A walk that starts after `checkpoint`, trusted: `prefix` holds the system events up to
     /// it (genesis, keys, policies), from which the key timeline and policies are rebuilt.
-    public init(resumingAfter checkpoint: Checkpoint, prefix: [StoredEvent], anchors: [Checkpoint] = [], streamsInMemory: Int = 50_000) {
-        self.init(anchors: anchors.filter { $0.size > checkpoint.size }, streamsInMemory: streamsInMemory)
+    /// The prefix must be proven first (`PrefixProof`): its rows are applied unchecked.
+    public init(
+        resumingAfter checkpoint: Checkpoint, prefix: [StoredEvent], anchors: [Checkpoint] = [], streamsInMemory: Int = 50_000,
+        headTime: Timestamp? = nil, latestTime: Timestamp? = nil
+    ) {
+        self.init(anchors: anchors.filter { $0.size > checkpoint.size }, streamsInMemory: streamsInMemory, latestTime: latestTime)
+        resumed = true
+        // Times follow seq order across the checkpoint too.
+        lastTime = headTime
         lastSeq = checkpoint.size
         headHash = checkpoint.headHash
         ledgerID = checkpoint.ledgerID
@@ -55,6 +74,7 @@ public struct ChainWalker: Sendable {
             let payload = row.payloadBytes.flatMap { try? JSONParser.parse($0) }
             if envelope.seq == 1, let payload, let genesis = try? Genesis(payload) {
                 timeline.applyGenesis(genesis)
+                ledgerID = genesis.ledgerID
             } else if envelope.type == KeyEvents.registeredType || envelope.type == KeyEvents.revokedType, let payload {
                 try? timeline.apply(type: envelope.type, payload: payload, seq: envelope.seq)
             } else if envelope.type == ApprovalEvents.policyPublished {
@@ -118,6 +138,8 @@ public struct ChainWalker: Sendable {
                 payload = try? JSONParser.parse(bytes)
                 if payload == nil { find(.payloadMismatch, seq, "the stored payload matches its hash but is not valid JSON") }
             }
+        } else if RequiredPayloads.isRequired(eventType: envelope.type), !allowsWithheldPayloads {
+            find(.payloadMissing, seq, "the payload of this \(envelope.type) event is absent, but the rules are re-derived from it, so it may not be redacted: it was deleted; the event is replayed as the commands read it, with an empty payload")
         } else {
             find(.payloadRedacted, seq, "the payload is absent (redacted or withheld); the envelope and signature still verify")
         }
@@ -193,28 +215,17 @@ public struct ChainWalker: Sendable {
     }
 
     private mutating func checkColumns(_ row: StoredEvent, _ envelope: EventEnvelope) {
-        var differing: [String] = []
-        if row.seq != envelope.seq { differing.append("seq") }
-        if row.previousHash != envelope.previousHash.bytes { differing.append("prev_hash") }
-        if row.stream != envelope.stream { differing.append("stream") }
-        if row.streamVersion != envelope.streamVersion { differing.append("stream_version") }
-        if row.type != envelope.type { differing.append("type") }
-        if row.actor != envelope.actor { differing.append("actor") }
-        if row.keyID != envelope.keyID.rawValue { differing.append("key_id") }
-        timeText.removeAll(keepingCapacity: true)
-        envelope.time.write(into: &timeText)
-        if !row.time.utf8.elementsEqual(timeText) { differing.append("time") }
-        if row.idempotencyKey != envelope.idempotencyKey { differing.append("idempotency_key") }
-        if row.correlationID != envelope.correlationID { differing.append("correlation_id") }
-        if !differing.isEmpty {
-            find(.columnMismatch, row.seq, "indexed column\(differing.count == 1 ? "" : "s") \(differing.joined(separator: ", ")) differ\(differing.count == 1 ? "s" : "") from the signed envelope")
-        }
+        let differing = row.differingColumns(from: envelope, timeText: &timeText)
+        if !differing.isEmpty { find(.columnMismatch, row.seq, StoredEvent.columnMessage(differing)) }
     }
 
     private mutating func checkTime(_ time: Timestamp, seq: Int64) {
         if firstTime == nil { firstTime = time }
         if let lastTime, time < lastTime {
-            find(.timeRegression, seq, "event time \(time) is earlier than the previous event's \(lastTime)")
+            find(.timeRegression, seq, "event time \(time) is earlier than the previous event's \(lastTime): times follow seq order, so this event was backdated")
+        }
+        if let latestTime, time > latestTime {
+            find(.timeFuture, seq, "event time \(time) is later than this verifier's clock allows (\(latestTime), its time plus the allowed skew): someone moved time forward, and later events inherit it")
         }
         lastTime = max(lastTime ?? time, time)
     }
@@ -262,7 +273,7 @@ public struct ChainWalker: Sendable {
     /// pending past their deadline at `now` are incomplete.
     public mutating func finish(now: Timestamp) {
         findings += conformance.finish(now: now)
-        if count == 0 { find(.ledgerEmpty, nil, "the ledger holds no events, not even a genesis event") }
+        if count == 0, !resumed { find(.ledgerEmpty, nil, "the ledger holds no events, not even a genesis event") }
         for (_, due) in anchors.sorted(by: { $0.key < $1.key }) {
             for anchor in due { checkAnchor(anchor, hashAtSize: nil) }
         }

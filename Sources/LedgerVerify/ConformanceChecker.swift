@@ -21,8 +21,8 @@ struct ConformanceChecker {
         case request(RequestReplay)
         /// Not an approval request: generic events only.
         case other
-        /// A payload of the request is redacted, so its replay stops there.
-        case unverifiable
+        /// In a bundle, a payload of the request is withheld, so its replay stops there.
+        case withheld
     }
 
     private(set) var policies = PolicyHistory()
@@ -31,9 +31,13 @@ struct ConformanceChecker {
     private var streams: BoundedCache<String, Stream>
     private var pending: [String: (deadline: Timestamp, seq: Int64)] = [:]
     private var openReviews: [String: (deadline: Timestamp, seq: Int64)] = [:]
+    private let allowsWithheldPayloads: Bool
+    /// Requests of a bundle whose replay stopped at a withheld payload.
+    private(set) var withheld: Int64 = 0
 
-    init(streamsInMemory: Int) {
+    init(streamsInMemory: Int, allowsWithheldPayloads: Bool = false) {
         streams = BoundedCache(capacity: streamsInMemory)
+        self.allowsWithheldPayloads = allowsWithheldPayloads
     }
 
     /// Records a policy version published before the walk's start (see `--since-checkpoint`).
@@ -76,21 +80,36 @@ struct ConformanceChecker {
         }
         var settled = false
         defer { streams[id] = settled ? nil : stream }
-        guard let payload = payloadBytes.flatMap({ try? JSONParser.parse($0) }) else {
-            stream = .unverifiable
+        var findings: [Finding] = []
+        let payload: JSONValue
+        if let bytes = payloadBytes, let parsed = try? JSONParser.parse(bytes) {
+            payload = parsed
+        } else if payloadBytes == nil, allowsWithheldPayloads {
+            stream = .withheld
             pending[id] = nil
-            // An absent payload is reported by the walker (`payload-redacted`).
-            guard payloadBytes != nil else { return [] }
-            return [Finding(.payloadMismatch, seq: envelope.seq, requestID: id, "the payload matches its hash but is not valid JSON, so this request cannot be replayed from here")]
+            openReviews[id] = nil
+            withheld += 1
+            return [Finding(.requestWithheld, seq: envelope.seq, requestID: id, "the bundle withholds the payload of this \(envelope.type) event, so the request's replay stops here: what follows is not re-derived")]
+        } else {
+            // The walker reports an absent payload (`payload-missing`); one that is not JSON is
+            // reported here. Either way the event is replayed as every command reads it, with
+            // an empty payload, so what the tools act on is what is checked.
+            if payloadBytes != nil {
+                findings.append(Finding(.payloadMismatch, seq: envelope.seq, requestID: id, "the payload matches its hash but is not valid JSON; the event is replayed with an empty payload"))
+            }
+            payload = .object(JSONObject())
         }
         let event = RequestEvent(
             seq: envelope.seq, streamVersion: envelope.streamVersion, time: envelope.time, actor: envelope.actor,
             type: envelope.type, payload: payload)
-        var findings = replay.apply(event, policies: policies, mayVote: Capability.allows(capabilities, eventType: ApprovalEvents.voteCast))
+        findings += replay.apply(event, policies: policies, authority: SignerAuthority(capabilities: capabilities))
             .map { Finding(Self.code($0.violation), seq: $0.seq, requestID: id, $0.message) }
         replayed += 1
         if envelope.type == ApprovalEvents.opened {
             requests += 1
+            if payload["requestId"]?.stringValue != id {
+                findings.append(Finding(.requestInvalid, seq: envelope.seq, requestID: id, "the request.opened names request '\(Identifier.printable(payload["requestId"]?.stringValue ?? "-"))', not its stream '\(Identifier.printable(id))': the commands and projections would not find it under either"))
+            }
             if payload["summary"]?.stringValue?.isEmpty ?? true {
                 findings.append(Finding(.requestIncomplete, seq: envelope.seq, requestID: id, "the request has no summary of what it changes"))
             }
@@ -144,12 +163,16 @@ struct ConformanceChecker {
         guard rows.first?.type == ApprovalEvents.opened else { return .other }
         var events: [RequestEvent] = []
         for row in rows {
-            guard let bytes = row.payloadBytes, let payload = try? JSONParser.parse(bytes), let time = Timestamp(row.time) else {
-                return .unverifiable
-            }
-            events.append(RequestEvent(seq: row.seq, streamVersion: row.streamVersion, time: time, actor: row.actor, type: row.type, payload: payload))
+            // Rows the walk (or the prefix proof) already checked: their columns equal their
+            // envelopes, and their payloads their commitments.
+            let payload = row.payloadBytes.flatMap { try? JSONParser.parse($0) }
+            if payload == nil, row.payloadBytes == nil, allowsWithheldPayloads { return .withheld }
+            guard let time = Timestamp(row.time) else { return .other }
+            events.append(RequestEvent(
+                seq: row.seq, streamVersion: row.streamVersion, time: time, actor: row.actor, type: row.type,
+                payload: payload ?? .object(JSONObject())))
         }
-        guard let state = RequestState.fold(events) else { return .unverifiable }
+        guard let state = RequestState.fold(events) else { return .other }
         return .request(RequestReplay(resuming: state, lastSeq: rows.last!.seq))
     }
 
@@ -163,6 +186,7 @@ struct ConformanceChecker {
         case .decisionMismatch: .decisionMismatch
         case .decisionMissing: .decisionMissing
         case .requestInvalid: .requestInvalid
+        case .clockNotAuthorized: .keyNotAuthorized
         }
     }
 }

@@ -10,6 +10,8 @@ public struct VerificationReport: Sendable {
     public var policyVersions = 0
     /// Events of approval requests re-derived from the policy.
     public var eventsReplayed: Int64 = 0
+    /// Requests of a bundle whose replay stopped at a withheld payload.
+    public var requestsWithheld: Int64 = 0
     public var headHash: String?
     public var firstTime: Timestamp?
     public var lastTime: Timestamp?
@@ -40,6 +42,7 @@ public struct VerificationReport: Sendable {
         summary["requests"] = .integer(requests)
         summary["policyVersions"] = .integer(Int64(policyVersions))
         summary["eventsReplayed"] = .integer(eventsReplayed)
+        summary["requestsWithheld"] = .integer(requestsWithheld)
         summary["headHash"] = headHash.map(JSONValue.string) ?? .null
         summary["firstTime"] = firstTime.map { .string($0.description) } ?? .null
         summary["lastTime"] = lastTime.map { .string($0.description) } ?? .null

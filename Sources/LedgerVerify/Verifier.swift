@@ -23,6 +23,12 @@ public struct Verifier: Sendable {
     /// no projections of their own; skipped with `sinceCheckpoint`, whose cost must stay
     /// proportional to the new events.
     public var checksProjections = true
+    /// For evidence bundles, whose exporter may withhold payloads a ledger must keep: a
+    /// request is then replayed up to its first withheld payload (`request-withheld`) instead
+    /// of the absence being an error (`payload-missing`).
+    public var allowsWithheldPayloads = false
+    /// How far past this verifier's clock an event may be dated (`time-future` beyond it).
+    public static let clockSkew: Duration = .seconds(300)
 
     public init(anchors: [Checkpoint] = [], now: Timestamp? = nil, progress: (@Sendable (Int64) -> Void)? = nil) {
         self.anchors = anchors
@@ -69,16 +75,23 @@ public struct Verifier: Sendable {
         let checker = SignatureChecker(maxInFlightChunks: max(4, cores * 4))
         var walker: ChainWalker?
         var startFindings: [Finding] = []
-        try ledger.scan(from: (trusted?.size ?? 0) + 1, batchSize: 1024) { rows, snapshot in
-            if walker == nil {
-                if let trusted {
-                    let prefix = try snapshot.rows(streams: SystemStreams.all, through: trusted.size)
-                    walker = ChainWalker(resumingAfter: trusted, prefix: prefix, anchors: anchors, streamsInMemory: streamsInMemory)
-                    startFindings = Self.check(trusted, at: try snapshot.row(seq: trusted.size), walker: walker!)
-                } else {
-                    walker = ChainWalker(anchors: anchors, streamsInMemory: streamsInMemory)
-                }
+        let latestTime = Self.latestTime()
+        try ledger.scan(from: (trusted?.size ?? 0) + 1, batchSize: 1024, before: { snapshot in
+            // Every row of the file is accounted for: those outside the ledger are findings.
+            startFindings = try Self.rowsOutsideLedger(snapshot)
+            if let trusted {
+                let proof = try PrefixProof.prove(trusted, snapshot: snapshot)
+                walker = ChainWalker(
+                    resumingAfter: trusted, prefix: proof.systemEvents, anchors: anchors, streamsInMemory: streamsInMemory,
+                    headTime: proof.headTime, latestTime: latestTime)
+                startFindings += proof.findings + Self.check(trusted, walker: walker!)
+            } else {
+                walker = ChainWalker(
+                    anchors: anchors, streamsInMemory: streamsInMemory, latestTime: latestTime, allowsWithheldPayloads: allowsWithheldPayloads)
             }
+        }, after: { snapshot in
+            startFindings += try Self.projectionsAhead(snapshot, head: walker?.lastSeq ?? 0)
+        }) { rows, snapshot in
             var jobs: [ChainWalker.SignatureJob] = []
             jobs.reserveCapacity(rows.count)
             for row in rows {
@@ -87,7 +100,7 @@ public struct Verifier: Sendable {
             checker.submit(jobs)
             progress?(walker!.count)
         }
-        var walked = walker ?? ChainWalker(anchors: anchors)
+        var walked = walker ?? ChainWalker(anchors: anchors, latestTime: latestTime)
         walker = nil
         walked.finish(now: now ?? Timestamp(millisecondsSinceEpoch: Int64(Date().timeIntervalSince1970 * 1000)))
         let (failed, checked) = checker.finish()
@@ -102,6 +115,7 @@ public struct Verifier: Sendable {
         report.firstTime = walked.firstTime
         report.lastTime = walked.lastTime
         report.keysSeen = walked.timeline.entries.count
+        report.requestsWithheld = walked.requestsWithheld
         report.requests = walked.requests
         report.policyVersions = walked.policyVersions
         report.eventsReplayed = walked.eventsReplayed
@@ -122,16 +136,42 @@ public struct Verifier: Sendable {
         return findings
     }
 
-    /// The trusted checkpoint a walk starts from must name this ledger, be signed by a key
-    /// valid at its size, and match the event stored at its size.
-    static func check(_ checkpoint: Checkpoint, at row: StoredEvent?, walker: ChainWalker) -> [Finding] {
-        guard let row else {
-            return [Finding(.anchorAhead, seq: nil, "the checkpoint covers \(checkpoint.size) events but the ledger is shorter: events were removed from the end")]
+    /// The clock the verifier judges event times by: its own, plus the allowed skew.
+    static func latestTime() -> Timestamp {
+        Timestamp(millisecondsSinceEpoch: Int64(Date().timeIntervalSince1970 * 1000)).adding(milliseconds: clockSkew.components.seconds * 1000)
+    }
+
+    /// Rows of the events table outside the ledger, and payload rows of no event.
+    static func rowsOutsideLedger(_ snapshot: LedgerSnapshot) throws -> [Finding] {
+        var findings = try snapshot.rowsOutsideLedger(limit: maxFindings).map { row in
+            Finding(.seqInvalid, seq: row.seq, "a row of the events table has seq \(row.seq) (type '\(Identifier.printable(row.type))', stream '\(Identifier.printable(row.stream))'), outside the ledger's 1…N: no writer makes one, and no command reads it; it was written into the file by hand")
         }
+        findings += try snapshot.orphanPayloadSeqs(limit: maxFindings).map { seq in
+            Finding(.payloadOrphan, seq: seq, "a row of the payloads table has seq \(seq), which no event of the ledger has")
+        }
+        return findings
+    }
+
+    /// Projections built from events past the head: the tail of the log was removed after
+    /// they were written (a rebuild would erase that evidence).
+    static func projectionsAhead(_ snapshot: LedgerSnapshot, head: Int64) throws -> [Finding] {
+        guard let reach = try snapshot.projectionsReach() else { return [] }
         var findings: [Finding] = []
-        let hash = DomainSeparation.eventHash(envelopeBytes: row.envelopeBytes)
-        if hash != checkpoint.headHash {
-            findings.append(Finding(.anchorMismatch, seq: checkpoint.size, "event \(checkpoint.size) hashes to \(hash.hex.prefix(16))…, but the checkpoint says \(checkpoint.headHash.hex.prefix(16))…: the ledger was rewritten"))
+        if reach.tables > head {
+            findings.append(Finding(.projectionAhead, seq: nil, "the projection tables record event \(reach.tables), but the log ends at seq \(head): events were removed from the end (do not run `ledger rebuild`, which would erase this evidence)"))
+        }
+        if let recorded = reach.recorded, recorded > head {
+            findings.append(Finding(.projectionAhead, seq: nil, "the rebuild digest was recorded through seq \(recorded), but the log ends at seq \(head): events were removed from the end"))
+        }
+        return findings
+    }
+
+    /// The trusted checkpoint a walk starts from must be signed by a key valid at its size
+    /// (the prefix proof matched its head hash).
+    static func check(_ checkpoint: Checkpoint, walker: ChainWalker) -> [Finding] {
+        var findings: [Finding] = []
+        if let ledgerID = walker.ledgerID, ledgerID != checkpoint.ledgerID {
+            findings.append(Finding(.anchorForeign, seq: nil, "the checkpoint belongs to ledger \(checkpoint.ledgerID), not \(ledgerID)"))
         }
         if case .valid = walker.timeline.status(of: checkpoint.keyID, at: checkpoint.size + 1) {} else {
             findings.append(Finding(.anchorUntrusted, seq: nil, "the checkpoint is signed by key \(checkpoint.keyID), which is not a valid key of this ledger at seq \(checkpoint.size)"))
@@ -141,7 +181,7 @@ public struct Verifier: Sendable {
 
     static func checks(anchored: Bool) -> [String] {
         var checks = [
-            "sequence", "hashes", "chain", "columns", "payload-commitments", "stream-versions", "key-timeline",
+            "rows", "sequence", "hashes", "chain", "columns", "payload-commitments", "time", "stream-versions", "key-timeline",
             "signatures", "policies", "conformance", "completeness",
         ]
         if anchored { checks.append("anchors") }
