@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Installs the system libraries approval-ledger links against, if any is missing:
-# OpenSSL libcrypto (libssl-dev), SQLite (libsqlite3-dev) and pkg-config, from Debian/Ubuntu apt.
+# OpenSSL libcrypto (libssl-dev), SQLite (libsqlite3-dev) and pkg-config, from Debian/Ubuntu apt,
+# and faketime, with which the tests let time pass for the `ledger` binary (the ledger refuses to
+# date an event ahead of its host's clock, so a scenario cannot just ask for a later time).
 # Safe to run repeatedly: it installs nothing when everything is present.
 set -euo pipefail
 
-packages=(libssl-dev libsqlite3-dev pkg-config openssl)
+packages=(libssl-dev libsqlite3-dev pkg-config openssl faketime)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -15,6 +15,19 @@ struct LedgerCLI {
         try ProcessRunner.run(binary, arguments, environment: environment, input: input.map { Data($0.utf8) }, currentDirectory: directory.path)
     }
 
+    /// Runs with the process's clock starting at `time` (UTC), through Debian's `faketime`:
+    /// how a test lets time pass, since the ledger dates nothing ahead of its host's clock.
+    @discardableResult
+    func run(_ arguments: [String], at time: Date, input: String? = nil) throws -> ProcessResult {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
+        return try ProcessRunner.run(
+            "faketime", ["-f", "@" + formatter.string(from: time), binary] + arguments, environment: ["TZ": "UTC"],
+            input: input.map { Data($0.utf8) }, currentDirectory: directory.path)
+    }
+
     /// Runs with `bytes` on stdin, which need not be UTF-8.
     @discardableResult
     func run(_ arguments: [String], stdin bytes: [UInt8]?) throws -> ProcessResult {

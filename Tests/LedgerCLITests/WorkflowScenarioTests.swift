@@ -194,7 +194,7 @@ struct WorkflowScenarioTests {
         let eventsAfterFirst = try team.eventCount()
         let second = try team.tick(at: late)
         #expect(second.isEmpty)
-        let text = try team.run("root", ["tick", "--now", late])
+        let text = try team.run("root", ["tick"])
         #expect(text.status == 0)
         #expect(text.stdout == "nothing due\n")
         #expect(try team.eventCount() == eventsAfterFirst, "a second tick appends nothing")
@@ -448,6 +448,9 @@ struct WorkflowScenarioTests {
 /// and the demo policy published, driven through the binary.
 private struct DemoTeam {
     let cli: LedgerCLI
+    /// The team's clock: a day in the past, so that letting time pass (a tick at +2h) never
+    /// dates an event ahead of the real clock, which `ledger verify` would report.
+    let clock = TeamClock()
     static let ledger = "x.ledger"
     static let team: [(String, [String])] = [
         ("alice", ["request", "approve"]), ("bob", ["request", "approve"]), ("carol", ["request", "approve"]),
@@ -462,7 +465,7 @@ private struct DemoTeam {
         for name in ["root"] + Self.team.map(\.0) {
             try cli.expectSuccess(cli.run(["key", "generate", "--out", "\(name).pem"]))
         }
-        try cli.expectSuccess(cli.run(["--ledger", Self.ledger, "--key", "root.pem", "init"]))
+        try cli.expectSuccess(cli.run(["--ledger", Self.ledger, "--key", "root.pem", "init"], at: clock.now))
         for (name, capabilities) in Self.team {
             try cli.expectSuccess(run("root", ["key", "register", "--identity", name, "--public-key", "\(name).pem.pub"] + capabilities.flatMap { ["--capability", $0] }))
         }
@@ -472,7 +475,7 @@ private struct DemoTeam {
     /// Runs `ledger --ledger x.ledger [--key WHO.pem] ARGS`.
     @discardableResult
     func run(_ who: String?, _ arguments: [String]) throws -> ProcessResult {
-        try cli.run(["--ledger", Self.ledger] + (who.map { ["--key", "\($0).pem"] } ?? []) + arguments)
+        try cli.run(["--ledger", Self.ledger] + (who.map { ["--key", "\($0).pem"] } ?? []) + arguments, at: clock.now)
     }
 
     func expectSuccess(_ result: ProcessResult) throws {
@@ -510,9 +513,11 @@ private struct DemoTeam {
         return try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]] ?? []
     }
 
-    /// `tick --now AT --format json` as root: the events it appended.
+    /// Lets the team's clock run to `at`, then `tick --format json` as root: the events it
+    /// appended.
     func tick(at: String) throws -> [[String: Any]] {
-        let result = try run("root", ["tick", "--now", at, "--format", "json"])
+        if let time = parseTime(at) { clock.now = max(clock.now, time) }
+        let result = try run("root", ["tick", "--format", "json"])
         try cli.expectSuccess(result)
         return try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]] ?? []
     }
@@ -553,6 +558,12 @@ private func timeFormatter() -> ISO8601DateFormatter {
     formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
     formatter.timeZone = TimeZone(identifier: "UTC")
     return formatter
+}
+
+/// The time a `DemoTeam` runs its commands at.
+private final class TeamClock: @unchecked Sendable {
+    // `@unchecked`: a test's team is used from that one test's thread only.
+    var now = Date().addingTimeInterval(-86_400)
 }
 
 private func parseTime(_ text: String?) -> Date? {

@@ -43,6 +43,7 @@ struct FaultTests {
         try await fixture.appendNotes(5)
         let before = try Self.hashes(fixture.path)
         var configuration = LedgerConfiguration()
+        configuration.clock = { [clock = fixture.clock] in clock.now() }
         configuration.maxFileBytes = try Self.databaseBytes(fixture.path) + 8192
         let capped = try await Ledger.open(at: fixture.path, configuration: configuration)
 

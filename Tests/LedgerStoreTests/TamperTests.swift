@@ -199,13 +199,21 @@ struct TamperTests {
         #expect(report.has(.payloadRedacted, seq: 9))
     }
 
-    @Test func timeGoingBackwardsIsAWarningThatFailsOnlyUnderStrict() async throws {
+    @Test func timeGoingBackwardsIsAnError() async throws {
         let fixture = try await Self.tenEvents()
         let seq = try await fixture.forge(stream: "late", actor: "alice", key: fixture.alice.key, timeShift: -60_000)
         let report = try fixture.verify()
         #expect(report.has(.timeRegression, seq: seq))
-        #expect(report.isVerified())
-        #expect(!report.isVerified(strict: true))
+        #expect(!report.isVerified(), "a backdated event fails without --strict")
+    }
+
+    @Test func eventDatedAheadOfTheVerifiersClockIsAnError() async throws {
+        let fixture = try await Self.tenEvents()
+        // A year ahead of the fixture's clock, itself in the past: beyond the real clock too.
+        let seq = try await fixture.forge(stream: "ahead", actor: "alice", key: fixture.alice.key, timeShift: 400 * 86_400_000)
+        let report = try fixture.verify()
+        #expect(report.has(.timeFuture, seq: seq))
+        #expect(!report.isVerified())
     }
 
     @Test func envelopeThatIsNotCanonical() async throws {
