@@ -23,6 +23,9 @@ public struct Verifier: Sendable {
     /// no projections of their own; skipped with `sinceCheckpoint`, whose cost must stay
     /// proportional to the new events.
     public var checksProjections = true
+    /// Whether absent payloads were withheld on purpose (an evidence bundle): a request whose
+    /// payload is withheld is then reported as `request-withheld` rather than failed.
+    public var allowsWithheldPayloads = false
 
     public init(anchors: [Checkpoint] = [], now: Timestamp? = nil, progress: (@Sendable (Int64) -> Void)? = nil) {
         self.anchors = anchors
@@ -43,6 +46,9 @@ public struct Verifier: Sendable {
         // The walk's state is released before the projection replay.
         var report = try walk(ledger, sinceCheckpoint: trusted)
         var findings = report.findings
+        findings += try ledger.idempotencyKeyReuses(after: trusted?.size ?? 0).map { reuse in
+            Finding(.duplicateIdempotencyKey, seq: reuse.seq, "idempotency key '\(Identifier.printable(reuse.key))' was already used by event \(reuse.firstSeq); the storage forbids a second event with it")
+        }
         if checksProjections && trusted == nil {
             // So that peak memory is the larger of the two passes, not their sum.
             HeapRelease.returnFreedPages()
