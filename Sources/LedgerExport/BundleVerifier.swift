@@ -65,12 +65,17 @@ public struct BundleVerifier: Sendable {
         report.lines = events.lines
         report.findings += events.findings
 
-        var verifier = Verifier(anchors: report.checkpoints + extraAnchors, now: now ?? events.lastTime)
+        // An auditor's checkpoint beyond the bundle's end is no evidence that events were cut
+        // from it (a bundle ends at its period): it is judged apart, not as an anchor.
+        let beyond = extraAnchors.filter { $0.size > events.lastSeq }
+        var verifier = Verifier(anchors: report.checkpoints + extraAnchors.filter { $0.size <= events.lastSeq }, now: now ?? events.lastTime)
         verifier.checksProjections = false
+        verifier.allowsWithheldPayloads = true
         if let progress { verifier.progress = { progress("verifying", $0) } }
         var verification = try verifier.verify(ledger)
+        verification.anchorsChecked += beyond.count
         report.absentPayloads = events.absentPayloads
-        Self.adapt(&verification, events: events)
+        Self.adapt(&verification, events: events, beyond: beyond)
         report.verification = verification
         checkHead(&report, events: events)
         return report
@@ -142,8 +147,7 @@ public struct BundleVerifier: Sendable {
     }
 
     private func readCheckpoints(_ present: Set<String>, root: String, into report: inout BundleReport) {
-        let prefix = BundleExport.checkpointsDirectory + "/"
-        for path in present.sorted() where path.hasPrefix(prefix) && path.hasSuffix(".checkpoint") {
+        for path in present.sorted() where Self.isCheckpointPath(path) {
             guard let data = BundleFileRead.bytes(root + "/" + path, limit: 64 * 1024 + 1), data.count <= 64 * 1024 + 1 else {
                 report.findings.append(BundleFinding(.checkpointInvalid, path, "cannot be read or is larger than 64 KiB"))
                 continue
@@ -155,11 +159,19 @@ public struct BundleVerifier: Sendable {
         report.checkpoints.sort { $0.size < $1.size }
     }
 
+    /// Whether the bundle's file at `path` is one of its checkpoints: `checkpoints/NAME.checkpoint`,
+    /// directly in that directory (docs/FORMAT.md §Layout). A file deeper down is only a file.
+    static func isCheckpointPath(_ path: String) -> Bool {
+        let prefix = BundleExport.checkpointsDirectory + "/"
+        guard path.hasPrefix(prefix), path.hasSuffix(".checkpoint") else { return false }
+        return !path.dropFirst(prefix.count).contains("/")
+    }
+
     // MARK: After verification
 
     /// Turns the report of the scratch ledger into the report of the bundle (docs/FORMAT.md
     /// §JSON Lines: the verification of exported events, without the column checks).
-    static func adapt(_ report: inout VerificationReport, events: EventsReader) {
+    static func adapt(_ report: inout VerificationReport, events: EventsReader, beyond: [Checkpoint] = []) {
         // The scratch file's columns are copies this verifier made, so a column check says
         // nothing about the bundle; it fails only where a copy had to differ (two events
         // claiming one stream version), which `stream-version-gap` already reports.
@@ -168,9 +180,20 @@ public struct BundleVerifier: Sendable {
         // A bundle of a short period withholds most payloads: the report counts them
         // (`absentPayloads`) instead of listing a note for each.
         findings.removeAll { $0.code == .payloadRedacted }
-        findings += events.sequenceFindings
+        findings += events.verificationFindings
+        findings += beyond.map { anchor in Self.beyondBundle(anchor, ledgerID: report.ledgerID, end: events.lastSeq) }
         findings.sort { ($0.seq ?? .max, $0.code.rawValue) < ($1.seq ?? .max, $1.code.rawValue) }
         report.findings = findings
+    }
+
+    /// The finding for an auditor's checkpoint of more events than the bundle holds
+    /// (docs/FORMAT.md §Verifying a bundle): another ledger's is `anchor-foreign`; this
+    /// ledger's is a warning of what the bundle cannot show.
+    static func beyondBundle(_ anchor: Checkpoint, ledgerID: String?, end: Int64) -> Finding {
+        if let ledgerID, anchor.ledgerID != ledgerID {
+            return Finding(.anchorForeign, seq: nil, "checkpoint of size \(anchor.size) belongs to ledger \(anchor.ledgerID), not \(ledgerID)")
+        }
+        return Finding(.anchorBeyondBundle, seq: nil, "the checkpoint covers \(anchor.size) events but the bundle ends at seq \(end): the bundle cannot show that its events are the first \(end) of that checkpoint's history, since event \(anchor.size), whose hash the checkpoint names, is not in it (nor is any event after seq \(end)). Check the checkpoint against the ledger, or ask for a bundle that reaches it")
     }
 
     private func checkHead(_ report: inout BundleReport, events: EventsReader) {

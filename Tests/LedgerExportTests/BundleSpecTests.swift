@@ -1,0 +1,189 @@
+import ApprovalLedger
+import Foundation
+import TestSupport
+import Testing
+
+/// Rules of docs/FORMAT.md §Evidence bundles that an independent verifier once had to guess,
+/// each checked in both verifiers (`BundleVerifier` and `Tools/verify_bundle.py`) on a bundle
+/// edited as its exporter, or anyone holding the root key, could.
+@Suite("Evidence bundles: one answer from both verifiers")
+struct BundleSpecTests {
+    /// The codes of both verifiers' findings: (Swift's, Python's, Python's exit status).
+    static func codes(_ bundle: String, _ arguments: [String] = [], anchors: [Checkpoint] = []) async throws -> (Set<String>, Set<String>, Int32) {
+        let report = try await BundleVerifier(extraAnchors: anchors).verify(bundleAt: bundle)
+        let swift = Set(report.findings.map(\.code.rawValue) + (report.verification?.findings.map(\.code.rawValue) ?? []))
+        let python = try pythonVerify(bundle, ["--format", "json"] + arguments)
+        let findings = (try? foundationJSON(python.stdout)["findings"] as? [[String: Any]]) ?? []
+        return (swift.subtracting(["payload-redacted"]), Set(findings.compactMap { $0["code"] as? String }), python.status)
+    }
+
+    /// Appends one event to the bundle whose envelope is `members` (any members at all),
+    /// linked to the last line and signed by `key`, then signs a checkpoint of the new end with
+    /// `root` and rewrites the manifest: a bundle that claims to hold the event.
+    static func appendEvent(
+        to bundle: String, key: Ed25519PrivateKey, root: Ed25519PrivateKey, payload: JSONValue = [:], _ members: (inout JSONObject) -> Void
+    ) throws {
+        let eventsPath = bundle + "/events.jsonl"
+        let text = try String(contentsOfFile: eventsPath, encoding: .utf8)
+        let last = try EventLine(line: ArraySlice(text.split(separator: "\n").last!.utf8))
+        let previous = DomainSeparation.eventHash(envelopeBytes: last.envelopeBytes)
+        let payloadBytes = CanonicalJSON.encode(payload)
+        let envelope = EventEnvelope(
+            seq: last.seq + 1, type: "deploy.note", stream: "forged", streamVersion: 1, actor: "root", keyID: key.publicKey.keyID,
+            time: last.envelope!.time.adding(milliseconds: 1000), previousHash: previous, payloadHash: SHA256.hash(payloadBytes))
+        guard case .object(var object) = envelope.jsonValue else { preconditionFailure("an envelope is an object") }
+        members(&object)
+        let bytes = CanonicalJSON.encode(.object(object))
+        let hash = DomainSeparation.eventHash(envelopeBytes: bytes)
+        let line: JSONValue = [
+            "envelope": .object(object), "hash": .string(hash.hex), "payload": payload, "seq": .integer(envelope.seq),
+            "signature": .string(Hex.encode(try key.signature(for: hash.bytes))),
+        ]
+        try Data((text + String(decoding: CanonicalJSON.encode(line), as: UTF8.self) + "\n").utf8).write(to: URL(fileURLWithPath: eventsPath))
+        let ledgerID = try BundleManifest(fileBytes: [UInt8](try Data(contentsOf: URL(fileURLWithPath: bundle + "/manifest.json")))).ledgerID
+        let checkpoint = try Checkpoint.sign(ledgerID: ledgerID, size: envelope.seq, headHash: hash, time: ExportFixture.day(5, "00:00"), key: root)
+        try Data(checkpoint.fileBytes).write(to: URL(fileURLWithPath: bundle + "/checkpoints/\(envelope.seq)-forged.checkpoint"))
+        try reseal(bundle, size: envelope.seq, headHash: hash)
+    }
+
+    /// Rewrites the manifest to list the files as they now are, with `size` and `headHash`.
+    static func reseal(_ bundle: String, size: Int64? = nil, headHash: SHA256Digest? = nil) throws {
+        let manifestPath = bundle + "/manifest.json"
+        let old = try BundleManifest(fileBytes: [UInt8](try Data(contentsOf: URL(fileURLWithPath: manifestPath))))
+        var files: [BundleManifest.File] = []
+        for relative in try FileManager.default.subpathsOfDirectory(atPath: bundle).sorted() where relative != "manifest.json" {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: bundle + "/" + relative, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
+            let data = try Data(contentsOf: URL(fileURLWithPath: bundle + "/" + relative))
+            files.append(.init(path: relative, sha256: SHA256.hash([UInt8](data)), bytes: Int64(data.count)))
+        }
+        let manifest = BundleManifest(ledgerID: old.ledgerID, size: size ?? old.size, headHash: headHash ?? old.headHash, files: files)
+        try Data(manifest.fileBytes).write(to: URL(fileURLWithPath: manifestPath))
+    }
+
+    static func checkpointFile(_ bundle: String) throws -> String {
+        bundle + "/checkpoints/" + (try FileManager.default.contentsOfDirectory(atPath: bundle + "/checkpoints").first!)
+    }
+
+    @Test("The forging helper makes a bundle both verifiers accept, so the findings below are the edits' own")
+    func helperIsSound() async throws {
+        let fixture = try await ExportFixture.make()
+        let bundle = try await fixture.bundle()
+        try Self.appendEvent(to: bundle, key: fixture.root.key, root: fixture.root.key, payload: ["text": "appended"]) { _ in }
+        let (swift, python, status) = try await Self.codes(bundle)
+        #expect(swift.isEmpty && python.isEmpty && status == 0, "\(swift) \(python)")
+    }
+
+    // MARK: Versions, idempotency keys, streams
+
+    @Test("An event line of format version 2 is unsupported-version in both")
+    func envelopeOfAnotherVersion() async throws {
+        let fixture = try await ExportFixture.make()
+        let bundle = try await fixture.bundle()
+        try Self.appendEvent(to: bundle, key: fixture.root.key, root: fixture.root.key) { $0["v"] = 2; $0["merkleRoot"] = "00" }
+        let (swift, python, status) = try await Self.codes(bundle)
+        #expect(swift.contains("unsupported-version") && !swift.contains("envelope-invalid"), "\(swift)")
+        #expect(python.contains("unsupported-version") && !python.contains("envelope-invalid"), "\(python)")
+        #expect(status == 1)
+    }
+
+    @Test("A second event with an idempotency key already used is duplicate-idempotency-key in both")
+    func duplicateIdempotencyKey() async throws {
+        let fixture = try await ExportFixture.make()
+        try await fixture.ledger.append(EventDraft(type: "deploy.note", stream: "svc-notes", payload: [:], idempotencyKey: "run-981"), signer: fixture.root)
+        let bundle = try await fixture.bundle()
+        try Self.appendEvent(to: bundle, key: fixture.root.key, root: fixture.root.key) { $0["idempotencyKey"] = "run-981" }
+        let (swift, python, status) = try await Self.codes(bundle)
+        #expect(swift == ["duplicate-idempotency-key"], "\(swift)")
+        #expect(python == ["duplicate-idempotency-key"], "\(python)")
+        #expect(status == 1)
+    }
+
+    @Test("policy.published outside $policy, and another type inside $policy, are stream-invalid in both")
+    func policyStream() async throws {
+        for (type, stream) in [("policy.published", "policies"), ("deploy.note", "$policy")] {
+            let fixture = try await ExportFixture.make()
+            let bundle = try await fixture.bundle()
+            try Self.appendEvent(to: bundle, key: fixture.root.key, root: fixture.root.key) { envelope in
+                envelope["type"] = .string(type)
+                envelope["stream"] = .string(stream)
+            }
+            let (swift, python, status) = try await Self.codes(bundle)
+            #expect(swift.contains("stream-invalid"), "\(type) in \(stream): \(swift)")
+            #expect(python.contains("stream-invalid"), "\(type) in \(stream): \(python)")
+            #expect(status == 1)
+        }
+    }
+
+    // MARK: The auditor's own checkpoints
+
+    @Test("An auditor's checkpoint beyond the bundle's end is anchor-beyond-bundle (a warning) in both, and another ledger's is anchor-foreign")
+    func anchorBeyondTheBundle() async throws {
+        let fixture = try await ExportFixture.make()
+        let bundle = try await fixture.bundle()
+        try await fixture.ledger.append(EventDraft(type: "deploy.note", stream: "svc-notes", payload: ["text": "later"]), signer: fixture.root)
+        let later = try await fixture.ledger.checkpoint(signer: fixture.root)
+        let laterFile = fixture.directory.file("later.checkpoint")
+        try Data(later.fileBytes).write(to: URL(fileURLWithPath: laterFile))
+
+        let report = try await BundleVerifier(extraAnchors: [later]).verify(bundleAt: bundle)
+        #expect(report.isVerified())
+        #expect(!report.isVerified(strict: true))
+        let finding = report.verification?.findings.first { $0.code == .anchorBeyondBundle }
+        #expect(finding?.severity == .warning)
+        #expect(finding?.message.contains("cannot show that its events are the first") == true, "\(finding?.message ?? "none")")
+        let (swift, python, status) = try await Self.codes(bundle, ["--anchor", laterFile], anchors: [later])
+        #expect(swift == ["anchor-beyond-bundle"], "\(swift)")
+        #expect(python == ["anchor-beyond-bundle"], "\(python)")
+        #expect(status == 0)
+        #expect(try pythonVerify(bundle, ["--anchor", laterFile, "--strict"]).status == 1)
+
+        let foreign = try Checkpoint.sign(
+            ledgerID: "another-ledger", size: later.size, headHash: later.headHash, time: later.time, key: fixture.root.key)
+        let foreignFile = fixture.directory.file("foreign.checkpoint")
+        try Data(foreign.fileBytes).write(to: URL(fileURLWithPath: foreignFile))
+        let (swiftForeign, pythonForeign, statusForeign) = try await Self.codes(bundle, ["--anchor", foreignFile], anchors: [foreign])
+        #expect(swiftForeign == ["anchor-foreign"], "\(swiftForeign)")
+        #expect(pythonForeign == ["anchor-foreign"], "\(pythonForeign)")
+        #expect(statusForeign == 1)
+    }
+
+    @Test("The bundle's own checkpoint beyond its events is still anchor-ahead in both: the bundle claims to reach it")
+    func ownCheckpointBeyondTheEvents() async throws {
+        let fixture = try await ExportFixture.make()
+        let bundle = try await fixture.bundle()
+        let events = bundle + "/events.jsonl"
+        let lines = try String(contentsOfFile: events, encoding: .utf8).split(separator: "\n")
+        try Data((lines.dropLast().joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: events))
+        try Self.reseal(bundle)
+        let (swift, python, _) = try await Self.codes(bundle)
+        #expect(swift.contains("anchor-ahead"), "\(swift)")
+        #expect(python.contains("anchor-ahead"), "\(python)")
+    }
+
+    // MARK: Layout
+
+    @Test("A bundle without a README, its manifest not listing one, verifies in both: the README is not required")
+    func readmeIsOptional() async throws {
+        let fixture = try await ExportFixture.make()
+        let bundle = try await fixture.bundle()
+        try FileManager.default.removeItem(atPath: bundle + "/README.md")
+        try Self.reseal(bundle)
+        let (swift, python, status) = try await Self.codes(bundle)
+        #expect(swift.isEmpty && python.isEmpty && status == 0, "\(swift) \(python)")
+    }
+
+    @Test("A checkpoint file below a subdirectory of checkpoints/ is not one of the bundle's checkpoints, in both")
+    func nestedCheckpointsDoNotCount() async throws {
+        let fixture = try await ExportFixture.make()
+        let bundle = try await fixture.bundle()
+        let file = try Self.checkpointFile(bundle)
+        try FileManager.default.createDirectory(atPath: bundle + "/checkpoints/a", withIntermediateDirectories: true)
+        try FileManager.default.moveItem(atPath: file, toPath: bundle + "/checkpoints/a/b.checkpoint")
+        try Self.reseal(bundle)
+        let (swift, python, status) = try await Self.codes(bundle)
+        #expect(swift == ["bundle-unanchored"], "\(swift)")
+        #expect(python == ["bundle-unanchored"], "\(python)")
+        #expect(status == 1)
+    }
+}
