@@ -115,6 +115,32 @@ struct BundleSpecTests {
         }
     }
 
+    // MARK: Limits
+
+    /// An object nested `depth` levels deep (the outermost is level 1).
+    static func nested(depth: Int) -> JSONValue {
+        (1..<depth).reduce(JSONValue.object(JSONObject())) { inner, _ in ["a": inner] }
+    }
+
+    @Test("A payload 64 deep, the deepest any reader accepts, is stored, exported and verified by both; 65 is refused by the writer")
+    func deepestPayloadRoundTrips() async throws {
+        let fixture = try await ExportFixture.make()
+        let deepest = try await fixture.ledger.append(
+            EventDraft(type: "deploy.note", stream: "svc-notes", payload: Self.nested(depth: 64)), signer: fixture.root)
+        let bundle = try await fixture.bundle()
+        let (swift, python, status) = try await Self.codes(bundle)
+        #expect(swift.isEmpty && python.isEmpty && status == 0, "\(swift) \(python)")
+        let lines = try String(contentsOfFile: bundle + "/events.jsonl", encoding: .utf8).split(separator: "\n")
+        let line = try EventLine(line: ArraySlice(lines[Int(deepest.envelope.seq) - 1].utf8))
+        #expect(line.payloadBytes == deepest.payloadBytes)
+        #expect(try JSONParser.parse(line.payloadBytes!) == Self.nested(depth: 64))
+
+        let error = await #expect(throws: LedgerError.self) {
+            try await fixture.ledger.append(EventDraft(type: "deploy.note", stream: "svc-notes", payload: Self.nested(depth: 65)), signer: fixture.root)
+        }
+        #expect(error?.message.contains("nesting deeper than 64") == true, "\(error?.message ?? "")")
+    }
+
     // MARK: The auditor's own checkpoints
 
     @Test("An auditor's checkpoint beyond the bundle's end is anchor-beyond-bundle (a warning) in both, and another ledger's is anchor-foreign")
