@@ -20,9 +20,10 @@ struct BundleSpecTests {
     /// Appends one event to the bundle whose envelope is `members` (any members at all),
     /// linked to the last line and signed by `key`, then signs a checkpoint of the new end with
     /// `root` and rewrites the manifest: a bundle that claims to hold the event.
+    @discardableResult
     static func appendEvent(
         to bundle: String, key: Ed25519PrivateKey, root: Ed25519PrivateKey, payload: JSONValue = [:], _ members: (inout JSONObject) -> Void
-    ) throws {
+    ) throws -> Int {
         let eventsPath = bundle + "/events.jsonl"
         let text = try String(contentsOfFile: eventsPath, encoding: .utf8)
         let last = try EventLine(line: ArraySlice(text.split(separator: "\n").last!.utf8))
@@ -39,11 +40,13 @@ struct BundleSpecTests {
             "envelope": .object(object), "hash": .string(hash.hex), "payload": payload, "seq": .integer(envelope.seq),
             "signature": .string(Hex.encode(try key.signature(for: hash.bytes))),
         ]
-        try Data((text + String(decoding: CanonicalJSON.encode(line), as: UTF8.self) + "\n").utf8).write(to: URL(fileURLWithPath: eventsPath))
+        let lineBytes = CanonicalJSON.encode(line)
+        try Data((text + String(decoding: lineBytes, as: UTF8.self) + "\n").utf8).write(to: URL(fileURLWithPath: eventsPath))
         let ledgerID = try BundleManifest(fileBytes: [UInt8](try Data(contentsOf: URL(fileURLWithPath: bundle + "/manifest.json")))).ledgerID
         let checkpoint = try Checkpoint.sign(ledgerID: ledgerID, size: envelope.seq, headHash: hash, time: ExportFixture.day(5, "00:00"), key: root)
         try Data(checkpoint.fileBytes).write(to: URL(fileURLWithPath: bundle + "/checkpoints/\(envelope.seq)-forged.checkpoint"))
         try reseal(bundle, size: envelope.seq, headHash: hash)
+        return lineBytes.count
     }
 
     /// Rewrites the manifest to list the files as they now are, with `size` and `headHash`.
@@ -139,6 +142,82 @@ struct BundleSpecTests {
             try await fixture.ledger.append(EventDraft(type: "deploy.note", stream: "svc-notes", payload: Self.nested(depth: 65)), signer: fixture.root)
         }
         #expect(error?.message.contains("nesting deeper than 64") == true, "\(error?.message ?? "")")
+    }
+
+    @Test("An event line of exactly 17,825,792 bytes before its LF is read by both; one byte more is bundle-line-invalid in both")
+    func lineLengthBoundary() async throws {
+        let fixture = try await ExportFixture.make()
+        let bundle = try await fixture.bundle()
+        let probe = fixture.directory.file("probe")
+        try FileManager.default.copyItem(atPath: bundle, toPath: probe)
+        let base = try Self.appendEvent(to: probe, key: fixture.root.key, root: fixture.root.key, payload: ["pad": ""]) { _ in }
+        let limit = 17 << 20
+        for (extra, invalid) in [(0, false), (1, true)] {
+            let copy = fixture.directory.file("bundle-\(extra)")
+            try FileManager.default.copyItem(atPath: bundle, toPath: copy)
+            let pad = String(repeating: "x", count: limit - base + extra)
+            let length = try Self.appendEvent(to: copy, key: fixture.root.key, root: fixture.root.key, payload: ["pad": .string(pad)]) { _ in }
+            #expect(length == limit + extra)
+            let (swift, python, status) = try await Self.codes(copy)
+            #expect(swift.contains("bundle-line-invalid") == invalid, "\(extra): \(swift)")
+            #expect(python.contains("bundle-line-invalid") == invalid, "\(extra): \(python)")
+            if !invalid { #expect(swift.isEmpty && python.isEmpty && status == 0, "\(swift) \(python)") }
+        }
+    }
+
+    @Test("An event line ending CRLF, and a manifest with CRLF or indentation, are refused by both")
+    func lineEndingsOfCanonicalFiles() async throws {
+        let fixture = try await ExportFixture.make()
+        let source = try await fixture.bundle()
+        let edits: [(String, String, (String) -> String)] = [
+            ("bundle-line-invalid", "events.jsonl", { $0.replacingOccurrences(of: "}\n", with: "}\r\n") }),
+            ("bundle-manifest-invalid", "manifest.json", { $0.replacingOccurrences(of: "}\n", with: "}\r\n") }),
+            ("bundle-manifest-invalid", "manifest.json", { $0.replacingOccurrences(of: ",\"", with: ",\n  \"") }),
+        ]
+        for (code, file, edit) in edits {
+            let bundle = fixture.directory.file("edited-\(UUID().uuidString.prefix(6))")
+            try FileManager.default.copyItem(atPath: source, toPath: bundle)
+            let path = bundle + "/" + file
+            try Data(edit(try String(contentsOfFile: path, encoding: .utf8)).utf8).write(to: URL(fileURLWithPath: path))
+            if file != "manifest.json" { try Self.reseal(bundle) }
+            let (swift, python, status) = try await Self.codes(bundle)
+            #expect(swift.contains(code), "\(file): \(swift)")
+            #expect(python.contains(code), "\(file): \(python)")
+            #expect(status == 1)
+        }
+    }
+
+    @Test("A checkpoint file: 65,536 bytes before its final LF, indentation and CRLF are accepted by both; a byte more, or a byte-order mark, refused by both")
+    func checkpointFileBoundaries() async throws {
+        let fixture = try await ExportFixture.make()
+        let bundle = try await fixture.bundle()
+        let checkpoint = try await fixture.ledger.checkpoint(signer: fixture.root)
+        var canonical = checkpoint.fileBytes
+        canonical.removeLast()
+        func padded(_ total: Int) -> [UInt8] {
+            [UInt8(ascii: "{")] + Array(repeating: UInt8(ascii: " "), count: total - canonical.count) + canonical.dropFirst()
+        }
+        let pretty = Array(String(decoding: canonical, as: UTF8.self)
+            .replacingOccurrences(of: "{", with: "{\r\n\t").replacingOccurrences(of: ",\"", with: ",\r\n\t\"")
+            .replacingOccurrences(of: "}", with: "\r\n}\r\n").utf8)
+        let cases: [(String, [UInt8], Bool)] = [
+            ("65,536 bytes and an LF", padded(65_536) + [0x0A], true),
+            ("65,536 bytes, no LF", padded(65_536), true),
+            ("indented, CRLF line ends", pretty, true),
+            ("65,537 bytes and an LF", padded(65_537) + [0x0A], false),
+            ("65,535 bytes, CRLF", padded(65_535) + [0x0D, 0x0A], true),
+            ("65,536 bytes, CRLF", padded(65_536) + [0x0D, 0x0A], false),
+            ("a byte-order mark", [0xEF, 0xBB, 0xBF] + canonical + [0x0A], false),
+        ]
+        for (name, bytes, accepted) in cases {
+            let file = fixture.directory.file("anchor.checkpoint")
+            try Data(bytes).write(to: URL(fileURLWithPath: file))
+            let swift = (try? Checkpoint(fileBytes: bytes)) != nil
+            #expect(swift == accepted, "\(name): Swift")
+            let python = try pythonVerify(bundle, ["--anchor", file])
+            #expect((python.status != 2) == accepted, "\(name): Python exit \(python.status) \(python.stderr)")
+            if accepted { #expect(python.status == 0, "\(name): \(python.stdout)") }
+        }
     }
 
     // MARK: The auditor's own checkpoints
