@@ -159,6 +159,19 @@ struct SpecAgreementTests {
         #expect(error?.message.contains("run `ledger verify`") == true)
     }
 
+    // MARK: Depth
+
+    @Test("A payload 65 deep, signed by a key but written past the library, is refused by the export with the reason")
+    func tooDeepToExport() async throws {
+        let fixture = try await LedgerFixture.make()
+        let deep = Array(("{\"a\":" + String(repeating: "[", count: 64) + String(repeating: "]", count: 64) + "}").utf8)
+        try await fixture.forge(actor: "alice", key: fixture.alice.key, rawPayload: deep)
+        let plan = try ExportPlan.make(ledger: fixture.ledger, scope: ExportScope())
+        let output = try OutputFile(path: fixture.directory.file("export.jsonl"))
+        let error = #expect(throws: ExportError.self) { _ = try JSONLinesExport.write(ledger: fixture.ledger, plan: plan, to: output) }
+        #expect(error?.message.contains("nesting deeper than 64") == true, "\(error?.message ?? "")")
+    }
+
     // MARK: System streams
 
     @Test("policy.published outside $policy, and another type inside it, are stream-invalid")
