@@ -220,6 +220,21 @@ struct BundleSpecTests {
         }
     }
 
+    @Test("A checkpoint of format version 2, with a member version 1 lacks, is refused by both as of another version")
+    func checkpointOfAnotherVersion() async throws {
+        let fixture = try await ExportFixture.make()
+        let bundle = try await fixture.bundle()
+        let checkpoint = try await fixture.ledger.checkpoint(signer: fixture.root)
+        let text = String(decoding: checkpoint.fileBytes, as: UTF8.self)
+            .replacingOccurrences(of: "\"v\":1", with: "\"v\":2").replacingOccurrences(of: "{", with: "{\"merkleRoot\":\"00\",")
+        let file = fixture.directory.file("v2.checkpoint")
+        try Data(text.utf8).write(to: URL(fileURLWithPath: file))
+        do { _ = try Checkpoint(fileBytes: Array(text.utf8)); Issue.record("accepted") } catch { #expect(error.code == .unsupportedVersion) }
+        let python = try pythonVerify(bundle, ["--anchor", file])
+        #expect(python.status == 2)
+        #expect(python.stderr.contains("checkpoint format version 2 is not supported"), "\(python.stderr)")
+    }
+
     // MARK: The auditor's own checkpoints
 
     @Test("An auditor's checkpoint beyond the bundle's end is anchor-beyond-bundle (a warning) in both, and another ledger's is anchor-foreign")
