@@ -67,15 +67,16 @@ public struct BundleVerifier: Sendable {
 
         // An auditor's checkpoint beyond the bundle's end is no evidence that events were cut
         // from it (a bundle ends at its period): it is judged apart, not as an anchor.
-        let beyond = extraAnchors.filter { $0.size > events.lastSeq }
-        var verifier = Verifier(anchors: report.checkpoints + extraAnchors.filter { $0.size <= events.lastSeq }, now: now ?? events.lastTime)
+        let beyond = self.extraAnchors.filter { $0.size > events.lastSeq }
+        let extraAnchors = self.extraAnchors.filter { $0.size <= events.lastSeq }
+        var verifier = Verifier(anchors: report.checkpoints + extraAnchors, now: now ?? events.lastTime)
         verifier.checksProjections = false
         verifier.allowsWithheldPayloads = true
         if let progress { verifier.progress = { progress("verifying", $0) } }
         var verification = try verifier.verify(ledger)
-        verification.anchorsChecked += beyond.count
         report.absentPayloads = events.absentPayloads
-        Self.adapt(&verification, events: events, beyond: beyond)
+        Self.adapt(&verification, events: events)
+        Self.judge(beyond, bundleEnd: events.lastSeq, into: &verification)
         report.verification = verification
         checkHead(&report, events: events)
         return report
@@ -171,7 +172,7 @@ public struct BundleVerifier: Sendable {
 
     /// Turns the report of the scratch ledger into the report of the bundle (docs/FORMAT.md
     /// §JSON Lines: the verification of exported events, without the column checks).
-    static func adapt(_ report: inout VerificationReport, events: EventsReader, beyond: [Checkpoint] = []) {
+    static func adapt(_ report: inout VerificationReport, events: EventsReader) {
         // The scratch file's columns are copies this verifier made, so a column check says
         // nothing about the bundle; it fails only where a copy had to differ (two events
         // claiming one stream version), which `stream-version-gap` already reports.
@@ -180,20 +181,24 @@ public struct BundleVerifier: Sendable {
         // A bundle of a short period withholds most payloads: the report counts them
         // (`absentPayloads`) instead of listing a note for each.
         findings.removeAll { $0.code == .payloadRedacted }
-        findings += events.verificationFindings
-        findings += beyond.map { anchor in Self.beyondBundle(anchor, ledgerID: report.ledgerID, end: events.lastSeq) }
+        findings += events.sequenceFindings
         findings.sort { ($0.seq ?? .max, $0.code.rawValue) < ($1.seq ?? .max, $1.code.rawValue) }
         report.findings = findings
     }
 
-    /// The finding for an auditor's checkpoint of more events than the bundle holds
+    /// Adds the findings for the auditor's checkpoints of more events than the bundle holds
     /// (docs/FORMAT.md §Verifying a bundle): another ledger's is `anchor-foreign`; this
-    /// ledger's is a warning of what the bundle cannot show.
-    static func beyondBundle(_ anchor: Checkpoint, ledgerID: String?, end: Int64) -> Finding {
-        if let ledgerID, anchor.ledgerID != ledgerID {
-            return Finding(.anchorForeign, seq: nil, "checkpoint of size \(anchor.size) belongs to ledger \(anchor.ledgerID), not \(ledgerID)")
+    /// ledger's a warning, `anchor-beyond-bundle`, of what the bundle cannot show. They have no
+    /// seq, so they stay last, where the report's order puts them.
+    static func judge(_ beyond: [Checkpoint], bundleEnd end: Int64, into report: inout VerificationReport) {
+        report.anchorsChecked += beyond.count
+        for anchor in beyond {
+            if let ledgerID = report.ledgerID, anchor.ledgerID != ledgerID {
+                report.findings.append(Finding(.anchorForeign, seq: nil, "checkpoint of size \(anchor.size) belongs to ledger \(anchor.ledgerID), not \(ledgerID)"))
+            } else {
+                report.findings.append(Finding(.anchorBeyondBundle, seq: nil, "the checkpoint covers \(anchor.size) events but the bundle ends at seq \(end): the bundle cannot show that its events are the first \(end) of that checkpoint's history, since event \(anchor.size), whose hash the checkpoint names, is not in it (nor is any event after seq \(end)). Check the checkpoint against the ledger, or ask for a bundle that reaches it"))
+            }
         }
-        return Finding(.anchorBeyondBundle, seq: nil, "the checkpoint covers \(anchor.size) events but the bundle ends at seq \(end): the bundle cannot show that its events are the first \(end) of that checkpoint's history, since event \(anchor.size), whose hash the checkpoint names, is not in it (nor is any event after seq \(end)). Check the checkpoint against the ledger, or ask for a bundle that reaches it")
     }
 
     private func checkHead(_ report: inout BundleReport, events: EventsReader) {

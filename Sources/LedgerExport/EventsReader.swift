@@ -16,7 +16,7 @@ struct EventsReader {
     /// scratch ledger holds copies this reader made: `seq-gap` from the `seq` members (the
     /// scratch ledger numbers its rows 1, 2, 3… whatever the lines say), and
     /// `duplicate-idempotency-key` (the scratch ledger's UNIQUE column holds each key once).
-    private(set) var verificationFindings: [Finding] = []
+    private(set) var sequenceFindings: [Finding] = []
     private var rows: Int64 = 0
     private var streamVersions: Set<String> = []
     private var idempotencyKeys: Set<String> = []
@@ -39,7 +39,7 @@ struct EventsReader {
                 continue
             }
             if line.seq != lastSeq + 1 {
-                verificationFindings.append(Finding(.seqGap, seq: line.seq, line.seq > lastSeq + 1
+                sequenceFindings.append(Finding(.seqGap, seq: line.seq, line.seq > lastSeq + 1
                     ? "events \(lastSeq + 1)…\(line.seq - 1) are missing: the sequence jumps from \(lastSeq) to \(line.seq)"
                     : "seq \(line.seq) follows \(lastSeq): the sequence is out of order"))
             }
@@ -62,7 +62,7 @@ struct EventsReader {
             }
             if let key = envelope.idempotencyKey, !idempotencyKeys.insert(key).inserted {
                 storedIdempotencyKey = .some(nil)
-                verificationFindings.append(Finding(
+                sequenceFindings.append(Finding(
                     .duplicateIdempotencyKey, seq: envelope.seq,
                     "idempotency key '\(Identifier.printable(key))' was already used by an earlier event (line \(lines) of \(BundleExport.eventsFile)); no ledger can hold both"))
             }
