@@ -289,7 +289,7 @@ def decode_envelope(data: bytes) -> dict:
     return envelope
 
 
-CAPABILITIES = ["admin", "request", "approve", "execute", "append"]
+CAPABILITIES = ["admin", "append", "approve", "clock", "execute", "request"]
 
 
 def key_registration(value, what) -> dict:
@@ -323,14 +323,16 @@ def genesis_payload(value) -> dict:
     return {"ledgerId": ledger_id, "rootKey": root}
 
 
-CONSEQUENCE_TYPES = {"request.granted", "request.denied", "request.expired", "request.escalated", "vote.rejected",
-                     "execution.refused"}
+CONSEQUENCE_TYPES = {"request.granted", "request.denied", "vote.rejected", "execution.refused"}
+CLOCK_TYPES = {"request.expired", "request.escalated"}  # outcomes only a clock produces
 
 
 def required_capability(event_type: str):
     """§Capabilities: the capability a type needs, or None for consequence types."""
     if event_type in CONSEQUENCE_TYPES:
         return None
+    if event_type in CLOCK_TYPES:
+        return "clock"
     prefix = event_type.split(".", 1)[0]
     return {"ledger": "admin", "key": "admin", "policy": "admin", "request": "request", "vote": "approve",
             "review": "approve", "execution": "execute"}.get(prefix, "append")

@@ -235,6 +235,29 @@ struct BundleSpecTests {
         #expect(python.stderr.contains("checkpoint format version 2 is not supported"), "\(python.stderr)")
     }
 
+    @Test("A key with the clock capability verifies in both; request.expired signed without it is key-not-authorized in both")
+    func clockCapability() async throws {
+        let fixture = try await ExportFixture.make()
+        let clock = try Ed25519PrivateKey()
+        try await fixture.ledger.registerKey(clock.publicKey, identity: "clock", capabilities: [.clock], signer: fixture.root)
+        let bundle = try await fixture.bundle()
+        let (swift, python, status) = try await Self.codes(bundle)
+        #expect(swift.isEmpty && python.isEmpty && status == 0, "\(swift) \(python)")
+        // An expiry needs clock (or admin): a key with request only may not sign one.
+        let bot = try Ed25519PrivateKey()
+        try await fixture.ledger.registerKey(bot.publicKey, identity: "bot", capabilities: [.request], signer: fixture.root)
+        let later = try await fixture.bundle(name: "later")
+        try Self.appendEvent(to: later, key: bot, root: fixture.root.key) { envelope in
+            envelope["type"] = "request.expired"
+            envelope["stream"] = "req-d"
+            envelope["streamVersion"] = 2
+            envelope["actor"] = "bot"
+        }
+        let (swiftLater, pythonLater, _) = try await Self.codes(later)
+        #expect(swiftLater.contains("key-not-authorized"), "\(swiftLater)")
+        #expect(pythonLater.contains("key-not-authorized"), "\(pythonLater)")
+    }
+
     // MARK: The auditor's own checkpoints
 
     @Test("An auditor's checkpoint beyond the bundle's end is anchor-beyond-bundle (a warning) in both, and another ledger's is anchor-foreign")
