@@ -165,6 +165,43 @@ struct BundleSpecTests {
         }
     }
 
+    @Test("A manifest of exactly 1,048,576 bytes before its LF is read by both; one byte more is bundle-manifest-invalid in both")
+    func manifestSizeBoundary() async throws {
+        let fixture = try await ExportFixture.make()
+        let source = try await fixture.bundle()
+        let old = try BundleManifest(fileBytes: [UInt8](try Data(contentsOf: URL(fileURLWithPath: source + "/manifest.json"))))
+        let empty = SHA256.hash([UInt8]())
+        /// The manifest listing `count` empty files `pad/NNNNN-xxx…` of 200-byte paths, `extra`
+        /// bytes more spread over the last ones, 50 each (a path is at most 255 bytes).
+        func manifest(count: Int, extra: Int) -> BundleManifest {
+            let pads = (0..<count).map { index in
+                let name = "pad/" + String(format: "%05d-", index)
+                let length = 200 + min(50, max(0, extra - 50 * (count - 1 - index)))
+                return BundleManifest.File(path: name + String(repeating: "x", count: length - name.count), sha256: empty, bytes: 0)
+            }
+            return BundleManifest(ledgerID: old.ledgerID, size: old.size, headHash: old.headHash, files: old.files + pads)
+        }
+        let perFile = manifest(count: 2, extra: 0).fileBytes.count - manifest(count: 1, extra: 0).fileBytes.count
+        let count = ((1 << 20) - manifest(count: 0, extra: 0).fileBytes.count) / perFile
+        let extra = (1 << 20) + 1 - manifest(count: count, extra: 0).fileBytes.count
+        #expect(extra >= 0 && extra < 50 * count)
+        for (more, invalid) in [(0, false), (1, true)] {
+            let bundle = fixture.directory.file("bundle-\(more)")
+            try FileManager.default.copyItem(atPath: source, toPath: bundle)
+            let listed = manifest(count: count, extra: extra + more)
+            #expect(listed.fileBytes.count == (1 << 20) + 1 + more)
+            try FileManager.default.createDirectory(atPath: bundle + "/pad", withIntermediateDirectories: true)
+            for file in listed.files where file.path.hasPrefix("pad/") {
+                FileManager.default.createFile(atPath: bundle + "/" + file.path, contents: Data())
+            }
+            try Data(listed.fileBytes).write(to: URL(fileURLWithPath: bundle + "/manifest.json"))
+            let (swift, python, _) = try await Self.codes(bundle)
+            #expect(swift.contains("bundle-manifest-invalid") == invalid, "\(more): \(swift)")
+            #expect(python.contains("bundle-manifest-invalid") == invalid, "\(more): \(python)")
+            if !invalid { #expect(swift.isEmpty && python.isEmpty, "\(swift) \(python)") }
+        }
+    }
+
     @Test("An event line ending CRLF, and a manifest with CRLF or indentation, are refused by both")
     func lineEndingsOfCanonicalFiles() async throws {
         let fixture = try await ExportFixture.make()
