@@ -43,6 +43,16 @@ class Invalid(Exception):
     """Bytes or a value that break a rule of the format; the message says which."""
 
 
+class UnsupportedVersion(Invalid):
+    """An envelope, genesis or checkpoint of a format version other than 1 (§Versioning)."""
+
+
+def check_version(value, member, what):
+    """§Versioning: the version member is judged before any other, since it decides them."""
+    if isinstance(value, dict) and member in value and _is_integer(value[member]) and value[member] != 1:
+        raise UnsupportedVersion(f"{what} format version {int(value[member])} is not supported (this verifier reads 1)")
+
+
 def _pairs(pairs):
     obj = {}
     for name, value in pairs:
@@ -265,9 +275,9 @@ ENVELOPE_MEMBERS = {"v", "seq", "type", "stream", "streamVersion", "actor", "key
 def decode_envelope(data: bytes) -> dict:
     """§Envelope: the decoded members of valid canonical envelope bytes; raises Invalid."""
     value = parse_json(data)
+    check_version(value, "v", "envelope")
     f = Fields(value, "envelope", ENVELOPE_MEMBERS)
-    if f.integer("v") != 1:
-        raise Invalid("envelope format version is not 1")
+    f.integer("v")
     envelope = {
         "seq": f.integer("seq", 1), "type": f.token("type"), "stream": f.token("stream"),
         "streamVersion": f.integer("streamVersion", 1), "actor": f.identity("actor"), "keyId": f.key_id("keyId"),
@@ -279,7 +289,7 @@ def decode_envelope(data: bytes) -> dict:
     return envelope
 
 
-CAPABILITIES = ["admin", "request", "approve", "execute", "append"]
+CAPABILITIES = ["admin", "append", "approve", "clock", "execute", "request"]
 
 
 def key_registration(value, what) -> dict:
@@ -303,24 +313,26 @@ def key_registration(value, what) -> dict:
 
 def genesis_payload(value) -> dict:
     """§Genesis; raises Invalid."""
+    check_version(value, "formatVersion", "ledger")
     f = Fields(value, "genesis payload", {"ledgerId", "formatVersion", "rootKey"})
     ledger_id = f.token("ledgerId")
-    if f.integer("formatVersion") != 1:
-        raise Invalid("genesis formatVersion is not 1")
+    f.integer("formatVersion")
     root = key_registration(f.get("rootKey"), "genesis rootKey")
     if "admin" not in root["capabilities"]:
         raise Invalid("genesis rootKey lacks the admin capability")
     return {"ledgerId": ledger_id, "rootKey": root}
 
 
-CONSEQUENCE_TYPES = {"request.granted", "request.denied", "request.expired", "request.escalated", "vote.rejected",
-                     "execution.refused"}
+CONSEQUENCE_TYPES = {"request.granted", "request.denied", "vote.rejected", "execution.refused"}
+CLOCK_TYPES = {"request.expired", "request.escalated"}  # outcomes only a clock produces
 
 
 def required_capability(event_type: str):
     """§Capabilities: the capability a type needs, or None for consequence types."""
     if event_type in CONSEQUENCE_TYPES:
         return None
+    if event_type in CLOCK_TYPES:
+        return "clock"
     prefix = event_type.split(".", 1)[0]
     return {"ledger": "admin", "key": "admin", "policy": "admin", "request": "request", "vote": "approve",
             "review": "approve", "execution": "execute"}.get(prefix, "append")
@@ -347,12 +359,13 @@ def read_checkpoint(data: bytes) -> dict:
     if data.endswith(b"\n"):
         data = data[:-1]
     value = parse_json(data, max_bytes=64 * 1024, max_depth=4)
+    if isinstance(value, dict) and value.get("type") != "approval-ledger.checkpoint":
+        raise Invalid("checkpoint type is not approval-ledger.checkpoint")
+    check_version(value, "v", "checkpoint")
     f = Fields(value, "checkpoint", {"type", "v", "ledgerId", "size", "headHash", "time", "keyId", "publicKey",
                                      "signature"})
-    if f.string("type") != "approval-ledger.checkpoint":
-        raise Invalid("checkpoint type is not approval-ledger.checkpoint")
-    if f.integer("v") != 1:
-        raise Invalid("checkpoint format version is not 1")
+    f.string("type")
+    f.integer("v")
     checkpoint = {
         "ledgerId": f.token("ledgerId"), "size": f.integer("size", 1), "headHash": f.hex_bytes("headHash", 32),
         "time": f.time("time"), "keyId": f.key_id("keyId"), "publicKey": f.hex_bytes("publicKey", 32),
@@ -386,11 +399,11 @@ def ed25519_valid(public_key: bytes, signature: bytes, message: bytes) -> bool:
 # ---------------------------------------------------------------------------------------------
 # §Verification, over rows (seq, envelope bytes, stored hash, payload bytes or None, signature).
 
-SEVERITY = {"payload-redacted": "info", "time-regression": "warning"}
+SEVERITY = {"payload-redacted": "info", "anchor-beyond-bundle": "warning"}
 
 
 class LedgerVerifier:
-    def __init__(self, anchors):
+    def __init__(self, anchors, extra_anchors=()):
         self.findings = []
         self.last = 0
         self.count = 0
@@ -401,8 +414,10 @@ class LedgerVerifier:
         self.timeline = {}  # key id -> {"registration", "registered", "revoked"}
         self.ledger_id = None
         self.anchors = {}
-        for anchor in anchors:
+        for anchor in list(anchors) + list(extra_anchors):
             self.anchors.setdefault(anchor["size"], []).append(anchor)
+        self.extra = [id(anchor) for anchor in extra_anchors]  # the auditor's own checkpoints
+        self.idempotency_keys = {}  # key -> the seq of the first event carrying it
         self.signatures = 0
         self.envelope = None  # the decoded envelope of the last row walked, if valid
 
@@ -442,10 +457,20 @@ class LedgerVerifier:
     def _walk(self, seq, contiguous, previous, digest, envelope_bytes, payload_bytes, signature):
         try:                                                                       # 3. envelope
             envelope = decode_envelope(envelope_bytes)
+        except UnsupportedVersion as error:
+            self.find("unsupported-version", seq, f"the envelope is invalid: {error}")
+            return
         except Invalid as error:
             self.find("envelope-invalid", seq, f"the envelope is invalid: {error}")
             return
         self.envelope = envelope
+        key = envelope["idempotencyKey"]                                           # idempotency
+        if key is not None:
+            if key in self.idempotency_keys:
+                self.find("duplicate-idempotency-key", seq, f"idempotency key {key!r} was already used by event "
+                          f"{self.idempotency_keys[key]}")
+            else:
+                self.idempotency_keys[key] = seq
         if contiguous:                                                             # 5. chain
             expected = ZERO_HASH if seq == 1 else previous
             if expected is not None and envelope["prevHash"] != expected:
@@ -514,6 +539,9 @@ class LedgerVerifier:
             return
         try:
             genesis = genesis_payload(payload)
+        except UnsupportedVersion as error:
+            self.find("unsupported-version", 1, f"the genesis payload is invalid: {error}")
+            return
         except Invalid as error:
             self.find("genesis-invalid", 1, f"the genesis payload is invalid: {error}")
             return
@@ -560,8 +588,22 @@ class LedgerVerifier:
             self.find("ledger-empty", None, "no events, not even a genesis event")
         for size in sorted(self.anchors):
             for anchor in self.anchors[size]:
-                self.check_anchor(anchor, None)
+                if id(anchor) in self.extra and size > self.last:
+                    self.check_beyond_bundle(anchor)
+                else:
+                    self.check_anchor(anchor, None)
         self.anchors = {}
+
+    def check_beyond_bundle(self, anchor):
+        """§Verifying a bundle: the auditor's checkpoint of more events than the bundle holds."""
+        size = anchor["size"]
+        if self.ledger_id is not None and anchor["ledgerId"] != self.ledger_id:
+            self.find("anchor-foreign", None, f"the checkpoint of size {size} belongs to ledger {anchor['ledgerId']}")
+            return
+        self.find("anchor-beyond-bundle", None,
+                  f"the checkpoint covers {size} events but the bundle ends at seq {self.last}: the bundle cannot show "
+                  f"that its events are the first {self.last} of that checkpoint's history, since event {size}, whose "
+                  f"hash the checkpoint names, is not in it")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -585,11 +627,12 @@ def read_manifest(data: bytes) -> dict:
     value = parse_json(body, max_bytes=1 << 20, max_depth=4)
     if jcs(value) != body:
         raise Invalid("manifest.json is not in canonical form")
-    f = Fields(value, "manifest", {"type", "v", "ledgerId", "size", "headHash", "files"})
-    if f.string("type") != "approval-ledger.bundle":
+    if isinstance(value, dict) and value.get("type") != "approval-ledger.bundle":
         raise Invalid("manifest type is not approval-ledger.bundle")
-    if f.integer("v") != 1:
-        raise Invalid("bundle format version is not 1")
+    check_version(value, "v", "bundle")
+    f = Fields(value, "manifest", {"type", "v", "ledgerId", "size", "headHash", "files"})
+    f.string("type")
+    f.integer("v")
     manifest = {"ledgerId": f.token("ledgerId"), "size": f.integer("size", 1), "headHash": f.hex_bytes("headHash", 32),
                 "files": []}
     entries = f.get("files")
@@ -679,7 +722,7 @@ def verify_bundle(root, extra_anchors):
     # 3. Checkpoints.
     anchors = []
     for path in sorted(present):
-        if path.startswith("checkpoints/") and path.endswith(".checkpoint"):
+        if path.startswith("checkpoints/") and path.endswith(".checkpoint") and "/" not in path[len("checkpoints/"):]:
             with open(os.path.join(root, path), "rb") as f:
                 data = f.read(64 * 1024 + 2)
             try:
@@ -694,8 +737,7 @@ def verify_bundle(root, extra_anchors):
             problem("bundle-file-missing", "events.jsonl", "the bundle has no events.jsonl")
         report["verifier"] = None
         return report
-    verifier = LedgerVerifier(anchors + extra_anchors)
-    idempotency_keys = set()
+    verifier = LedgerVerifier(anchors, extra_anchors)
     last_seq = 0
     with open(os.path.join(root, "events.jsonl"), "rb") as f:
         number = 0
@@ -719,11 +761,6 @@ def verify_bundle(root, extra_anchors):
                 report["absentPayloads"] += 1
             last_seq = line["seq"]
             verifier.walk(line["seq"], line["envelope"], line["hash"], line["payload"], line["signature"])
-            key = verifier.envelope["idempotencyKey"] if verifier.envelope else None
-            if key is not None:
-                if key in idempotency_keys:
-                    problem("bundle-duplicate-idempotency-key", subject, f"idempotency key {key!r} is used twice")
-                idempotency_keys.add(key)
         report["lines"] = number
     verifier.finish()
     report["verifier"] = verifier

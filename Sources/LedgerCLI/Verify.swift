@@ -58,8 +58,9 @@ extension LedgerTool {
                     return
                 }
                 let ledger = try await global.openLedger(readOnly: true)
-                let head = try await ledger.head()
-                let progress = ProgressLine(label: "verifying", total: head.size - (trusted?.size ?? 0))
+                // Not `head()`: verify must run on a ledger whose head is corrupt, or that is empty.
+                let size = try await ledger.lastSeq()
+                let progress = ProgressLine(label: "verifying", total: size - (trusted?.size ?? 0))
                 var verifier = Verifier(anchors: checkpoints, now: judgedAt)
                 if let progress {
                     verifier.progress = { count in progress.update(count) }

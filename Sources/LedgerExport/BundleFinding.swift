@@ -21,8 +21,6 @@ public struct BundleFinding: Sendable, Hashable {
         case headMismatch = "bundle-head-mismatch"
         /// No valid checkpoint covers the bundle's last event.
         case unanchored = "bundle-unanchored"
-        /// Two events carry the same idempotency key, which no ledger can store.
-        case duplicateIdempotencyKey = "bundle-duplicate-idempotency-key"
     }
 
     public let code: Code

@@ -62,14 +62,15 @@ public struct BundleManifest: Sendable, Hashable {
             throw FormatError(.notCanonical, "manifest.json is not in RFC 8785 canonical form")
         }
         let fields = try FieldReader(value, what: "manifest")
-        try fields.rejectUnknown(allowed: ["type", "v", "ledgerId", "size", "headHash", "files"])
         guard try fields.string("type") == Self.type else {
             throw FormatError(.invalidField, "manifest field \"type\" must be \"\(Self.type)\"")
         }
+        // Before the members, as for every versioned object (docs/FORMAT.md §Versioning).
         let version = try fields.integer("v")
         guard version == EventEnvelope.formatVersion else {
-            throw FormatError(.unsupportedVersion, "bundle format version \(version) is not supported")
+            throw FormatError(.unsupportedVersion, "bundle format version \(version) is not supported (this build reads \(EventEnvelope.formatVersion))")
         }
+        try fields.rejectUnknown(allowed: ["type", "v", "ledgerId", "size", "headHash", "files"])
         ledgerID = try fields.token("ledgerId")
         size = try fields.integer("size", minimum: 1)
         headHash = try fields.digest("headHash")

@@ -90,7 +90,10 @@ public struct BundleReadme: Sendable {
             Then compare the checkpoints with any you hold from elsewhere (a published one, or one
             from an earlier audit): the same `headHash` at the same `size` ties this bundle to it.
             `ledger verify --bundle <dir> --anchor <your.checkpoint>` and
-            `verify_bundle.py <dir> --anchor <your.checkpoint>` check that for you.
+            `verify_bundle.py <dir> --anchor <your.checkpoint>` check that for you. A checkpoint
+            of more events than this bundle holds cannot be checked against it (the event it
+            names is not here): both verifiers warn `anchor-beyond-bundle`; check that one
+            against the ledger, or ask for a bundle that reaches it.
 
             ## What a successful verification proves
 

@@ -65,6 +65,10 @@ public struct BundleVerifier: Sendable {
         report.lines = events.lines
         report.findings += events.findings
 
+        // An auditor's checkpoint beyond the bundle's end is no evidence that events were cut
+        // from it (a bundle ends at its period): it is judged apart, not as an anchor.
+        let beyond = self.extraAnchors.filter { $0.size > events.lastSeq }
+        let extraAnchors = self.extraAnchors.filter { $0.size <= events.lastSeq }
         var verifier = Verifier(anchors: report.checkpoints + extraAnchors, now: now ?? events.lastTime)
         verifier.checksProjections = false
         verifier.allowsWithheldPayloads = true
@@ -72,6 +76,7 @@ public struct BundleVerifier: Sendable {
         var verification = try verifier.verify(ledger)
         report.absentPayloads = events.absentPayloads
         Self.adapt(&verification, events: events)
+        Self.judge(beyond, bundleEnd: events.lastSeq, into: &verification)
         report.verification = verification
         checkHead(&report, events: events)
         return report
@@ -143,8 +148,7 @@ public struct BundleVerifier: Sendable {
     }
 
     private func readCheckpoints(_ present: Set<String>, root: String, into report: inout BundleReport) {
-        let prefix = BundleExport.checkpointsDirectory + "/"
-        for path in present.sorted() where path.hasPrefix(prefix) && path.hasSuffix(".checkpoint") {
+        for path in present.sorted() where Self.isCheckpointPath(path) {
             guard let data = BundleFileRead.bytes(root + "/" + path, limit: 64 * 1024 + 1), data.count <= 64 * 1024 + 1 else {
                 report.findings.append(BundleFinding(.checkpointInvalid, path, "cannot be read or is larger than 64 KiB"))
                 continue
@@ -154,6 +158,14 @@ public struct BundleVerifier: Sendable {
             }
         }
         report.checkpoints.sort { $0.size < $1.size }
+    }
+
+    /// Whether the bundle's file at `path` is one of its checkpoints: `checkpoints/NAME.checkpoint`,
+    /// directly in that directory (docs/FORMAT.md §Layout). A file deeper down is only a file.
+    static func isCheckpointPath(_ path: String) -> Bool {
+        let prefix = BundleExport.checkpointsDirectory + "/"
+        guard path.hasPrefix(prefix), path.hasSuffix(".checkpoint") else { return false }
+        return !path.dropFirst(prefix.count).contains("/")
     }
 
     // MARK: After verification
@@ -173,6 +185,21 @@ public struct BundleVerifier: Sendable {
         findings += events.sequenceFindings
         findings.sort { ($0.seq ?? .max, $0.code.rawValue) < ($1.seq ?? .max, $1.code.rawValue) }
         report.findings = findings
+    }
+
+    /// Adds the findings for the auditor's checkpoints of more events than the bundle holds
+    /// (docs/FORMAT.md §Verifying a bundle): another ledger's is `anchor-foreign`; this
+    /// ledger's a warning, `anchor-beyond-bundle`, of what the bundle cannot show. They have no
+    /// seq, so they stay last, where the report's order puts them.
+    static func judge(_ beyond: [Checkpoint], bundleEnd end: Int64, into report: inout VerificationReport) {
+        report.anchorsChecked += beyond.count
+        for anchor in beyond {
+            if let ledgerID = report.ledgerID, anchor.ledgerID != ledgerID {
+                report.findings.append(Finding(.anchorForeign, seq: nil, "checkpoint of size \(anchor.size) belongs to ledger \(anchor.ledgerID), not \(ledgerID)"))
+            } else {
+                report.findings.append(Finding(.anchorBeyondBundle, seq: nil, "the checkpoint covers \(anchor.size) events but the bundle ends at seq \(end): the bundle cannot show that its events are the first \(end) of that checkpoint's history, since event \(anchor.size), whose hash the checkpoint names, is not in it (nor is any event after seq \(end)). Check the checkpoint against the ledger, or ask for a bundle that reaches it"))
+            }
+        }
     }
 
     private func checkHead(_ report: inout BundleReport, events: EventsReader) {

@@ -16,8 +16,10 @@ public struct EventLine: Sendable, Hashable {
     public let seq: Int64
     public let signature: [UInt8]
 
-    /// Largest accepted line: a payload at the JSON size limit plus its envelope and hex.
-    public static let limits = JSONParser.Limits(maxBytes: 17 << 20, maxDepth: 65)
+    /// Largest accepted line (its bytes before the LF): a payload at the JSON size limit plus
+    /// its envelope and hex; and one level deeper than any JSON text, since the line wraps a
+    /// payload that may itself nest as deep as a reader accepts (docs/FORMAT.md §JSON Lines).
+    public static let limits = JSONParser.Limits(maxBytes: 17 << 20, maxDepth: JSONParser.Limits.default.maxDepth + 1)
 
     /// Appends the line for `event` to `output`. Built from the canonical stored bytes, not
     /// from a JSON tree: since the envelope and payload are canonical and the members are

@@ -12,8 +12,10 @@ struct EventsReader {
     private(set) var lastTime: Timestamp?
     private(set) var absentPayloads: Int64 = 0
     private(set) var findings: [BundleFinding] = []
-    /// `seq-gap` findings from the `seq` members, as docs/FORMAT.md §Verification step 1
-    /// defines them (the scratch ledger numbers its rows 1, 2, 3… whatever the lines say).
+    /// Findings of docs/FORMAT.md §Verification that only the lines can show, since the
+    /// scratch ledger holds copies this reader made: `seq-gap` from the `seq` members (the
+    /// scratch ledger numbers its rows 1, 2, 3… whatever the lines say), and
+    /// `duplicate-idempotency-key` (the scratch ledger's UNIQUE column holds each key once).
     private(set) var sequenceFindings: [Finding] = []
     private var rows: Int64 = 0
     private var streamVersions: Set<String> = []
@@ -60,9 +62,9 @@ struct EventsReader {
             }
             if let key = envelope.idempotencyKey, !idempotencyKeys.insert(key).inserted {
                 storedIdempotencyKey = .some(nil)
-                findings.append(BundleFinding(
-                    .duplicateIdempotencyKey, "\(BundleExport.eventsFile):\(lines)",
-                    "event \(envelope.seq) reuses idempotency key '\(Identifier.printable(key))' of an earlier event; no ledger can hold both"))
+                sequenceFindings.append(Finding(
+                    .duplicateIdempotencyKey, seq: envelope.seq,
+                    "idempotency key '\(Identifier.printable(key))' was already used by an earlier event (line \(lines) of \(BundleExport.eventsFile)); no ledger can hold both"))
             }
         }
         if line.payloadBytes == nil {

@@ -43,12 +43,23 @@ public struct ExportedEvent: Sendable {
             // JSON Lines carry the payload as an object whose canonical form must be the stored
             // bytes; anything else would export a payload that no longer matches its hash.
             guard let value = payload(), case .object = value, CanonicalJSON.encode(value) == bytes else {
-                throw ExportError(.notExportable, "the payload of event \(row.seq) is not a canonical JSON object, so it cannot be exported byte for byte; run `ledger verify`")
+                throw ExportError(.notExportable, "the payload of event \(row.seq) cannot be carried byte for byte in a JSON Lines line: \(Self.whyNotCarried(bytes)). No conforming writer stores such a payload; run `ledger verify`")
             }
             payloadBytes = bytes
         }
         let event = RecordedEvent(envelope: envelope, envelopeBytes: row.envelopeBytes, hash: hash, signature: row.signature, payloadBytes: payloadBytes)
         return ExportedEvent(event: event, disclosure: disclosure)
+    }
+
+    /// Why stored payload bytes are not the canonical form of a JSON object a reader accepts.
+    static func whyNotCarried(_ bytes: [UInt8]) -> String {
+        do {
+            let value = try JSONParser.parse(bytes)
+            guard case .object = value else { return "it is not a JSON object" }
+            return "it is not in RFC 8785 canonical form"
+        } catch {
+            return "it is not JSON a reader accepts (\(error.message))"
+        }
     }
 
     static func envelope(of row: StoredEvent) throws -> EventEnvelope {

@@ -76,14 +76,15 @@ public struct Checkpoint: Sendable, Hashable {
             throw FormatError(.invalidJSON, "checkpoint file: \(error)")
         }
         let fields = try FieldReader(value, what: "checkpoint")
-        try fields.rejectUnknown(allowed: ["type", "v", "ledgerId", "size", "headHash", "time", "keyId", "publicKey", "signature"])
         guard try fields.string("type") == Self.type else {
             throw FormatError(.invalidField, "checkpoint field \"type\" must be \"\(Self.type)\"")
         }
+        // Before the members: a checkpoint of another version may have others (a Merkle root).
         let version = try fields.integer("v")
         guard version == EventEnvelope.formatVersion else {
-            throw FormatError(.unsupportedVersion, "checkpoint format version \(version) is not supported")
+            throw FormatError(.unsupportedVersion, "checkpoint format version \(version) is not supported (this build reads \(EventEnvelope.formatVersion))")
         }
+        try fields.rejectUnknown(allowed: ["type", "v", "ledgerId", "size", "headHash", "time", "keyId", "publicKey", "signature"])
         ledgerID = try fields.token("ledgerId")
         size = try fields.integer("size", minimum: 1)
         headHash = try fields.digest("headHash")

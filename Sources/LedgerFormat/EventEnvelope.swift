@@ -76,11 +76,13 @@ public struct EventEnvelope: Sendable, Hashable {
         let value: JSONValue
         do { value = try JSONParser.parse(bytes) } catch { throw FormatError(.invalidJSON, "envelope: \(error)") }
         let fields = try FieldReader(value, what: "envelope")
-        try fields.rejectUnknown(allowed: Field.all)
+        // The version decides every other rule, so it is judged first: an envelope of another
+        // version is unsupported, whatever members that version has (docs/FORMAT.md §Versioning).
         let version = try fields.integer(Field.version)
         guard version == Self.formatVersion else {
             throw FormatError(.unsupportedVersion, "envelope format version \(version) is not supported (this build reads \(Self.formatVersion))")
         }
+        try fields.rejectUnknown(allowed: Field.all)
         seq = try fields.integer(Field.seq, minimum: 1)
         type = try fields.token(Field.type)
         stream = try fields.token(Field.stream)

@@ -106,12 +106,13 @@ public struct Genesis: Sendable, Hashable {
 
     public init(_ value: JSONValue) throws(FormatError) {
         let fields = try FieldReader(value, what: "genesis payload")
-        try fields.rejectUnknown(allowed: ["ledgerId", "formatVersion", "rootKey"])
-        ledgerID = try fields.token("ledgerId")
+        // Judged first, as for envelopes: another version may have other members.
         formatVersion = try fields.integer("formatVersion")
         guard formatVersion == EventEnvelope.formatVersion else {
             throw FormatError(.unsupportedVersion, "ledger format version \(formatVersion) is not supported (this build reads \(EventEnvelope.formatVersion))")
         }
+        try fields.rejectUnknown(allowed: ["ledgerId", "formatVersion", "rootKey"])
+        ledgerID = try fields.token("ledgerId")
         rootKey = try KeyRegistration(try fields.require("rootKey"), what: "genesis rootKey")
         guard rootKey.capabilities.contains(.admin) else {
             throw FormatError(.invalidField, "genesis rootKey must have the admin capability")

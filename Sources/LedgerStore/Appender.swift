@@ -49,7 +49,8 @@ final class Appender {
         committedSeq = row[0]
         let bytes: Data = row[1]
         guard let hash = SHA256Digest(bytes: [UInt8](bytes)), let time = Timestamp(row[2] as String) else {
-            throw LedgerError(.invalidEvent, "the head event is corrupt; run `ledger verify`", seq: row[0])
+            // Writers refuse to chain onto it; `ledger verify` reads the file without this.
+            throw LedgerError(.invalidEvent, "the head event (seq \(row[0] as Int64)) has a malformed hash or time column, so nothing can be appended after it; run `ledger verify` to see what is wrong", seq: row[0])
         }
         let head = Head(seq: row[0], hash: hash, time: time)
         cachedHead = .some(head)

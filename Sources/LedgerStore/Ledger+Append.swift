@@ -3,9 +3,11 @@ public import LedgerCrypto
 public import LedgerFormat
 
 extension Ledger {
-    /// The deepest nesting a payload may have: a JSON Lines export wraps each payload in one
-    /// more object, and that line must stay within the 64 levels every reader accepts.
-    public static let maxPayloadDepth = JSONParser.Limits.default.maxDepth - 1
+    /// The deepest nesting a payload may have: that of any JSON text a reader accepts (64,
+    /// the payload's own outermost object being level 1). Its JSON Lines line wraps it in one
+    /// more object and is read with a limit one deeper (`EventLine.limits`), so whatever the
+    /// writer stores, an export carries (docs/FORMAT.md §Accepted JSON).
+    public static let maxPayloadDepth = JSONParser.Limits.default.maxDepth
 
     /// Appends one event in its own durable transaction and returns it as stored.
     ///

@@ -11,7 +11,8 @@ internal import LedgerMigrations
 /// one `BEGIN IMMEDIATE` transaction that reads the head, builds, hashes and signs the event,
 /// inserts it and commits, so the chain stays linear and `seq` gapless.
 public final class Ledger: Sendable {
-    /// The ledger's id, from its genesis event.
+    /// The ledger's id, from its genesis event; empty for a file opened read-only that has
+    /// the ledger's tables but no genesis (which `ledger verify` reports as `ledger-empty`).
     public let ledgerID: String
     /// The file path.
     public let path: String
@@ -68,7 +69,8 @@ public final class Ledger: Sendable {
     /// ledger) is opened read-only even when the configuration asks for writing, and even by
     /// root, whom the kernel would let write it: appends then fail with `.readOnly` and the
     /// file is never touched, not even by a schema upgrade.
-    /// - Throws: `LedgerError.notFound`, `.notALedger` (not SQLite, or no genesis),
+    /// - Throws: `LedgerError.notFound`, `.notALedger` (not SQLite, or, unless read-only, no
+    ///   genesis),
     ///   `.unsupportedVersion` (written by a newer approval-ledger), `.locked`, `.storage`.
     public static func open(at path: String, configuration: LedgerConfiguration = LedgerConfiguration()) async throws -> Ledger {
         guard FileManager.default.fileExists(atPath: path) else {
@@ -80,6 +82,7 @@ public final class Ledger: Sendable {
         var configuration = configuration
         if try StorageErrors.isWriteProtected(path: path) { configuration.readOnly = true }
         let database = try openPool(path: path, configuration: configuration, create: false)
+        let readOnly = configuration.readOnly
         let ledgerID = try await StorageErrors.mapping(path: path) {
             try await database.read { db -> String in
                 guard try db.tableExists("ledger_info"), try db.tableExists("grdb_migrations") else {
@@ -93,6 +96,9 @@ public final class Ledger: Sendable {
                         "'\(path)' was written by a newer approval-ledger (schema steps this build does not know: \(unknown.map { Identifier.printable($0) }.joined(separator: ", "))). Upgrade `ledger` to use it; this build leaves it untouched.")
                 }
                 guard let row = try Row.fetchOne(db, sql: "SELECT ledger_id, format_version FROM ledger_info") else {
+                    // Read-only, the file is opened anyway, so that `ledger verify` can say
+                    // what is wrong with it (`ledger-empty`); nothing can append to it.
+                    if readOnly { return "" }
                     throw LedgerError(.notALedger, "'\(path)' has no genesis event: it is not an initialised ledger.")
                 }
                 // Read as raw values: a hostile file may hold any type anywhere, and GRDB traps

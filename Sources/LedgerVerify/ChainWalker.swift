@@ -112,7 +112,7 @@ public struct ChainWalker: Sendable {
 
         let envelope: EventEnvelope
         do { envelope = try EventEnvelope(canonicalBytes: row.envelopeBytes) } catch {
-            find(.envelopeInvalid, seq, "the stored envelope is not a valid canonical envelope: \(error.message)")
+            find(error.code == .unsupportedVersion ? .unsupportedVersion : .envelopeInvalid, seq, "the stored envelope is not a valid canonical envelope: \(error.message)")
             return nil
         }
         checkColumns(row, envelope)
@@ -173,7 +173,7 @@ public struct ChainWalker: Sendable {
         }
         let genesis: Genesis
         do { genesis = try Genesis(payload) } catch {
-            find(.genesisInvalid, 1, "the genesis payload is invalid: \(error.message)")
+            find(error.code == .unsupportedVersion ? .unsupportedVersion : .genesisInvalid, 1, "the genesis payload is invalid: \(error.message)")
             return nil
         }
         ledgerID = genesis.ledgerID

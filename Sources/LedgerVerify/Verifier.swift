@@ -49,6 +49,9 @@ public struct Verifier: Sendable {
         // The walk's state is released before the projection replay.
         var report = try walk(ledger, sinceCheckpoint: trusted)
         var findings = report.findings
+        findings += try ledger.idempotencyKeyReuses(after: trusted?.size ?? 0).map { reuse in
+            Finding(.duplicateIdempotencyKey, seq: reuse.seq, "idempotency key '\(Identifier.printable(reuse.key))' was already used by event \(reuse.firstSeq); the storage forbids a second event with it")
+        }
         if checksProjections && trusted == nil {
             // So that peak memory is the larger of the two passes, not their sum.
             HeapRelease.returnFreedPages()

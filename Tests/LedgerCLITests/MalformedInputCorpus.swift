@@ -104,7 +104,7 @@ enum EntryPoint: String, CaseIterable, Sendable {
             payload("leading zero", #"{"n":012}"#, ["[invalid-number]"]),
             payload("raw control character in a string", "{\"s\":\"a\u{01}b\"}", ["[control-character]"]),
             payload("65 levels of nesting", String(repeating: "[", count: 65) + String(repeating: "]", count: 65), ["[too-deep]"]),
-            payload("64 levels: readable, but its export line would be 65", "{\"a\":" + String(repeating: "[", count: 63) + String(repeating: "]", count: 63) + "}", ["[invalid-event]", "nesting deeper than 63"]),
+            payload("65 levels under an object", "{\"a\":" + String(repeating: "[", count: 64) + String(repeating: "]", count: 64) + "}", ["[too-deep]", "nesting deeper than 64"]),
             payload("byte order mark", "\u{FEFF}{}", ["[unexpected-character]"]),
         ]
     }

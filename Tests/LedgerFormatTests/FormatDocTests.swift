@@ -239,6 +239,23 @@ struct FormatDocTests {
         }
     }
 
+    @Test("§System events: the table is the stream rule the verifier applies, in both directions")
+    func systemEventTableIsTheStreamRule() throws {
+        let lines = doc.split(separator: "\n", omittingEmptySubsequences: false)
+        let start = try #require(lines.firstIndex(of: "## System events"))
+        let rows = lines[(start + 1)...].prefix { !$0.hasPrefix("### ") }.filter { $0.hasPrefix("| `") }.map { line in
+            line.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "`")) }
+        }
+        #expect(rows.map { $0[0] } == ["ledger.genesis", "key.registered", "key.revoked", "policy.published"])
+        #expect(Set(rows.map { $0[1] }) == Set(SystemStreams.all))
+        for row in rows {
+            #expect(SystemStreams.violation(type: row[0], stream: row[1]) == nil, "\(row[0]) in \(row[1])")
+            #expect(SystemStreams.violation(type: row[0], stream: "req-1") != nil, "\(row[0]) outside \(row[1])")
+            #expect(SystemStreams.violation(type: "deploy.note", stream: row[1]) != nil, "another type in \(row[1])")
+        }
+        #expect(SystemStreams.violation(type: "deploy.note", stream: "$mine") != nil)
+    }
+
     @Test func consequenceTypesNeedNoCapability() throws {
         let types = try tableNames(under: "### Consequence types")
         #expect(Set(types) == Capability.consequenceTypes)

@@ -195,7 +195,10 @@ struct LedgerAppendTests {
         let fixture = try await LedgerFixture.make()
         let event = try await fixture.ledger.append(
             EventDraft(type: "deploy.note", stream: "svc", payload: Self.nested(depth: Ledger.maxPayloadDepth)), signer: fixture.root)
-        let line = try JSONParser.parse(CanonicalJSON.encode(["seq": .integer(event.envelope.seq), "payload": try #require(try event.payload())]))
+        // The payload reads as any JSON text does; its line, one level deeper, with the line limit.
+        #expect(try JSONParser.parse(try #require(event.payloadBytes)) == Self.nested(depth: 64))
+        let lineLimits = JSONParser.Limits(maxBytes: 17 << 20, maxDepth: JSONParser.Limits.default.maxDepth + 1)
+        let line = try JSONParser.parse(CanonicalJSON.encode(["seq": .integer(event.envelope.seq), "payload": try #require(try event.payload())]), limits: lineLimits)
         #expect(line["payload"] == Self.nested(depth: Ledger.maxPayloadDepth))
     }
 
