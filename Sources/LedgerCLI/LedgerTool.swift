@@ -32,6 +32,10 @@ struct LedgerTool: AsyncParsableCommand {
     )
 
     static func main() async {
+        if let problem = RawArguments.utf8Problem() {
+            Output.error("error: \(problem)")
+            exit(withError: ExitCode.validationFailure)
+        }
         await main(GlobalArguments.movedAfterSubcommand(Array(CommandLine.arguments.dropFirst())))
     }
 }

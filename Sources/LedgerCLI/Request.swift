@@ -60,6 +60,10 @@ extension LedgerTool.Request {
                 the decision like `request wait`: exit 0 granted, 1 denied/expired/cancelled, 124 \
                 timed out — a CI step that pauses until a human decides.
 
+                Refused before the rules (exit 3, invalid-request, nothing recorded): a blank \
+                --summary or --link, and a --risk input the policy's risk model does not know \
+                or a value it does not map (the message lists what it takes).
+
                 Examples:
                   ledger request open --action db.migrate --resource db/orders --env prod \\
                       --summary "add index on orders.created_at" --link https://git.example/pr/42 \\
