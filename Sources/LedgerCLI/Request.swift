@@ -50,6 +50,26 @@ func exitStatus(for state: RequestState) -> ExitCode {
     state.status == .granted || state.status == .bypassed ? .success : ExitCode(1)
 }
 
+/// Reports a request a wait left undecided (`timed-out` or `deadline-passed`): in JSON, the
+/// request as it stands with `wait` (the outcome) and `stillNeeded` (what its rule still
+/// needs), so a script always gets an object on stdout; in text, what it needs on stderr.
+func reportUnsettled(_ error: ApprovalError, id: String, approvals: Approvals, format: OutputFormat) async {
+    let state = try? await approvals.request(id)
+    let needs = try? await approvals.stillNeeded(id)
+    switch format {
+    case .json:
+        var object = JSONObject()
+        if case .object(let fields)? = state?.jsonValue { object = fields }
+        object["requestId"] = .string(id)
+        object["status"] = .string(state?.status.rawValue ?? "pending")
+        object["wait"] = .string(error.code)
+        object["stillNeeded"] = needs?.jsonValue ?? .null
+        Output.json(.object(object))
+    case .text:
+        if let needs { Output.error("still pending: \(TerminalText.field(needs.summary)); deadline \(needs.deadline)") }
+    }
+}
+
 extension LedgerTool.Request {
     struct Open: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -57,8 +77,9 @@ extension LedgerTool.Request {
             discussion: """
                 The current policy scores its risk and picks the rule that governs it; a low-risk \
                 request may be granted (or a very risky one denied) at once. With --wait, waits for \
-                the decision like `request wait`: exit 0 granted, 1 denied/expired/cancelled, 124 \
-                timed out — a CI step that pauses until a human decides.
+                the decision like `request wait`: exit 0 granted, 1 denied/expired/cancelled or \
+                pending at its deadline, 124 timed out — a CI step that pauses until a human \
+                decides.
 
                 Refused before the rules (exit 3, invalid-request, nothing recorded): a blank \
                 --summary or --link, and a --risk input the policy's risk model does not know \
@@ -80,12 +101,12 @@ extension LedgerTool.Request {
 
         func run() async throws {
             var final: RequestState?
-            var opened: RequestState?
+            var opened: (RequestState, Approvals)?
             try await CommandRunner.run {
                 let ledger = try await global.openLedger()
                 let approvals = Approvals(ledger: ledger)
                 var state = try await approvals.open(try content.request(), signer: try await global.signer(for: ledger))
-                opened = state
+                opened = (state, approvals)
                 if format == .text { Output.line(state.id) } else if !wait { Output.json(state.jsonValue) }
                 if wait {
                     if !state.status.isTerminal, format == .text {
@@ -95,9 +116,9 @@ extension LedgerTool.Request {
                     if format == .json { Output.json(state.jsonValue) } else { Output.error("\(state.id) \(state.status.rawValue): \(TerminalText.field(state.decisionExplanation ?? ""))") }
                     final = state
                 }
-            } timedOut: {
+            } unsettled: { error in
                 // A script reading JSON still learns the id of the request it must follow up.
-                if format == .json, let opened { Output.json(opened.jsonValue) }
+                if let opened { await reportUnsettled(error, id: opened.0.id, approvals: opened.1, format: format) }
             }
             if let final { throw exitStatus(for: final) }
         }
@@ -190,7 +211,13 @@ extension LedgerTool.Request {
         static let configuration = CommandConfiguration(
             abstract: "Wait until a request is decided.",
             discussion: """
-                Exit 0 granted (or bypassed), 1 denied, expired or cancelled, 124 timed out.
+                Exit 0 granted (or bypassed); 1 denied, expired or cancelled, or still pending \
+                at its deadline (no vote can grant it any more, even before `ledger tick` \
+                records the expiry); 124 timed out. Waiting ends at whichever comes first: a \
+                decision, the request's deadline, or --timeout. With --format json it always \
+                prints one object: the request, and when undecided also "wait" \
+                ("timed-out" or "deadline-passed") and "stillNeeded" (per group, approvals \
+                still missing, who may vote, the deadline).
 
                 Example (a CI step):
                   ledger request wait "$REQUEST_ID" --timeout 30m || exit 1
@@ -203,13 +230,18 @@ extension LedgerTool.Request {
 
         func run() async throws {
             var final: RequestState?
+            var approvals: Approvals?
             try await CommandRunner.run {
-                let state = try await Approvals(ledger: try await global.openLedger(readOnly: true)).awaitDecision(id, timeout: try parseTimeout(timeout))
+                let opened = Approvals(ledger: try await global.openLedger(readOnly: true))
+                approvals = opened
+                let state = try await opened.awaitDecision(id, timeout: try parseTimeout(timeout))
                 switch format {
                 case .json: Output.json(state.jsonValue)
                 case .text: Output.line("\(state.id) \(state.status.rawValue): \(TerminalText.field(state.decisionExplanation ?? ""))")
                 }
                 final = state
+            } unsettled: { error in
+                if let approvals { await reportUnsettled(error, id: id, approvals: approvals, format: format) }
             }
             if let final { throw exitStatus(for: final) }
         }
