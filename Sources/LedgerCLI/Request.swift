@@ -255,12 +255,16 @@ extension LedgerTool.Request {
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The request id.") var id: String
         @Argument(help: "The comment.") var text: String
+        @Option(help: "Output format: text or json (the request after the comment).") var format: OutputFormat = .text
 
         func run() async throws {
             try await CommandRunner.run {
                 let ledger = try await global.openLedger()
                 let state = try await Approvals(ledger: ledger).comment(id, text, signer: try await global.signer(for: ledger))
-                Output.line("commented on \(state.id) (version \(state.version))")
+                switch format {
+                case .json: Output.json(state.jsonValue)
+                case .text: Output.line("commented on \(state.id) (version \(state.version))")
+                }
             }
         }
     }
@@ -273,12 +277,16 @@ extension LedgerTool.Request {
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The request id.") var id: String
         @Option(help: "Why it is cancelled.") var reason: String
+        @Option(help: "Output format: text or json (the request after the cancellation).") var format: OutputFormat = .text
 
         func run() async throws {
             try await CommandRunner.run {
                 let ledger = try await global.openLedger()
                 let state = try await Approvals(ledger: ledger).cancel(id, reason: reason, signer: try await global.signer(for: ledger))
-                Output.line("\(state.id) \(state.status.rawValue)")
+                switch format {
+                case .json: Output.json(state.jsonValue)
+                case .text: Output.line("\(state.id) \(state.status.rawValue)")
+                }
             }
         }
     }
@@ -325,6 +333,7 @@ extension LedgerTool.Request {
         @Flag(help: "The bypass was justified.") var accept = false
         @Flag(help: "The bypass was not justified.") var reject = false
         @Option(help: "The reviewer's conclusion.") var reason: String
+        @Option(help: "Output format: text or json (the request after the review).") var format: OutputFormat = .text
 
         func validate() throws {
             guard accept != reject else { throw ValidationError("give exactly one of --accept or --reject") }
@@ -334,7 +343,10 @@ extension LedgerTool.Request {
             try await CommandRunner.run {
                 let ledger = try await global.openLedger()
                 let state = try await Approvals(ledger: ledger).closeReview(id, accepted: accept, reason: reason, signer: try await global.signer(for: ledger))
-                Output.line("review of \(state.id) closed: \(state.review?.outcome ?? "")")
+                switch format {
+                case .json: Output.json(state.jsonValue)
+                case .text: Output.line("review of \(state.id) closed: \(state.review?.outcome ?? "")")
+                }
             }
         }
     }
