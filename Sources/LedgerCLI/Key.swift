@@ -196,12 +196,10 @@ extension String {
     }
 }
 
-/// Reads a key file's text to tell a private key from a public one.
+/// Reads the start of a key file's text to tell a private key from a public one (only a
+/// regular file, and only its first bytes: see `InputFile`).
 enum KeyFileText {
     static func read(_ path: String) throws -> [UInt8] {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw CryptoError(.keyFileIO, "cannot read key file '\(path)'")
-        }
-        return [UInt8](data.prefix(64))
+        Array(try InputFile.read(path, what: "key file", limit: 64).prefix(64))
     }
 }
