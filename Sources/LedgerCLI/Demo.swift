@@ -21,7 +21,8 @@ extension LedgerTool {
 
                 Examples:
                   ledger demo
-                  ledger demo --dir /tmp/acme && ledger --ledger /tmp/acme/demo.ledger request list
+                  ledger demo --dir /tmp/acme
+                  ledger --ledger /tmp/acme/demo.ledger request list
                   ledger demo --dir /tmp/big --rounds 2500    # about 100,000 events
                 """)
 

@@ -86,10 +86,12 @@ extension LedgerTool.Request {
                 or a value it does not map (the message lists what it takes).
 
                 Examples:
-                  ledger request open --action db.migrate --resource db/orders --env prod \\
-                      --summary "add index on orders.created_at" --link https://git.example/pr/42 \\
-                      --change-digest $(sha256sum migration.sql | cut -c1-64) --risk blast_radius=40
-                  id=$(ledger request open --action deploy.promote --resource svc/checkout --env prod \\
+                  ledger request open --action db.migrate --resource db/orders \\
+                      --env prod --summary "add index on orders.created_at" \\
+                      --link https://git.example/pr/42 --risk blast_radius=40 \\
+                      --change-digest $(sha256sum migration.sql | cut -c1-64)
+                  id=$(ledger request open --action deploy.promote \\
+                      --resource svc/checkout --env prod \\
                       --summary "canary 10% -> 100%" --wait --timeout 30m)
                 """)
 
@@ -326,7 +328,11 @@ extension LedgerTool.Request {
     struct Review: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Close the post-hoc review of a break-glass bypass.",
-            discussion: "Example:\n  ledger request review req-3f9a1c0b2d --accept --reason \"justified: INC-4411 postmortem\"")
+            discussion: """
+                Example:
+                  ledger request review req-3f9a1c0b2d --accept \\
+                      --reason "justified: INC-4411 postmortem"
+                """)
 
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The request id.") var id: String
