@@ -137,7 +137,7 @@ public struct Approvals: Sendable {
             if now >= state.deadline {
                 throw ApprovalError(
                     code: "deadline-passed",
-                    message: "\(id) is still pending at its deadline \(state.deadline): no vote can grant it any more; `ledger tick` records the expiry, and a new request can be opened",
+                    message: "\(id) is still pending at its deadline \(state.deadline): no vote can grant it any more; `ledger tick` records its timeout, and a new request can be opened",
                     requestID: id, recorded: false)
             }
             if clock.now >= giveUp {

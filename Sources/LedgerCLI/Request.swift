@@ -28,6 +28,7 @@ struct RequestContent: ParsableArguments {
         for pair in risk {
             let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
             guard parts.count == 2, !parts[0].isEmpty else { throw ValidationError("--risk takes FACTOR=VALUE, not '\(pair)'") }
+            guard inputs[parts[0]] == nil else { throw ValidationError("--risk \(parts[0]) is given twice; give each risk input once") }
             inputs[parts[0]] = parts[1]
         }
         return OpenRequest(
