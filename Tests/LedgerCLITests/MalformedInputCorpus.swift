@@ -249,6 +249,7 @@ enum EntryPoint: String, CaseIterable, Sendable {
             fifo("key show of a FIFO", "show.fifo", ["key", "show", "show.fifo"], refused + ["key file"], mode: 0o644),
             fifo("--ledger naming a FIFO", "ledger.fifo", ["--ledger", "ledger.fifo", "log"], refused + ["ledger 'ledger.fifo'"]),
             fifo("init over a FIFO", "init.fifo", ["--ledger", "init.fifo", "--key", "root.pem", "init"], refused + ["ledger 'init.fifo'"]),
+            fifo("demo --dir naming a FIFO", "demo.fifo", ["demo", "--dir", "demo.fifo"], ["[already-exists]", "is not a directory"]),
             MalformedInput(name: "--ledger naming a directory", arguments: ["--ledger", ".", "log"], status: 2, expected: ["[not-a-regular-file]", "is a directory"]),
             MalformedInput(name: "a policy that is a device", arguments: ["policy", "check", "/dev/zero"], status: 2, expected: ["[not-a-regular-file]", "is a device"]),
         ]
