@@ -6,20 +6,29 @@ public import LedgerFormat
 public struct ApprovalNeeds: Sendable, Hashable {
     /// One required group of the rule.
     public struct Group: Sendable, Hashable {
+        /// The group's name in the policy.
         public var name: String
+        /// Approvals the rule requires from it.
         public var required: Int
         /// The approvers counted for this group (one approval counts for one group only).
         public var approvedBy: [String]
+        /// Approvals it still lacks.
         public var missing: Int { max(0, required - approvedBy.count) }
     }
 
+    /// The rule that governs the request.
     public var rule: String
+    /// Its required groups, by name.
     public var groups: [Group]
+    /// Approvals the rule requires in all.
     public var requiredTotal: Int
+    /// Approvals that count so far.
     public var approvals: Int
+    /// Approvals still lacking in all.
     public var missingTotal: Int { max(0, requiredTotal - approvals) }
     /// The groups whose members may vote, escalations included.
     public var eligibleGroups: [String]
+    /// When the request expires (or is denied, as its rule says) undecided.
     public var deadline: Timestamp
 
     /// What `state` still needs under `policy`, the version it records; nil when that policy
@@ -42,6 +51,7 @@ public struct ApprovalNeeds: Sendable, Hashable {
         return "rule \(rule) needs " + parts.joined(separator: ", ") + (eligibleGroups.isEmpty ? "" : "; eligible: " + eligibleGroups.joined(separator: ", "))
     }
 
+    /// As `request wait --format json` prints it under `stillNeeded`.
     public var jsonValue: JSONValue {
         [
             "rule": .string(rule),
