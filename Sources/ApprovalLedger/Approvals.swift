@@ -128,17 +128,33 @@ public struct Approvals: Sendable {
     }
 
     /// Waits until the request is decided, polling the ledger (which other processes append to).
-    /// - Throws: `ApprovalError` `timed-out` when `timeout` passes first; `LedgerError.notFound`.
+    ///
+    /// A pending request can no longer be granted once its deadline passes (votes are refused
+    /// as expired), whether or not `tick` has recorded the expiry yet, so waiting ends there.
+    /// The deadline is judged by the ledger's clock, as the rules judge a vote.
+    /// - Throws: `ApprovalError` `deadline-passed` when the request is still pending at its
+    ///   deadline, `timed-out` when `timeout` passes first (neither is recorded);
+    ///   `LedgerError.notFound` for an unknown id.
     public func awaitDecision(_ id: String, timeout: Duration, pollInterval: Duration = .milliseconds(250)) async throws -> RequestState {
         let clock = ContinuousClock()
-        let deadline = clock.now.advanced(by: timeout)
+        let giveUp = clock.now.advanced(by: timeout)
         while true {
-            guard let state = try await request(id) else { throw Self.notFound(id) }
+            let (found, now) = try await ledger.transaction { tx in
+                (try CommandTransaction(tx: tx, lookup: PolicyLookup(tx: tx)).state(id), tx.now)
+            }
+            guard let state = found else { throw Self.notFound(id) }
             if state.status.isTerminal { return state }
-            if clock.now >= deadline {
+            if now >= state.deadline {
+                throw ApprovalError(
+                    code: "deadline-passed",
+                    message: "\(id) is still pending at its deadline \(state.deadline): no vote can grant it any more; `ledger tick` records its timeout, and a new request can be opened",
+                    requestID: id, recorded: false)
+            }
+            if clock.now >= giveUp {
                 throw ApprovalError(code: "timed-out", message: "\(id) is still pending after \(timeout)", requestID: id, recorded: false)
             }
-            try await Task.sleep(for: min(pollInterval, deadline - clock.now))
+            let untilDeadline = Duration.milliseconds(state.deadline.millisecondsSinceEpoch - now.millisecondsSinceEpoch)
+            try await Task.sleep(for: min(pollInterval, giveUp - clock.now, untilDeadline))
         }
     }
 

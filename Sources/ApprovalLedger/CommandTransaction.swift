@@ -42,6 +42,13 @@ struct CommandTransaction {
                 throw ApprovalError(code: "already-exists", message: "request \(id) already exists", requestID: id, recorded: false)
             }
             policy = try lookup.current()
+            // Before the rules, not in `Decider` (which the verifier replays): see `RiskModel.inputProblem`.
+            if case .open(let request) = command, let problem = policy?.policy.risk.inputProblem(request.riskInputs) {
+                throw ApprovalError(code: "invalid-request", message: problem, requestID: id, recorded: false)
+            }
+            if case .bypass(let request, _) = command, let problem = policy?.policy.risk.inputProblem(request.riskInputs) {
+                throw ApprovalError(code: "invalid-request", message: problem, requestID: id, recorded: false)
+            }
         default:
             policy = try state.flatMap { try lookup.version($0.policyVersion) }
         }

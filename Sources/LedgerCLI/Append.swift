@@ -19,9 +19,12 @@ extension LedgerTool {
                 command with its line number; the lines before it stay committed.
 
                 Examples:
-                  ledger append --type deploy.note --stream svc-payments --payload '{"text":"v42 out"}'
-                  ledger append --type deploy.note --stream svc-payments --payload '{}' --idempotency-key run-981
-                  printf '%s\\n' '{"type":"x.y","stream":"s","payload":{}}' | ledger append --jsonl --batch
+                  ledger append --type deploy.note --stream svc-payments \\
+                      --payload '{"text":"v42 out"}'
+                  ledger append --type deploy.note --stream svc-payments \\
+                      --payload '{}' --idempotency-key run-981
+                  printf '%s\\n' '{"type":"x.y","stream":"s","payload":{}}' \\
+                      | ledger append --jsonl --batch
                   producer | ledger append --jsonl --batch-size 100 --format json
                 """)
 

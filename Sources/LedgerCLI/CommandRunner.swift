@@ -4,14 +4,18 @@ import Foundation
 
 /// Turns the library's typed errors into one line on stderr and an exit code: 2 "could not
 /// run", 3 "refused by the approval rules", so scripts can tell them from a negative answer.
+/// A wait that ends undecided is neither: 124 when the wait timed out, 1 when the request's
+/// deadline passed (no vote can grant it any more, as if expired); `unsettled` then reports
+/// the request as it stands.
 enum CommandRunner {
-    static func run(_ body: () async throws -> Void, timedOut: () throws -> Void = {}) async throws {
+    static func run(_ body: () async throws -> Void, unsettled: (ApprovalError) async -> Void = { _ in }) async throws {
         do {
             try await body()
-        } catch let error as ApprovalError where error.code == "timed-out" {
-            Output.error("timed out: \(error.message)")
-            try timedOut()
-            throw ExitCode(124)
+        } catch let error as ApprovalError where error.code == "timed-out" || error.code == "deadline-passed" {
+            let timedOut = error.code == "timed-out"
+            Output.error("\(timedOut ? "timed out" : "deadline passed"): \(TerminalText.field(error.message, limit: 2000)) [\(error.code)]")
+            await unsettled(error)
+            throw ExitCode(timedOut ? 124 : 1)
         } catch let error as LedgerError {
             throw fail("\(TerminalText.field(error.message, limit: 2000)) [\(error.code)]")
         } catch let error as CryptoError {

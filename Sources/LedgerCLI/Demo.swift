@@ -21,7 +21,8 @@ extension LedgerTool {
 
                 Examples:
                   ledger demo
-                  ledger demo --dir /tmp/acme && ledger --ledger /tmp/acme/demo.ledger request list
+                  ledger demo --dir /tmp/acme
+                  ledger --ledger /tmp/acme/demo.ledger request list
                   ledger demo --dir /tmp/big --rounds 2500    # about 100,000 events
                 """)
 
@@ -31,6 +32,7 @@ extension LedgerTool {
 
         func run() async throws {
             try await CommandRunner.run {
+                if let dir { try Self.requireDirectoryOrNothing(dir) }
                 let directory = try dir ?? Self.temporaryDirectory()
                 let script = try await DemoScript.make(directory: directory, durability: rounds > 1 ? .normal : .full)
                 let progress = rounds > 1 ? ProgressLine(label: "playing", total: Int64(rounds), unit: "rounds") : nil
@@ -62,6 +64,14 @@ extension LedgerTool {
 
         func validate() throws {
             guard rounds >= 1 else { throw ValidationError("--rounds must be at least 1") }
+        }
+
+        /// `--dir` may name a directory or nothing yet; a file there (a FIFO included) is refused
+        /// with a sentence, not the file system's error.
+        static func requireDirectoryOrNothing(_ path: String) throws {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else { return }
+            throw LedgerError(.alreadyExists, "'\(path)' exists and is not a directory; give --dir a new or an empty directory")
         }
 
         static func temporaryDirectory() throws -> String {

@@ -10,8 +10,9 @@ extension LedgerTool {
                 the change digest differs from the one approved, or a one-shot grant was used.
 
                 Example:
-                  ledger --key deploy-bot.pem execute req-3f9a1c0b2d --outcome succeeded \\
-                      --change-digest $(sha256sum migration.sql | cut -c1-64) --detail "pipeline 981"
+                  ledger --key deploy-bot.pem execute req-3f9a1c0b2d \\
+                      --outcome succeeded --detail "pipeline 981" \\
+                      --change-digest $(sha256sum migration.sql | cut -c1-64)
                 """)
 
         enum Outcome: String, ExpressibleByArgument, CaseIterable { case succeeded, failed }

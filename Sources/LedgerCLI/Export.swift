@@ -8,35 +8,39 @@ extension LedgerTool {
             abstract: "Export a period for auditors: JSON Lines, CSV, an HTML report, or an evidence bundle.",
             discussion: """
                 Formats (docs/EXPORT.md):
-                  jsonl   every event from seq 1 to the period's end with its exact bytes, hash and \\
+                  jsonl   every event from seq 1 to the period's end with its exact bytes, hash and \
                 signature (docs/FORMAT.md §JSON Lines); verifies on its own.
                   csv     one row per request in scope, RFC 4180, columns in docs/EXPORT.md.
-                  html    one self-contained file: verification result, SLI charts, every request \\
+                  html    one self-contained file: verification result, SLI charts, every request \
                 with its signed history, findings, keys and policy versions in force.
-                  bundle  a directory an auditor verifies offline (`ledger verify --bundle`, \\
-                Tools/verify_bundle.py): events.jsonl, the checkpoints anchoring its end, a \\
+                  bundle  a directory an auditor verifies offline (`ledger verify --bundle`, \
+                Tools/verify_bundle.py): events.jsonl, the checkpoints anchoring its end, a \
                 manifest of SHA-256 hashes and a README.
 
-                Scope: events with --since <= time < --until (UTC; a date means its midnight). A \\
-                request is in scope when one of its events is in the period (and, with --request, \\
-                when it is named); its whole history up to the period's end is disclosed. Exports \\
-                start at seq 1 so that they verify from the genesis: payloads outside the scope \\
+                Scope: events with --since <= time < --until (UTC; a date means its midnight). A \
+                request is in scope when one of its events is in the period (and, with --request, \
+                when it is named); its whole history up to the period's end is disclosed. Exports \
+                start at seq 1 so that they verify from the genesis: payloads outside the scope \
                 are withheld (null), while key and policy events are always disclosed.
 
-                Selective disclosure: --redact-payloads withholds every payload but those of key \\
-                and policy events; --redact-field NAME withholds every payload with a member NAME \\
-                (a payload is committed to as a whole, so it is withheld whole). Hashes and \\
+                Selective disclosure: --redact-payloads withholds every payload but those of key \
+                and policy events; --redact-field NAME withholds every payload with a member NAME \
+                (a payload is committed to as a whole, so it is withheld whole). Hashes and \
                 signatures still verify; each withheld payload is reported as payload-redacted.
 
-                A bundle must end at a checkpoint: with --key (or LEDGER_KEY), a fresh one is \\
-                signed at the end; --anchor adds checkpoints you keep elsewhere (the bundle then \\
+                A bundle must end at a checkpoint: with --key (or LEDGER_KEY), a fresh one is \
+                signed at the end; --anchor adds checkpoints you keep elsewhere (the bundle then \
                 extends to the latest of them).
 
                 Examples:
-                  ledger export --since 2026-11-01 --until 2026-12-01 --format bundle --out audit-2026-11
-                  ledger export --since 2026-11-01 --until 2026-12-01 --format html --out audit-2026-11.html
-                  ledger export --format csv --out requests.csv --request req-417c15be9d --request req-4ca110a8f1
-                  ledger export --format jsonl --out - --redact-field reason | gzip > events.jsonl.gz
+                  ledger export --since 2026-11-01 --until 2026-12-01 \\
+                      --format bundle --out audit-2026-11
+                  ledger export --since 2026-11-01 --until 2026-12-01 \\
+                      --format html --out audit-2026-11.html
+                  ledger export --format csv --out requests.csv \\
+                      --request req-417c15be9d --request req-4ca110a8f1
+                  ledger export --format jsonl --out - --redact-field reason \\
+                      | gzip > events.jsonl.gz
                 """)
 
         enum Format: String, ExpressibleByArgument, CaseIterable {

@@ -53,7 +53,18 @@ struct GlobalOptions: ParsableArguments {
     }
 
     func openLedger(readOnly: Bool = false) async throws -> Ledger {
-        try await Ledger.open(at: try resolvedLedgerPath(), configuration: try configuration(readOnly: readOnly))
+        let path = try resolvedLedgerPath()
+        try Self.requireRegularLedgerFiles(path)
+        return try await Ledger.open(at: path, configuration: try configuration(readOnly: readOnly))
+    }
+
+    /// SQLite would block forever reading a FIFO named as the ledger (or as its journal, WAL
+    /// or shared-memory file), so anything there but a regular file is refused first.
+    static func requireRegularLedgerFiles(_ path: String) throws {
+        try InputFile.requireRegularIfPresent(path, what: "ledger")
+        for suffix in ["-wal", "-shm", "-journal"] {
+            try InputFile.requireRegularIfPresent(path + suffix, what: "ledger file")
+        }
     }
 
     func privateKey() throws -> Ed25519PrivateKey {

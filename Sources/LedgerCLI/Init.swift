@@ -21,6 +21,7 @@ extension LedgerTool {
         func run() async throws {
             try await CommandRunner.run {
                 let path = try global.resolvedLedgerPath()
+                try GlobalOptions.requireRegularLedgerFiles(path)
                 let signer = Signer(identity: global.identity ?? "root", key: try global.privateKey())
                 let ledger = try await Ledger.create(at: path, root: signer, configuration: try global.configuration())
                 let head = try await ledger.head()

@@ -19,7 +19,7 @@ extension LedgerTool.Key {
                 beside it. Both are readable by `openssl pkey`. Existing files are never overwritten.
 
                 Example:
-                  ledger key generate --out alice.pem          # writes alice.pem and alice.pem.pub
+                  ledger key generate --out alice.pem    # alice.pem and alice.pem.pub
                 """)
 
         @Option(help: ArgumentHelp("Where to write the private key.", valueName: "path")) var out: String
@@ -113,7 +113,8 @@ extension LedgerTool.Key {
                 fails verification.
 
                 Example:
-                  ledger --ledger ops.ledger --key root.pem key revoke ed25519:3d40… --reason "laptop lost"
+                  ledger --ledger ops.ledger --key root.pem \\
+                      key revoke ed25519:3d40… --reason "laptop lost"
                 """)
 
         @OptionGroup var global: GlobalOptions
@@ -196,12 +197,10 @@ extension String {
     }
 }
 
-/// Reads a key file's text to tell a private key from a public one.
+/// Reads the start of a key file's text to tell a private key from a public one (only a
+/// regular file, and only its first bytes: see `InputFile`).
 enum KeyFileText {
     static func read(_ path: String) throws -> [UInt8] {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw CryptoError(.keyFileIO, "cannot read key file '\(path)'")
-        }
-        return [UInt8](data.prefix(64))
+        Array(try InputFile.read(path, what: "key file", limit: 64).prefix(64))
     }
 }

@@ -14,7 +14,8 @@ struct LedgerTool: AsyncParsableCommand {
             Exit codes: 0 success; 1 a negative answer (verify found problems, a request was \
             denied, expired or cancelled); 2 the command could not run (the message says why \
             and what to do); 3 the approval rules refused it (a refused vote or execution is \
-            also recorded in the ledger); 64 bad usage; 124 `request wait` timed out.
+            also recorded in the ledger); 64 bad usage; 124 `request wait` timed out (it exits 1 \
+            when the request's deadline passes undecided: no vote can grant it any more).
 
             Examples (a first ledger):
               ledger key generate --out root.pem
@@ -32,6 +33,10 @@ struct LedgerTool: AsyncParsableCommand {
     )
 
     static func main() async {
+        if let problem = RawArguments.utf8Problem() {
+            Output.error("error: \(problem)")
+            exit(withError: ExitCode.validationFailure)
+        }
         await main(GlobalArguments.movedAfterSubcommand(Array(CommandLine.arguments.dropFirst())))
     }
 }

@@ -28,6 +28,7 @@ struct RequestContent: ParsableArguments {
         for pair in risk {
             let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
             guard parts.count == 2, !parts[0].isEmpty else { throw ValidationError("--risk takes FACTOR=VALUE, not '\(pair)'") }
+            guard inputs[parts[0]] == nil else { throw ValidationError("--risk \(parts[0]) is given twice; give each risk input once") }
             inputs[parts[0]] = parts[1]
         }
         return OpenRequest(
@@ -50,6 +51,26 @@ func exitStatus(for state: RequestState) -> ExitCode {
     state.status == .granted || state.status == .bypassed ? .success : ExitCode(1)
 }
 
+/// Reports a request a wait left undecided (`timed-out` or `deadline-passed`): in JSON, the
+/// request as it stands with `wait` (the outcome) and `stillNeeded` (what its rule still
+/// needs), so a script always gets an object on stdout; in text, what it needs on stderr.
+func reportUnsettled(_ error: ApprovalError, id: String, approvals: Approvals, format: OutputFormat) async {
+    let state = try? await approvals.request(id)
+    let needs = try? await approvals.stillNeeded(id)
+    switch format {
+    case .json:
+        var object = JSONObject()
+        if case .object(let fields)? = state?.jsonValue { object = fields }
+        object["requestId"] = .string(id)
+        object["status"] = .string(state?.status.rawValue ?? "pending")
+        object["wait"] = .string(error.code)
+        object["stillNeeded"] = needs?.jsonValue ?? .null
+        Output.json(.object(object))
+    case .text:
+        if let needs { Output.error("still pending: \(TerminalText.field(needs.summary)); deadline \(needs.deadline)") }
+    }
+}
+
 extension LedgerTool.Request {
     struct Open: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -57,14 +78,21 @@ extension LedgerTool.Request {
             discussion: """
                 The current policy scores its risk and picks the rule that governs it; a low-risk \
                 request may be granted (or a very risky one denied) at once. With --wait, waits for \
-                the decision like `request wait`: exit 0 granted, 1 denied/expired/cancelled, 124 \
-                timed out — a CI step that pauses until a human decides.
+                the decision like `request wait`: exit 0 granted, 1 denied/expired/cancelled or \
+                pending at its deadline, 124 timed out — a CI step that pauses until a human \
+                decides.
+
+                Refused before the rules (exit 3, invalid-request, nothing recorded): a blank \
+                --summary or --link, and a --risk input the policy's risk model does not know \
+                or a value it does not map (the message lists what it takes).
 
                 Examples:
-                  ledger request open --action db.migrate --resource db/orders --env prod \\
-                      --summary "add index on orders.created_at" --link https://git.example/pr/42 \\
-                      --change-digest $(sha256sum migration.sql | cut -c1-64) --risk blast_radius=40
-                  id=$(ledger request open --action deploy.promote --resource svc/checkout --env prod \\
+                  ledger request open --action db.migrate --resource db/orders \\
+                      --env prod --summary "add index on orders.created_at" \\
+                      --link https://git.example/pr/42 --risk blast_radius=40 \\
+                      --change-digest $(sha256sum migration.sql | cut -c1-64)
+                  id=$(ledger request open --action deploy.promote \\
+                      --resource svc/checkout --env prod \\
                       --summary "canary 10% -> 100%" --wait --timeout 30m)
                 """)
 
@@ -76,12 +104,12 @@ extension LedgerTool.Request {
 
         func run() async throws {
             var final: RequestState?
-            var opened: RequestState?
+            var opened: (RequestState, Approvals)?
             try await CommandRunner.run {
                 let ledger = try await global.openLedger()
                 let approvals = Approvals(ledger: ledger)
                 var state = try await approvals.open(try content.request(), signer: try await global.signer(for: ledger))
-                opened = state
+                opened = (state, approvals)
                 if format == .text { Output.line(state.id) } else if !wait { Output.json(state.jsonValue) }
                 if wait {
                     if !state.status.isTerminal, format == .text {
@@ -91,9 +119,9 @@ extension LedgerTool.Request {
                     if format == .json { Output.json(state.jsonValue) } else { Output.error("\(state.id) \(state.status.rawValue): \(TerminalText.field(state.decisionExplanation ?? ""))") }
                     final = state
                 }
-            } timedOut: {
+            } unsettled: { error in
                 // A script reading JSON still learns the id of the request it must follow up.
-                if format == .json, let opened { Output.json(opened.jsonValue) }
+                if let opened { await reportUnsettled(error, id: opened.0.id, approvals: opened.1, format: format) }
             }
             if let final { throw exitStatus(for: final) }
         }
@@ -186,7 +214,13 @@ extension LedgerTool.Request {
         static let configuration = CommandConfiguration(
             abstract: "Wait until a request is decided.",
             discussion: """
-                Exit 0 granted (or bypassed), 1 denied, expired or cancelled, 124 timed out.
+                Exit 0 granted (or bypassed); 1 denied, expired or cancelled, or still pending \
+                at its deadline (no vote can grant it any more, even before `ledger tick` \
+                records the expiry); 124 timed out. Waiting ends at whichever comes first: a \
+                decision, the request's deadline, or --timeout. With --format json it always \
+                prints one object: the request, and when undecided also "wait" \
+                ("timed-out" or "deadline-passed") and "stillNeeded" (per group, approvals \
+                still missing, who may vote, the deadline).
 
                 Example (a CI step):
                   ledger request wait "$REQUEST_ID" --timeout 30m || exit 1
@@ -199,13 +233,18 @@ extension LedgerTool.Request {
 
         func run() async throws {
             var final: RequestState?
+            var approvals: Approvals?
             try await CommandRunner.run {
-                let state = try await Approvals(ledger: try await global.openLedger(readOnly: true)).awaitDecision(id, timeout: try parseTimeout(timeout))
+                let opened = Approvals(ledger: try await global.openLedger(readOnly: true))
+                approvals = opened
+                let state = try await opened.awaitDecision(id, timeout: try parseTimeout(timeout))
                 switch format {
                 case .json: Output.json(state.jsonValue)
                 case .text: Output.line("\(state.id) \(state.status.rawValue): \(TerminalText.field(state.decisionExplanation ?? ""))")
                 }
                 final = state
+            } unsettled: { error in
+                if let approvals { await reportUnsettled(error, id: id, approvals: approvals, format: format) }
             }
             if let final { throw exitStatus(for: final) }
         }
@@ -219,12 +258,16 @@ extension LedgerTool.Request {
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The request id.") var id: String
         @Argument(help: "The comment.") var text: String
+        @Option(help: "Output format: text or json (the request after the comment).") var format: OutputFormat = .text
 
         func run() async throws {
             try await CommandRunner.run {
                 let ledger = try await global.openLedger()
                 let state = try await Approvals(ledger: ledger).comment(id, text, signer: try await global.signer(for: ledger))
-                Output.line("commented on \(state.id) (version \(state.version))")
+                switch format {
+                case .json: Output.json(state.jsonValue)
+                case .text: Output.line("commented on \(state.id) (version \(state.version))")
+                }
             }
         }
     }
@@ -237,12 +280,16 @@ extension LedgerTool.Request {
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The request id.") var id: String
         @Option(help: "Why it is cancelled.") var reason: String
+        @Option(help: "Output format: text or json (the request after the cancellation).") var format: OutputFormat = .text
 
         func run() async throws {
             try await CommandRunner.run {
                 let ledger = try await global.openLedger()
                 let state = try await Approvals(ledger: ledger).cancel(id, reason: reason, signer: try await global.signer(for: ledger))
-                Output.line("\(state.id) \(state.status.rawValue)")
+                switch format {
+                case .json: Output.json(state.jsonValue)
+                case .text: Output.line("\(state.id) \(state.status.rawValue)")
+                }
             }
         }
     }
@@ -282,13 +329,18 @@ extension LedgerTool.Request {
     struct Review: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Close the post-hoc review of a break-glass bypass.",
-            discussion: "Example:\n  ledger request review req-3f9a1c0b2d --accept --reason \"justified: INC-4411 postmortem\"")
+            discussion: """
+                Example:
+                  ledger request review req-3f9a1c0b2d --accept \\
+                      --reason "justified: INC-4411 postmortem"
+                """)
 
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The request id.") var id: String
         @Flag(help: "The bypass was justified.") var accept = false
         @Flag(help: "The bypass was not justified.") var reject = false
         @Option(help: "The reviewer's conclusion.") var reason: String
+        @Option(help: "Output format: text or json (the request after the review).") var format: OutputFormat = .text
 
         func validate() throws {
             guard accept != reject else { throw ValidationError("give exactly one of --accept or --reject") }
@@ -298,7 +350,10 @@ extension LedgerTool.Request {
             try await CommandRunner.run {
                 let ledger = try await global.openLedger()
                 let state = try await Approvals(ledger: ledger).closeReview(id, accepted: accept, reason: reason, signer: try await global.signer(for: ledger))
-                Output.line("review of \(state.id) closed: \(state.review?.outcome ?? "")")
+                switch format {
+                case .json: Output.json(state.jsonValue)
+                case .text: Output.line("review of \(state.id) closed: \(state.review?.outcome ?? "")")
+                }
             }
         }
     }

@@ -21,7 +21,8 @@ extension LedgerTool {
                 and recorded in the ledger as a rejected attempt.
 
                 Example:
-                  ledger --key carol.pem approve req-3f9a1c0b2d --reason "reviewed the migration plan"
+                  ledger --key carol.pem approve req-3f9a1c0b2d \\
+                      --reason "reviewed the migration plan"
                 """)
 
         @OptionGroup var global: GlobalOptions

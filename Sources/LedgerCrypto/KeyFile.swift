@@ -45,9 +45,15 @@ public enum KeyFile {
     }
 
     static func readAll(_ path: String) throws -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        // Non-blocking, then fstat: opening a FIFO for reading would wait for a writer forever.
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else { throw ioError("cannot open key file '\(path)'") }
         defer { close(fd) }
+        var status = stat()
+        guard fstat(fd, &status) == 0 else { throw ioError("cannot read key file '\(path)'") }
+        guard status.st_mode & S_IFMT == S_IFREG else {
+            throw CryptoError(.keyFileIO, "key file '\(path)' is not a regular file (a FIFO, device, socket or directory): give the path of a PEM file")
+        }
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 4096)
         while true {

@@ -15,16 +15,24 @@ struct ApproverMatching {
     /// Returns the assignment (group → voters) when every threshold is met, else nil.
     func satisfied(by approvals: [Approval]) -> [String: [String]]? {
         guard approvals.count >= total else { return nil }
+        let (assignment, complete) = filled(by: approvals)
+        return complete ? assignment : nil
+    }
+
+    /// The largest assignment of approvals to group slots (group → voters), and whether it
+    /// fills every slot.
+    func filled(by approvals: [Approval]) -> (assignment: [String: [String]], complete: Bool) {
         let slots = required.sorted { $0.key < $1.key }.flatMap { group, count in Array(repeating: group, count: count) }
         var slotOwner = [Int?](repeating: nil, count: slots.count)
         for approval in approvals.indices {
             var visited = [Bool](repeating: false, count: slots.count)
             _ = assign(approval, approvals, slots, &slotOwner, &visited)
         }
-        guard slotOwner.allSatisfy({ $0 != nil }) else { return nil }
         var result: [String: [String]] = [:]
-        for (slot, owner) in slotOwner.enumerated() { result[slots[slot], default: []].append(approvals[owner!].voter) }
-        return result
+        for (slot, owner) in slotOwner.enumerated() {
+            if let owner { result[slots[slot], default: []].append(approvals[owner].voter) }
+        }
+        return (result, slotOwner.allSatisfy { $0 != nil })
     }
 
     private func assign(_ approval: Int, _ approvals: [Approval], _ slots: [String], _ owner: inout [Int?], _ visited: inout [Bool]) -> Bool {

@@ -5,6 +5,8 @@
 /// use and far below the 256 KiB payload limit, so a command breaks one with a clear refusal
 /// (`invalid-request`, nothing recorded) instead of an oversized event. `Approvals` applies them
 /// before the rules; `Decider` does not, so replaying an older ledger never depends on them.
+/// The same path refuses a request without context: a blank summary or a blank link is what
+/// a reviewer cannot judge (and what audit completeness, M10, counts as missing).
 public enum TextLimits {
     /// Reasons, execution details and comments.
     public static let reasonBytes = 4096
@@ -35,9 +37,15 @@ public enum TextLimits {
     }
 
     private static func violation(_ request: OpenRequest) -> String? {
+        if request.summary.trimmingSpaces.isEmpty {
+            return "the summary is empty: say in one line what the request does, for the reviewer who reads it first"
+        }
         if let problem = text(request.summary, "summary", summaryBytes) { return problem }
         if request.links.count > maxLinks { return "the request has \(request.links.count) links; the limit is \(maxLinks)" }
-        for link in request.links {
+        for (index, link) in request.links.enumerated() {
+            if link.trimmingSpaces.isEmpty {
+                return "link \(index + 1) is empty: give the URL of a diff, runbook or dashboard, or leave that --link out"
+            }
             if let problem = text(link, "link", linkBytes) { return problem }
         }
         if let release = request.release, let problem = text(release, "release", releaseBytes) { return problem }

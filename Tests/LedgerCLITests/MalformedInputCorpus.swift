@@ -11,6 +11,8 @@ struct MalformedInput: CustomStringConvertible {
         /// A copy of the test ledger's evidence bundle (`good-bundle`), then `edit` on the
         /// copy's path.
         case bundle(edit: (String) throws -> Void)
+        /// A FIFO (named pipe) nobody writes to: opening it for reading would wait forever.
+        case fifo(mode: Int = 0o600)
     }
 
     let name: String
@@ -35,7 +37,7 @@ struct MalformedInput: CustomStringConvertible {
 ///
 /// A new reader of untrusted input is one more case here, with its cases.
 enum EntryPoint: String, CaseIterable, Sendable {
-    case flags, payload, jsonl, policy, keyFile, checkpoint, bundle
+    case flags, payload, jsonl, policy, keyFile, checkpoint, bundle, notARegularFile
 
     /// `--ledger ops.ledger` with alice's key (request, append), root's (admin), or none.
     static let alice = ["--ledger", "ops.ledger", "--key", "alice.pem"]
@@ -52,6 +54,7 @@ enum EntryPoint: String, CaseIterable, Sendable {
         case .keyFile: Self.keyFileCases
         case .checkpoint: Self.checkpointCases
         case .bundle: Self.bundleCases
+        case .notARegularFile: Self.notARegularFileCases
         }
     }
 
@@ -77,6 +80,7 @@ enum EntryPoint: String, CaseIterable, Sendable {
             MalformedInput(name: "registering an invalid identity", arguments: root + ["key", "register", "--identity", "bad identity", "--public-key", "alice.pem.pub"], status: 2, expected: ["[invalid-event]", "identity"]),
             MalformedInput(name: "unknown capability", arguments: root + ["key", "register", "--identity", "eve", "--public-key", "alice.pem.pub", "--capability", "superuser"], status: 64, expected: ["unknown capability 'superuser'"]),
             MalformedInput(name: "risk input without =", arguments: alice + ["request", "open", "--action", "deploy.promote", "--resource", "svc/x", "--env", "prod", "--summary", "s", "--risk", "blast_radius"], status: 64, expected: ["--risk takes FACTOR=VALUE"]),
+            MalformedInput(name: "risk input given twice", arguments: alice + ["request", "open", "--action", "deploy.promote", "--resource", "svc/x", "--env", "prod", "--summary", "s", "--risk", "blast_radius=1", "--risk", "blast_radius=90"], status: 64, expected: ["--risk blast_radius is given twice"]),
             MalformedInput(name: "action with a space", arguments: alice + ["request", "open", "--action", "deploy promote", "--resource", "svc/x", "--env", "prod", "--summary", "s"], status: 3, expected: ["[invalid-request]"]),
             MalformedInput(name: "resource with a control character", arguments: alice + ["request", "open", "--action", "deploy.promote", "--resource", "svc/x\u{1B}[2J", "--env", "prod", "--summary", "s"], status: 3, expected: ["[invalid-request]", "printable"]),
             MalformedInput(name: "summary over 4096 bytes", arguments: alice + ["request", "open", "--action", "deploy.promote", "--resource", "svc/x", "--env", "prod", "--summary", long], status: 3, expected: ["[invalid-request]", "the limit is 4096"]),
@@ -219,8 +223,35 @@ enum EntryPoint: String, CaseIterable, Sendable {
             edited("nested 5 deep", ["[invalid-json]", "nesting deeper than 4"], replacing("^\\{", with: #"{"x":[[[[1]]]],"#)),
             anchor("empty file", .bytes([]), ["[invalid-json]"]),
             anchor("100 KiB of spaces", .bytes(Array(repeating: 0x20, count: 100 * 1024)), ["[invalid-json]", "the limit is 65536"]),
-            MalformedInput(name: "an endless file (/dev/zero)", arguments: ["--ledger", "ops.ledger", "verify", "--anchor", "/dev/zero"], status: 2, expected: ["[invalid-json]", "the limit is 65536"]),
+            MalformedInput(name: "an endless file (/dev/zero)", arguments: ["--ledger", "ops.ledger", "verify", "--anchor", "/dev/zero"], status: 2, expected: ["[not-a-regular-file]", "is a device"]),
             MalformedInput(name: "missing file", arguments: ["--ledger", "ops.ledger", "verify", "--anchor", "nowhere.checkpoint"], status: 2, expected: ["[not-found]", "cannot read checkpoint file"]),
+        ]
+    }
+
+    /// Every file the CLI reads, named as a FIFO, a directory or a device: refused before one
+    /// byte is read, never waited on. (`verify --bundle` meets FIFOs inside a bundle as
+    /// findings: see `bundleCases`.)
+    static var notARegularFileCases: [MalformedInput] {
+        func fifo(_ name: String, _ file: String, _ arguments: [String], _ expected: [String], mode: Int = 0o600) -> MalformedInput {
+            MalformedInput(name: name, files: [file: .fifo(mode: mode)], arguments: arguments, status: 2, expected: expected)
+        }
+        let refused = ["[not-a-regular-file]", "is a FIFO (named pipe), not a regular file"]
+        let keyRefused = ["[key-file-io]", "is not a regular file"]
+        return [
+            fifo("policy check of a FIFO", "policy-check.fifo", ["policy", "check", "policy-check.fifo"], refused + ["policy file"]),
+            fifo("policy publish of a FIFO", "policy-publish.fifo", root + ["policy", "publish", "policy-publish.fifo"], refused + ["policy file"]),
+            fifo("verify --anchor FIFO", "anchor.fifo", ["--ledger", "ops.ledger", "verify", "--anchor", "anchor.fifo"], refused + ["checkpoint file"]),
+            fifo("verify --since-checkpoint FIFO", "since.fifo", ["--ledger", "ops.ledger", "verify", "--since-checkpoint", "since.fifo"], refused + ["checkpoint file"]),
+            fifo("export --anchor FIFO", "export-anchor.fifo", ["--ledger", "ops.ledger", "export", "--format", "csv", "--out", "never.csv", "--anchor", "export-anchor.fifo"], refused),
+            fifo("--key naming a FIFO", "key.fifo", ["--ledger", "ops.ledger", "--key", "key.fifo"] + note, keyRefused),
+            fifo("export --key naming a FIFO", "export-key.fifo", ["--ledger", "ops.ledger", "--key", "export-key.fifo", "export", "--format", "bundle", "--out", "never-bundle"], keyRefused),
+            fifo("key register --public-key FIFO", "public.fifo", root + ["key", "register", "--identity", "eve", "--public-key", "public.fifo"], keyRefused, mode: 0o644),
+            fifo("key show of a FIFO", "show.fifo", ["key", "show", "show.fifo"], refused + ["key file"], mode: 0o644),
+            fifo("--ledger naming a FIFO", "ledger.fifo", ["--ledger", "ledger.fifo", "log"], refused + ["ledger 'ledger.fifo'"]),
+            fifo("init over a FIFO", "init.fifo", ["--ledger", "init.fifo", "--key", "root.pem", "init"], refused + ["ledger 'init.fifo'"]),
+            fifo("demo --dir naming a FIFO", "demo.fifo", ["demo", "--dir", "demo.fifo"], ["[already-exists]", "is not a directory"]),
+            MalformedInput(name: "--ledger naming a directory", arguments: ["--ledger", ".", "log"], status: 2, expected: ["[not-a-regular-file]", "is a directory"]),
+            MalformedInput(name: "a policy that is a device", arguments: ["policy", "check", "/dev/zero"], status: 2, expected: ["[not-a-regular-file]", "is a device"]),
         ]
     }
 

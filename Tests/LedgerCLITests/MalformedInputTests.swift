@@ -28,9 +28,16 @@ struct MalformedInputTests {
                 case .bundle(let edit):
                     try FileManager.default.copyItem(atPath: cli.path("good-bundle"), toPath: url.path)
                     try edit(url.path)
+                case .fifo(let mode):
+                    guard mkfifo(url.path, mode_t(mode)) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
                 }
             }
-            let result = try cli.run(testCase.arguments, stdin: testCase.stdin)
+            // Under `timeout`, so an input that makes the command hang fails its case (killed:
+            // exit 137) instead of hanging the suite.
+            let result = try ProcessRunner.run(
+                try ProcessRunner.which("timeout"), ["--signal=KILL", String(Self.hangSeconds), cli.binary] + testCase.arguments,
+                input: testCase.stdin.map { Data($0) }, currentDirectory: cli.directory.path)
+            #expect(result.status != 137, "\(entry)/\(testCase): hung, killed after \(Self.hangSeconds) s")
             #expect(result.status == testCase.status, "\(entry)/\(testCase): exit \(result.status): \(result.stderr)")
             for fragment in testCase.expected {
                 #expect(result.stderr.contains(fragment), "\(entry)/\(testCase): no '\(fragment)' in: \(result.stderr)")
@@ -50,6 +57,9 @@ struct MalformedInputTests {
         let verify = try cli.run(["--ledger", "ops.ledger", "verify", "--anchor", "good.checkpoint"])
         #expect(verify.status == 0, "\(entry): \(verify.stdout)\(verify.stderr)")
     }
+
+    /// Far beyond any case's honest run: only a command that waits forever reaches it.
+    static let hangSeconds = 120
 
     @Test("The corpus holds at least 40 malformed inputs, each named once")
     func corpusSize() {
