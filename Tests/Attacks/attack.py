@@ -100,6 +100,9 @@ def step_open(ledger, args):
     template_time = next(env["time"] for _, env, _ in ledger.events(type="request.opened", stream=template["requestId"]))
     time = time_for(ledger, args)
     payload = la.opened_like(template, template_time, args.stream_as or args.request, time)
+    # As the writer does: record the policy in force, by its publication seq and stated hash.
+    policy_seq, _, policy = ledger.events(type="policy.published")[-1]
+    payload["policy"]["hash"], payload["policy"]["version"] = policy["hash"], policy_seq
     if args.stream_as:
         payload["requestId"] = args.request  # the payload names another request than its stream
     stream = args.stream_as or args.request
@@ -264,6 +267,19 @@ def step_publish_policy(ledger, args):
                         **common_forge_options(args))
 
 
+def step_tamper_policy(ledger, args):
+    """Rewrite the stored payload of the current policy.published so that --identity is a member
+    of group --group, with a content hash that matches the new content (delete the payloads row,
+    insert the edited one)."""
+    seq, _, payload = ledger.events(type="policy.published")[-1]
+    content = payload["content"]
+    content["groups"][args.group] = sorted(set(content["groups"][args.group]) | {args.identity})
+    payload["hash"] = la.sha256(la.jcs(content)).hex()
+    ledger.delete_payload(seq)
+    ledger.insert_payload(seq, la.jcs(payload))
+    return {"seq": seq, "hash": payload["hash"]}
+
+
 def step_set_column(ledger, args):
     """UPDATE one column of the events row --seq (triggers dropped first)."""
     dropped = ledger.drop_triggers()
@@ -282,6 +298,12 @@ def step_whoami(ledger, args):
     return {"keyId": key.key_id, "identity": ledger.identity_of(key.key_id)}
 
 
+def step_find(ledger, args):
+    """The first event of --type (in --request's stream, when given)."""
+    seq, envelope, _ = ledger.events(type=args.type, stream=args.request)[0]
+    return {"seq": seq, "time": envelope["time"], "actor": envelope["actor"]}
+
+
 def step_head(ledger, args):
     seq, digest, envelope = ledger.head()
     return {"seq": seq, "hash": digest, "time": envelope["time"], "rows": ledger.count()}
@@ -295,11 +317,11 @@ def parse_duration(text):
 STEPS = {
     "open": step_open, "comment": step_comment, "vote": step_vote, "grant": step_grant, "deny": step_deny,
     "expire": step_expire, "escalate": step_escalate, "execute": step_execute, "redact": step_redact,
-    "reject": step_reject, "reassign-rule": step_reassign_rule,
+    "reject": step_reject, "tamper-policy": step_tamper_policy, "reassign-rule": step_reassign_rule,
     "delete-head": step_delete_head, "orphan-payload": step_orphan_payload,
     "swap-registration": step_swap_registration, "edit-registration": step_edit_registration,
     "publish-policy": step_publish_policy, "set-column": step_set_column, "sql": step_sql, "head": step_head,
-    "whoami": step_whoami,
+    "whoami": step_whoami, "find": step_find,
 }
 
 
@@ -332,6 +354,8 @@ def main(argv):
     parser.add_argument("--change-digest")
     parser.add_argument("--identity")
     parser.add_argument("--rule")
+    parser.add_argument("--group")
+    parser.add_argument("--type", help="find: the event type")
     parser.add_argument("--same-key-id", action="store_true")
     parser.add_argument("--capabilities")
     parser.add_argument("--out")

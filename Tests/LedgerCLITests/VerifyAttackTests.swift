@@ -82,6 +82,17 @@ struct VerifyAttackTests {
         try demo.expectNotVerified(["payload-missing"], anyOf: ["decision-unjustified", "request-invalid"])
     }
 
+    @Test("hole 1: bob's vote on the settled canary redacted (its reason is personal data), then its used one-shot grant run again at the head")
+    func redactedVoteOfASettledRequestThenItsUsedGrantRunAgain() throws {
+        let demo = try DemoUnderAttack()
+        let canary = try demo.request("canary promotion")
+        let vote = try demo.seq(type: "vote.cast", stream: canary)
+        try demo.attack("redact", ["--seq", String(vote)])
+        try demo.attack("execute", key: "deploy-bot", ["--request", canary, "--minutes", "5", "--detail", "pipeline run 5590"])
+        try demo.rebuild()
+        try demo.expectNotVerified(["payload-missing", "execution-not-allowed"])
+    }
+
     @Test("hole 1: an approve-only key (dave) signs a grant nobody voted for")
     func approveOnlyKeyForgesAGrant() throws {
         let demo = try DemoUnderAttack()
@@ -252,6 +263,38 @@ struct VerifyAttackTests {
         try demo.expectNotVerified(["payload-mismatch"], extra: ["--anchor", checkpoint])
     }
 
+    @Test("hole 3: the policy payload rewritten before the checkpoint (dave, finance only, made an SRE, content hash recomputed), then dave alone approves a prod change after it")
+    func sinceCheckpointWithThePolicyPayloadRewritten() throws {
+        let demo = try DemoUnderAttack()
+        let checkpoint = try demo.checkpoint()
+        try demo.attack("tamper-policy", ["--group", "sre", "--identity", "dave"])
+        let id = "req-attack00001"
+        try demo.attack("open", key: "alice", ["--request", id, "--minutes", "5"])
+        try demo.attack("vote", key: "dave", ["--request", id, "--minutes", "3"])
+        try demo.attack("grant", key: "dave", ["--request", id, "--approvers", "dave"])
+        try demo.rebuild()
+        try demo.expectNotVerified(["payload-mismatch"], extra: ["--since-checkpoint", checkpoint])
+        try demo.expectNotVerified(["payload-mismatch"], extra: ["--anchor", checkpoint])
+    }
+
+    @Test("hole 3: grace's key.revoked payload row deleted before the checkpoint, then grace approves a firewall change after it")
+    func sinceCheckpointWithARevocationPayloadDeleted() throws {
+        let demo = try DemoUnderAttack()
+        let grace = try demo.keyID("grace")
+        let revoked = try demo.ledger(["key", "revoke", grace, "--reason", "left the company"], key: "root")
+        try #require(revoked.status == 0, "\(revoked.stderr)")
+        let revocation = try demo.headSeq()
+        let id = try demo.openThroughCLI("alice", ["--action", "firewall.open", "--resource", "fw/edge", "--env", "prod",
+                                                   "--summary", "open 22 to the bastion", "--risk", "blast_radius=100", "--risk", "rollback_available=yes"])
+        let checkpoint = try demo.checkpoint()
+        try demo.attack("redact", ["--seq", String(revocation)])
+        try demo.attack("vote", key: "grace", ["--request", id])
+        try demo.attack("grant", key: "grace", ["--request", id, "--approvers", "grace"])
+        try demo.rebuild()
+        try demo.expectNotVerified([], anyOf: ["payload-missing", "key-event-invalid"], extra: ["--since-checkpoint", checkpoint])
+        try demo.expectNotVerified([], anyOf: ["payload-missing", "key-event-invalid"], extra: ["--anchor", checkpoint])
+    }
+
     @Test("hole 3: verify --since-checkpoint with no event after the checkpoint verifies (not ledger-empty)")
     func sinceCheckpointWithNothingAfterItVerifies() throws {
         let demo = try DemoUnderAttack()
@@ -314,6 +357,15 @@ struct VerifyAttackTests {
         let id = "req-attack00001"
         try demo.attack("open", key: "deploy-bot", ["--request", id, "--minutes", "5"])
         try demo.attack("comment", key: "deploy-bot", ["--request", id, "--time", "2030-01-01T00:00:00.000Z"])
+        try demo.rebuild()
+        try demo.expectNotVerified(["time-future"])
+    }
+
+    @Test("hole 4: a comment the deploy bot may write, dated 16 minutes ahead of the real clock")
+    func commentDatedSixteenMinutesAhead() throws {
+        let demo = try DemoUnderAttack()
+        let id = try demo.openThroughCLI("deploy-bot", ["--action", "deploy.promote", "--resource", "svc/checkout", "--env", "prod", "--summary", "ship v2"])
+        try demo.attack("comment", key: "deploy-bot", ["--request", id, "--time", Self.format(Date().addingTimeInterval(16 * 60))])
         try demo.rebuild()
         try demo.expectNotVerified(["time-future"])
     }
@@ -399,6 +451,20 @@ struct VerifyAttackTests {
                                         "--capability", "admin"], key: "dave")
         #expect(register.status != 0, "dave registered a key on capabilities from the keys table: \(register.stdout)")
         #expect(try demo.rows() == before)
+    }
+
+    @Test("defect: the CLI lets dave (finance only) approve as an SRE after the stored policy payload was rewritten (its hash no longer the signed one)")
+    func cliJudgesVotesUnderARewrittenPolicyPayload() throws {
+        let demo = try DemoUnderAttack()
+        try demo.attack("tamper-policy", ["--group", "sre", "--identity", "dave"])
+        let open = try demo.ledger(["request", "open", "--action", "deploy.promote", "--resource", "svc/search", "--env", "prod",
+                                    "--summary", "promote search", "--format", "json"], key: "alice")
+        // Refusing to open under a policy whose payload is not the signed one is a fix too.
+        guard open.status == 0, let id = try jsonObject(open.stdout)["requestId"] as? String else { return }
+        let vote = try demo.ledger(["approve", id, "--reason", "lgtm"], key: "dave")
+        #expect(vote.status != 0, "dave approved as an SRE under the rewritten policy: \(vote.stdout)")
+        let show = try demo.ledger(["request", "show", id, "--format", "json"])
+        #expect((try? jsonObject(show.stdout))?["status"] as? String != "granted")
     }
 
     // MARK: Helpers
@@ -507,6 +573,12 @@ final class DemoUnderAttack: Sendable {
     func rows() throws -> Int {
         guard let rows = try attack("head")["rows"] as? Int else { throw Failure("no row count") }
         return rows
+    }
+
+    /// The seq of the first event of `type` in `stream`.
+    func seq(type: String, stream: String) throws -> Int {
+        guard let seq = try attack("find", ["--type", type, "--request", stream])["seq"] as? Int else { throw Failure("no \(type) in \(stream)") }
+        return seq
     }
 
     func headSeq() throws -> Int {
