@@ -33,6 +33,23 @@ struct VerifyAttackTests {
         }
     }
 
+    @Test("control: the toolkit's comment, deny vote, denial, escalation and expiries verify clean when the right keys sign them (root keeps the clock)")
+    func attackerToolkitWritesClockAndDenialEventsThatVerify() throws {
+        let demo = try DemoUnderAttack()
+        try demo.attack("open", key: "alice", ["--request", "req-attack00001", "--minutes", "5"])
+        try demo.attack("comment", key: "deploy-bot", ["--request", "req-attack00001", "--minutes", "1"])
+        try demo.attack("open", key: "alice", ["--request", "req-attack00002", "--like", "emergency", "--minutes", "1"])
+        try demo.attack("escalate", key: "root", ["--request", "req-attack00002", "--minutes", "16"])
+        try demo.attack("open", key: "bob", ["--request", "req-attack00003", "--like", "firewall", "--minutes", "1"])
+        try demo.attack("vote", key: "grace", ["--request", "req-attack00003", "--decision", "deny", "--reason", "use the bastion", "--minutes", "1"])
+        try demo.attack("deny", key: "grace", ["--request", "req-attack00003"])
+        try demo.attack("expire", key: "root", ["--request", "req-attack00001", "--time", "2026-11-02T17:40:00.000Z"])
+        try demo.attack("expire", key: "root", ["--request", "req-attack00002", "--time", "2026-11-02T17:40:00.000Z"])
+        try demo.rebuild()
+        let result = try demo.verify(["--strict", "--format", "json"])
+        #expect(result.status == 0, "the toolkit's rule-following events must verify: \(result.codes) \(result.stderr)")
+    }
+
     @Test("control: the attack toolkit reproduces FORMAT.md's worked example (JCS, payload hash, event hash, signature)")
     func attackerToolkitReproducesTheWorkedExample() throws {
         let script = TestPaths.packageRoot.appendingPathComponent("Tests/Attacks/selftest.py").path
