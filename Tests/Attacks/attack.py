@@ -280,6 +280,20 @@ def step_tamper_policy(ledger, args):
     return {"seq": seq, "hash": payload["hash"]}
 
 
+def step_rehash_envelope(ledger, args):
+    """Make event --seq's envelope commit to its current payload row: a new payloadHash, the
+    envelope re-encoded canonically and its hash column recomputed (triggers dropped). The old
+    signature stays: the attacker cannot re-sign another key's event."""
+    envelope, _, row = ledger.event(args.seq)
+    payload = ledger.db.execute("SELECT bytes FROM payloads WHERE seq = ?", (args.seq,)).fetchone()[0]
+    envelope["payloadHash"] = la.sha256(bytes(payload)).hex()
+    envelope_bytes = la.jcs(envelope)
+    dropped = ledger.drop_triggers()
+    ledger.db.execute("UPDATE events SET envelope = ?, hash = ? WHERE seq = ?",
+                      (envelope_bytes, la.event_hash(envelope_bytes), args.seq))
+    return {"seq": args.seq, "hash": la.event_hash(envelope_bytes).hex(), "droppedTriggers": dropped}
+
+
 def step_set_column(ledger, args):
     """UPDATE one column of the events row --seq (triggers dropped first)."""
     dropped = ledger.drop_triggers()
@@ -317,7 +331,7 @@ def parse_duration(text):
 STEPS = {
     "open": step_open, "comment": step_comment, "vote": step_vote, "grant": step_grant, "deny": step_deny,
     "expire": step_expire, "escalate": step_escalate, "execute": step_execute, "redact": step_redact,
-    "reject": step_reject, "tamper-policy": step_tamper_policy, "reassign-rule": step_reassign_rule,
+    "reject": step_reject, "tamper-policy": step_tamper_policy, "rehash-envelope": step_rehash_envelope, "reassign-rule": step_reassign_rule,
     "delete-head": step_delete_head, "orphan-payload": step_orphan_payload,
     "swap-registration": step_swap_registration, "edit-registration": step_edit_registration,
     "publish-policy": step_publish_policy, "set-column": step_set_column, "sql": step_sql, "head": step_head,

@@ -231,6 +231,27 @@ struct VerifyAttackTests {
         try demo.expectNotVerified(["payload-mismatch"], anyOf: forged, extra: ["--anchor", checkpoint])
     }
 
+    @Test("hole 3: bob's registration swapped for an attacker's key and its envelope re-hashed to commit to it (root's signature left stale), then bob's vote and a grant after the checkpoint")
+    func sinceCheckpointWithBobsRegistrationSwappedAndReHashed() throws {
+        let demo = try DemoUnderAttack()
+        let id = "req-attack00001"
+        try demo.attack("open", key: "alice", ["--request", id, "--minutes", "5"])
+        try demo.rebuild()
+        let checkpoint = try demo.checkpoint()
+        let attackerKey = demo.path("attacker.pem")
+        let swapped = try demo.attack("swap-registration", ["--identity", "bob", "--out", attackerKey])
+        let registration = try #require(swapped["seq"] as? Int)
+        try demo.attack("rehash-envelope", ["--seq", String(registration)])
+        try demo.attack("vote", ["--key", attackerKey, "--request", id, "--minutes", "3"])
+        try demo.attack("grant", ["--key", attackerKey, "--request", id])
+        try demo.rebuild()
+        // The prefix no longer chains to the checkpoint's head, and root never signed the new
+        // registration: whichever the incremental verify proves, it must not pass.
+        let broken: Set<String> = ["chain-broken", "signature-invalid", "hash-mismatch", "payload-mismatch", "anchor-mismatch"]
+        try demo.expectNotVerified([], anyOf: broken, extra: ["--since-checkpoint", checkpoint])
+        try demo.expectNotVerified(["chain-broken", "signature-invalid"], extra: ["--anchor", checkpoint])
+    }
+
     @Test("hole 3: deploy-bot's registration payload edited to grant itself admin, then a policy.published by the bot after the checkpoint")
     func sinceCheckpointWithTheBotsRegistrationEditedToAdmin() throws {
         let demo = try DemoUnderAttack()
