@@ -29,6 +29,8 @@ struct PrefixProof {
         var hash = SHA256Digest.zero
         var envelope: EventEnvelope?
         var problems: [(FindingCode, String)] = []
+        /// The payload is present and is the one the envelope commits to.
+        var payloadProven = false
     }
 
     static func prove(_ checkpoint: Checkpoint, snapshot: LedgerSnapshot) throws -> PrefixProof {
@@ -48,7 +50,9 @@ struct PrefixProof {
                     if envelope.previousHash != previous {
                         proof.findings.append(Finding(.chainBroken, seq: row.seq, "before the trusted checkpoint, prevHash does not link to the hash of event \(row.seq - 1): the prefix was rewritten after the checkpoint was signed"))
                     }
-                    if envelope.stream.hasPrefix("$") { proof.systemEvents.append(row) }
+                    // A system event whose payload was replaced or removed is left out: what it
+                    // would register, revoke or publish is unproven, and is not relied on.
+                    if envelope.stream.hasPrefix("$"), check.payloadProven { proof.systemEvents.append(row) }
                     if row.seq == checkpoint.size { proof.headTime = envelope.time }
                 }
                 previous = check.hash
@@ -94,6 +98,8 @@ struct PrefixProof {
         if let bytes = row.payloadBytes {
             if SHA256.hash(bytes) != envelope.payloadHash {
                 check.problems.append((.payloadMismatch, "before the trusted checkpoint, the stored payload does not match the payloadHash its envelope commits to: it was replaced after the checkpoint was signed"))
+            } else {
+                check.payloadProven = true
             }
         } else if RequiredPayloads.isRequired(eventType: envelope.type) {
             check.problems.append((.payloadMissing, "before the trusted checkpoint, the payload of this \(envelope.type) event is absent, but the rules are re-derived from it"))
