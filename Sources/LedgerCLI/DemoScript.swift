@@ -18,6 +18,8 @@ struct DemoScript {
     static let team: [(String, [Capability])] = [
         ("alice", [.request, .approve]), ("bob", [.request, .approve]), ("carol", [.request, .approve]),
         ("dave", [.approve]), ("frank", [.request, .approve]), ("grace", [.approve]), ("deploy-bot", [.request, .execute]),
+        // The sweeper keeps time: only a clock key may expire or escalate requests.
+        ("sweeper", [.clock]),
     ]
 
     static func make(directory: String, durability: LedgerConfiguration.Durability = .full) async throws -> DemoScript {
@@ -105,13 +107,13 @@ struct DemoScript {
 
         r = try await open("bob", "cache.purge", "cdn/global", "prod", "purge poisoned price cache", risk: ["blast_radius": "100", "rollback_available": "no"])
         clock.advance(minutes: 20)
-        let escalated = try await approvals.tick(signer: people["root"]!)
+        let escalated = try await approvals.tick(signer: people["sweeper"]!)
         r = try await vote("frank", r.id, "paged; purge is the fix")
         lines.append(Line(title: "emergency cache purge", id: r.id, status: r.status.rawValue, story: "no SRE in 15m: tick escalated (\(escalated.count) event) to sre-leads; frank approved"))
 
         r = try await open("alice", "deploy.promote", "svc/search", "prod", "search v7 rollout", risk: safe)
         clock.advance(minutes: 150)
-        _ = try await approvals.tick(signer: people["root"]!)
+        _ = try await approvals.tick(signer: people["sweeper"]!)
         r = try await approvals.request(r.id)!
         lines.append(Line(title: "unanswered request", id: r.id, status: r.status.rawValue, story: "nobody voted within its 2h ttl; tick expired it"))
 

@@ -7,19 +7,24 @@ extension LedgerTool {
         static let configuration = CommandConfiguration(
             abstract: "Prove the ledger complete, untouched and correctly signed.",
             discussion: """
-                One streaming pass checks: seq gapless from 1; every hash recomputed from the stored \
+                One streaming pass checks: every row of the file accounted for (the ledger is the \
+                rows numbered 1, 2, 3…); seq gapless from 1; every hash recomputed from the stored \
                 bytes and linked to the one before; indexed columns equal the signed bytes; payloads \
-                match their commitments; every signature (on all cores) valid under a key registered, \
-                not revoked and allowed to speak for its actor; each --anchor checkpoint matched and \
+                match their commitments, and none the rules depend on is missing; times follow seq \
+                order and none lies beyond this clock plus 5 minutes; every signature (on all cores) \
+                valid under a key registered, not revoked and allowed to speak for its actor and \
+                type (expiries and escalations need a clock key); each --anchor checkpoint matched and \
                 not ahead of the ledger; every request replayed under the policy version it recorded, \
                 so each vote, refusal, grant, denial, expiry, escalation, bypass and execution must be \
                 what the rules produce; no request pending past its deadline and no break-glass review \
                 left open. Then the projection tables are held to a fresh replay of the events. \
                 Memory stays bounded however long the ledger. Finding codes: docs/VERIFY.md.
 
-                --since-checkpoint FILE checks that the ledger still holds the checkpoint's head, then \
-                verifies only the events after it (the projection check is skipped): its cost follows \
-                the new events, not the ledger.
+                --since-checkpoint FILE first proves that everything before the checkpoint is what it \
+                committed to (every earlier envelope rehashed and linked to its head hash, columns and \
+                payloads held to them; no signature checked), then verifies only the events after it \
+                (the projection check is skipped): a few percent of a full verify for the prefix, \
+                plus what the new events cost.
 
                 With --bundle, verifies an evidence bundle (`ledger export --format bundle`) offline \
                 instead of a ledger file: its manifest and every file's SHA-256, the syntax of its \
@@ -142,7 +147,8 @@ enum VerifyText {
     private static func body(_ report: VerificationReport, extraChecks: [String] = [], extraFindings: [String] = []) {
         Output.line("  ledger      \(TerminalText.field(report.ledgerID ?? "unknown"))")
         Output.line("  events      \(report.events)\(report.firstSeq > 1 ? " (seq \(report.firstSeq) onward, after a trusted checkpoint)" : "")")
-        Output.line("  requests    \(report.requests) (\(report.eventsReplayed) events replayed under \(report.policyVersions) policy version\(report.policyVersions == 1 ? "" : "s"))")
+        let withheld = report.requestsWithheld == 0 ? "" : "; \(report.requestsWithheld) withheld by the bundle, not replayed past that"
+        Output.line("  requests    \(report.requests) (\(report.eventsReplayed) events replayed under \(report.policyVersions) policy version\(report.policyVersions == 1 ? "" : "s")\(withheld))")
         if let first = report.firstTime, let last = report.lastTime { Output.line("  time span   \(first) → \(last)") }
         Output.line("  head hash   \(report.headHash ?? "none")")
         Output.line("  keys        \(report.keysSeen) seen, \(report.signaturesChecked) signatures checked")

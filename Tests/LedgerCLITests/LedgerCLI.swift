@@ -24,7 +24,7 @@ struct LedgerCLI {
         formatter.timeZone = TimeZone(identifier: "UTC")
         formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
         return try ProcessRunner.run(
-            "faketime", ["-f", "@" + formatter.string(from: time), binary] + arguments, environment: ["TZ": "UTC"],
+            "faketime", ["-f", "@" + formatter.string(from: time), binary] + arguments, environment: ["TZ": "UTC", "FAKETIME_DONT_FAKE_MONOTONIC": "1"],
             input: input.map { Data($0.utf8) }, currentDirectory: directory.path)
     }
 

@@ -409,7 +409,7 @@ struct WorkflowScenarioTests {
 
     @Test("request open --wait on a request nobody answers exits 124; list --status pending lists only pending")
     func waitTimesOutAndListFiltersPending() throws {
-        let team = try DemoTeam()
+        let team = try DemoTeam(realClock: true)
         let granted = try team.open("alice", action: "deploy.promote", resource: "svc/a", summary: "a v1")
         try team.expectSuccess(team.run("bob", ["approve", granted, "--reason", "ok"]))
         let denied = try team.open("bob", action: "firewall.open", resource: "fw/edge", summary: "open 22", risk: ["blast_radius=100", "rollback_available=yes"])
@@ -457,7 +457,10 @@ private struct DemoTeam {
         ("dave", ["approve"]), ("frank", ["request", "approve"]), ("grace", ["approve"]), ("deploy-bot", ["request", "execute"]),
     ]
 
-    init() throws {
+    /// `realClock`: run on the real clock, for a test that waits in real time: Dispatch's
+    /// timers do not fire under faketime, so `request wait` would never time out there.
+    init(realClock: Bool = false) throws {
+        if realClock { clock.now = nil }
         cli = try LedgerCLI()
         try FileManager.default.copyItem(
             atPath: TestPaths.packageRoot.appendingPathComponent("Sources/LedgerCLI/demo-policy.yaml").path,
@@ -465,7 +468,7 @@ private struct DemoTeam {
         for name in ["root"] + Self.team.map(\.0) {
             try cli.expectSuccess(cli.run(["key", "generate", "--out", "\(name).pem"]))
         }
-        try cli.expectSuccess(cli.run(["--ledger", Self.ledger, "--key", "root.pem", "init"], at: clock.now))
+        try cli.expectSuccess(run(nil, ["--key", "root.pem", "init"]))
         for (name, capabilities) in Self.team {
             try cli.expectSuccess(run("root", ["key", "register", "--identity", name, "--public-key", "\(name).pem.pub"] + capabilities.flatMap { ["--capability", $0] }))
         }
@@ -475,7 +478,9 @@ private struct DemoTeam {
     /// Runs `ledger --ledger x.ledger [--key WHO.pem] ARGS`.
     @discardableResult
     func run(_ who: String?, _ arguments: [String]) throws -> ProcessResult {
-        try cli.run(["--ledger", Self.ledger] + (who.map { ["--key", "\($0).pem"] } ?? []) + arguments, at: clock.now)
+        let arguments = ["--ledger", Self.ledger] + (who.map { ["--key", "\($0).pem"] } ?? []) + arguments
+        guard let now = clock.now else { return try cli.run(arguments) }
+        return try cli.run(arguments, at: now)
     }
 
     func expectSuccess(_ result: ProcessResult) throws {
@@ -516,7 +521,7 @@ private struct DemoTeam {
     /// Lets the team's clock run to `at`, then `tick --format json` as root: the events it
     /// appended.
     func tick(at: String) throws -> [[String: Any]] {
-        if let time = parseTime(at) { clock.now = max(clock.now, time) }
+        if let time = parseTime(at), let now = clock.now { clock.now = max(now, time) }
         let result = try run("root", ["tick", "--format", "json"])
         try cli.expectSuccess(result)
         return try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]] ?? []
@@ -563,7 +568,8 @@ private func timeFormatter() -> ISO8601DateFormatter {
 /// The time a `DemoTeam` runs its commands at.
 private final class TeamClock: @unchecked Sendable {
     // `@unchecked`: a test's team is used from that one test's thread only.
-    var now = Date().addingTimeInterval(-86_400)
+    /// nil: the real clock.
+    var now: Date? = Date().addingTimeInterval(-86_400)
 }
 
 private func parseTime(_ text: String?) -> Date? {
