@@ -24,7 +24,7 @@ browse() {
     chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --disable-background-networking \
         --proxy-server=127.0.0.1:9 --enable-logging=stderr --v=1 "$@" "file://$work/report.html" >/dev/null 2>>"$work/chromium.log"
 }
-browse --window-size=1280,1100 --screenshot="$work/report.png"
+browse --window-size=1280,1200 --screenshot="$work/report.png"
 # Printing opens every request's history (a beforeprint handler): check it prints cleanly too.
 browse --print-to-pdf="$work/report.pdf"
 

@@ -1,4 +1,4 @@
-public import LedgerFormat
+internal import LedgerFormat
 
 /// What someone asks the approval workflow to do. `Decider.decide` turns a command, the
 /// request's state and the policy into the events to append, or a refusal.

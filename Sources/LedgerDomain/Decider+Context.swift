@@ -1,4 +1,4 @@
-public import LedgerFormat
+internal import LedgerFormat
 
 extension Decider {
     /// A command on an existing request, with everything needed to judge it.

@@ -1,5 +1,5 @@
 internal import Yams
-public import LedgerFormat
+internal import LedgerFormat
 
 extension Policy {
     /// The largest policy file accepted, in bytes: a policy is a page of YAML.

@@ -1,4 +1,4 @@
-public import LedgerFormat
+internal import LedgerFormat
 
 /// The command a recorded event answers, read back from the event: what the verifier feeds
 /// the `Decider` to re-derive the event. Events that no command produces directly (grants,

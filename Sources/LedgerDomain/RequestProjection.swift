@@ -1,4 +1,4 @@
-public import LedgerFormat
+internal import LedgerFormat
 
 /// Everything the projection tables hold about one approval request, derived from its
 /// stream's events and nothing else.

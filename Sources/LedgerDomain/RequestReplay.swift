@@ -1,4 +1,4 @@
-public import LedgerFormat
+internal import LedgerFormat
 
 /// Re-derives one request's events from the policy, event by event: the verifier's proof that
 /// every decision followed the rules in force.

@@ -1,4 +1,4 @@
-public import LedgerFormat
+internal import LedgerFormat
 
 extension RequestState {
     /// Rebuilds a request from its stream's events, in order. Returns nil when the stream does

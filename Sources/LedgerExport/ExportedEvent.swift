@@ -12,12 +12,15 @@ public struct ExportedEvent: Sendable {
 
     /// Calls `body` with every event from seq 1 to `plan.end`, in order, from one read
     /// snapshot, and `progress` with the seq reached after each batch.
+    /// - Parameter start: called once before the first event, with point reads into the
+    ///   same snapshot.
     /// - Throws: `ExportError.notExportable` for an event that cannot be exported byte for
-    ///   byte (run `ledger verify` to see why); whatever `body` throws.
+    ///   byte (run `ledger verify` to see why); whatever `start` or `body` throws.
     public static func forEach(
-        in ledger: Ledger, plan: ExportPlan, progress: ((Int64) -> Void)? = nil, _ body: (ExportedEvent) throws -> Void
+        in ledger: Ledger, plan: ExportPlan, progress: ((Int64) -> Void)? = nil, start: ((LedgerSnapshot) throws -> Void)? = nil,
+        _ body: (ExportedEvent) throws -> Void
     ) throws {
-        try ledger.scan { rows, _ in
+        try ledger.scan(before: start) { rows, _ in
             for row in rows where row.seq <= plan.end {
                 try body(try exported(row, plan: plan))
             }

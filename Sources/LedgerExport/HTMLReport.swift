@@ -1,7 +1,7 @@
+public import LedgerDomain
 public import LedgerFormat
 public import LedgerVerify
 internal import LedgerCrypto
-internal import LedgerDomain
 
 /// `ledger export --format html`: one self-contained file for auditors. No network, no
 /// external asset (a Content-Security-Policy forbids loading any), readable without script,
@@ -11,8 +11,15 @@ internal import LedgerDomain
 /// The report is derived data for reading; the proof is an evidence bundle
 /// (`--format bundle`), which the report's footer points to.
 public struct HTMLReport: Sendable {
+    /// Read with `keepHistory`, so that it holds the histories and the metrics facts.
     public let period: PeriodRecord
-    public let figures: ReportFigures
+    /// The SLIs of `ledger metrics` over the period: `ledger metrics --since S --until U
+    /// --now U --verify` for a period [S, U), judged at `generatedAt` when U is later or
+    /// open, with the chain as `verification` found it.
+    public let metrics: ApprovalMetrics
+    /// The charts' series over the period, from the same facts and query as `metrics`; nil
+    /// when the period is a single instant.
+    public let series: ReportSeries?
     /// The verification of the ledger the report was made from.
     public let verification: VerificationReport
     public let generatedAt: Timestamp
@@ -20,8 +27,14 @@ public struct HTMLReport: Sendable {
     public let generator: String
 
     public init(period: PeriodRecord, verification: VerificationReport, generatedAt: Timestamp, generator: String) {
+        let scope = period.plan.scope
+        let now = min(scope.until ?? generatedAt, generatedAt)
+        let query = MetricsQuery(now: now, since: scope.since, until: scope.until, chain: MetricsQuery.Chain(verification))
         self.period = period
-        self.figures = ReportFigures(period)
+        self.metrics = ApprovalMetrics(facts: period.metricsFacts, query: query)
+        // From the period's start (or first event) to its end, or to its last event when open.
+        let end = min(scope.until ?? period.lastTime.map { $0.adding(milliseconds: 1) } ?? now, now)
+        self.series = ReportSeries(facts: period.metricsFacts, query: query, start: scope.since ?? period.firstTime ?? end, end: end)
         self.verification = verification
         self.generatedAt = generatedAt
         self.generator = generator
@@ -127,54 +140,109 @@ public struct HTMLReport: Sendable {
     }
 
     private func figuresSection() -> String {
-        let f = figures
-        func tile(_ label: String, _ value: String, _ note: String = "") -> String {
-            "<div class=\"tile\"><div class=\"value\">\(HTML.escape(value))</div><div class=\"label\">\(HTML.escape(label))</div>\(note.isEmpty ? "" : "<div class=\"note\">\(HTML.escape(note))</div>")</div>"
+        let m = metrics
+        var html = "<section id=\"slis\">\n<h2>Service levels</h2>\n"
+        html += "<p class=\"lede\">The SLIs of <code>ledger metrics</code> (docs/METRICS.md) for the period, judged at \(Self.time(m.query.now)); "
+        html += period.plan.scope.requestIDs.isEmpty
+            ? "the same figures as <code>\(HTML.escape(metricsCommand))</code>.</p>\n"
+            : "limited to the \(period.requests.count) requests named.</p>\n"
+        html += "<div class=\"tiles\">"
+        let json = m.jsonValue
+        func tile(_ label: String, _ value: String, note: String = "", metric: String) -> String {
+            let member = metric.split(separator: ".").reduce(Optional(json)) { $0?[String($1)] } ?? .null
+            let attributes = " data-metric=\"\(metric)\" data-value=\"\(HTML.escape(String(decoding: CanonicalJSON.encode(member), as: UTF8.self)))\""
+            return Self.tile(label, value, note: note, attributes: attributes)
         }
-        let decided = (f.byStatus[.granted] ?? 0) + (f.byStatus[.denied] ?? 0)
-        let approvalRate = decided == 0 ? "–" : "\(Int((Double(f.byStatus[.granted] ?? 0) / Double(decided) * 100).rounded()))%"
-        var html = "<section id=\"slis\">\n<h2>Service levels</h2>\n<div class=\"tiles\">"
-        html += tile("requests", String(f.requests))
-        for (status, _) in Self.statusColors { html += tile(status.rawValue, String(f.byStatus[status] ?? 0)) }
-        html += tile("approval rate", approvalRate, "granted of granted + denied")
-        html += tile("latency p50", f.latencyPercentile(0.5).map(Self.duration) ?? "–", "decisions by people")
-        html += tile("latency p90", f.latencyPercentile(0.9).map(Self.duration) ?? "–")
-        html += tile("latency p99", f.latencyPercentile(0.99).map(Self.duration) ?? "–")
-        html += tile("rejected attempts", String(f.rejectedAttempts), "votes refused by the rules")
-        html += tile("failures after approval", String(f.failuresAfterApproval))
-        html += tile("rollbacks", String(f.rollbacks))
-        html += tile("break-glass", String(f.bypasses), f.openReviews > 0 ? "\(f.openReviews) review(s) open" : "")
-        html += "</div>\n<div class=\"charts\">\n"
+        let latency = m.approvalLatency
+        html += tile("M1 latency p50", Self.duration(latency.p50Ms), note: "\(latency.count) decided by people", metric: "approvalLatency.all.p50Ms")
+        html += tile("M1 latency p90", Self.duration(latency.p90Ms), metric: "approvalLatency.all.p90Ms")
+        html += tile("M1 latency p99", Self.duration(latency.p99Ms), metric: "approvalLatency.all.p99Ms")
+        let rate = m.approvalRate
+        html += tile("M2 approval rate", Self.percent(rate), note: "\(rate.numerator) granted of \(rate.denominator) decided", metric: "approvalRate")
+        html += tile("M3 stalled", String(m.stalled.count), note: "pending past the deadline", metric: "stalled.count")
+        html += tile("pending queue", String(m.pendingDepth), note: m.oldestPendingAgeMs.map { "oldest \(Self.duration($0))" } ?? "", metric: "pendingQueue.depth")
+        let escalation = m.escalationRate
+        html += tile("M4 escalation rate", Self.percent(escalation), note: "\(escalation.numerator) of \(escalation.denominator) that waited for people", metric: "escalationRate")
+        let failures = m.failuresAfterApproval
+        html += tile("M5 failures after approval", Self.percent(failures), note: "\(failures.numerator) of \(failures.denominator) approved executions", metric: "failuresAfterApproval")
+        let kinds = AttemptRecord.Kind.allCases.compactMap { kind -> String? in
+            let count = m.rejectedAttempts.filter { $0.kind == kind.rawValue }.reduce(0) { $0 + $1.count }
+            return count == 0 ? nil : "\(count) \(kind.rawValue)\(count == 1 ? "" : "s")"
+        }
+        html += tile("M6 rejected attempts", String(m.rejectedAttemptsTotal), note: (kinds.isEmpty ? ["none"] : kinds).joined(separator: ", ") + " refused and recorded", metric: "rejectedAttempts.total")
+        let rollbacks = m.rollbacksAfterApproval
+        html += tile("M7 rollbacks after approval", Self.percent(rollbacks), note: "\(rollbacks.numerator) of \(rollbacks.denominator) approved and executed", metric: "rollbacksAfterApproval")
+        html += tile("M8 requests opened", String(m.requestsOpened), metric: "traffic.opened")
+        let recovery = m.timeToRecover
+        html += tile("M9 time to recover", Self.duration(recovery.meanMs.map { Int64($0.rounded()) }), note: "mean of \(recovery.count); \(m.unrecovered) unrecovered", metric: "timeToRecover.recovered.meanMs")
+        let complete = m.auditCompleteness
+        let chain = switch m.query.chain {
+        case .notChecked: "chain not checked"
+        case .valid: "chain verified"
+        case .invalid(let from): "chain broken from seq \(from)"
+        }
+        html += tile("M10 audit completeness", Self.percent(complete), note: "\(complete.numerator) of \(complete.denominator) complete; \(chain)", metric: "auditCompleteness")
+        html += "</div>\n"
 
-        html += "<figure><figcaption>Decision latency (\(f.latencies.count) decisions by people)</figcaption>"
+        var byStatus: [RequestState.Status: Int] = [:]
+        for request in period.requests { byStatus[request.status, default: 0] += 1 }
+        let openReviews = period.requests.filter { $0.status == .bypassed && $0.state?.review?.closedAt == nil }.count
+        let counts = Self.statusColors.map { status, _ in
+            "<span class=\"status \(status.rawValue)\">\(status.rawValue)</span> \(byStatus[status] ?? 0)\(status == .bypassed && openReviews > 0 ? " (\(openReviews) review(s) open)" : "")"
+        }
+        html += "<p class=\"statuses\"><b>\(period.requests.count) requests in this report</b>, by status at the period's end: \(counts.joined(separator: " · "))</p>\n"
+        html += "<div class=\"charts\">\n"
+
+        html += "<figure><figcaption>M1 decision latency (\(latency.count) decided by people)</figcaption>"
+        let cumulative = latency.buckets + [latency.count]
         html += SVGChart.bars(
-            title: "Histogram of decision latency", labels: f.latency.map(\.label),
-            series: [SVGChart.Series(name: "decisions", color: "#2563eb", values: f.latency.map(\.count))])
+            title: "Histogram of decision latency", labels: Self.latencyLabels,
+            series: [SVGChart.Series(name: "decisions", color: "#2563eb", values: cumulative.indices.map { cumulative[$0] - ($0 == 0 ? 0 : cumulative[$0 - 1]) })])
         html += "</figure>\n"
 
-        html += "<figure><figcaption>Requests opened per \(f.daysPerBar == 1 ? "day" : "\(f.daysPerBar) days"), by outcome</figcaption>"
+        guard let series else {
+            return html + "<figure><p class=\"empty\">No time span to draw.</p></figure>\n</div>\n</section>\n"
+        }
+        let unit = series.widthMs == ReportSeries.hourMs ? "hour" : series.widthMs == ReportSeries.dayMs ? "day" : "\(series.widthMs / ReportSeries.dayMs) days"
+        let hourly = series.widthMs < ReportSeries.dayMs
+        func label(_ ms: Int64) -> String {
+            let text = Timestamp(millisecondsSinceEpoch: ms).description
+            return hourly ? "\(text.dropFirst(5).prefix(5)) \(text.dropFirst(11).prefix(5))" : String(text.prefix(10))
+        }
+        html += "<figure><figcaption>M8 requests opened per \(unit), by status</figcaption>"
         html += SVGChart.bars(
-            title: "Requests per day by outcome", labels: f.days.map { String($0.date.dropFirst(5)) },
+            title: "Requests opened per \(unit) by status", labels: series.buckets.map { hourly ? label($0.startMs) : String(label($0.startMs).dropFirst(5)) },
             series: Self.statusColors.map { status, color in
-                SVGChart.Series(name: status.rawValue, color: color, values: f.days.map { $0.counts[status] ?? 0 })
+                SVGChart.Series(name: status.rawValue, color: color, values: series.buckets.map { $0.opened[status] ?? 0 })
             })
         html += "<ul class=\"legend\">" + Self.statusColors.map { "<li><span style=\"background:\($1)\"></span>\($0.rawValue)</li>" }.joined() + "</ul>"
         html += "</figure>\n"
 
-        html += "<figure><figcaption>Pending queue over the period</figcaption>"
-        if let start = f.start, let end = f.end, end > start {
-            let span = Double(end.millisecondsSinceEpoch - start.millisecondsSinceEpoch)
-            func x(_ time: Timestamp) -> Double { Double(time.millisecondsSinceEpoch - start.millisecondsSinceEpoch) / span }
-            let ticks = (0...2).map { step -> (x: Double, label: String) in
-                let time = Timestamp(millisecondsSinceEpoch: start.millisecondsSinceEpoch + Int64(span * Double(step) / 2))
-                return (Double(step) / 2, span > 2 * 86_400_000 ? String(time.description.prefix(10)) : String(time.description.dropFirst(5).prefix(11)).replacingOccurrences(of: "T", with: " "))
-            }
-            html += SVGChart.steps(title: "Pending requests over time", points: f.queue.map { (x($0.time), $0.pending) }, ticks: ticks)
-        } else {
-            html += "<p class=\"empty\">No time span to draw.</p>"
-        }
-        html += "</figure>\n</div>\n</section>\n"
-        return html
+        html += "<figure><figcaption>Pending queue per \(unit)</figcaption>"
+        let first = series.buckets[0].startMs, span = Double(series.endMs - first)
+        html += SVGChart.steps(
+            title: "Pending requests per \(unit): the most at once, and the mean",
+            points: series.buckets.map { SVGChart.Step(x: Double($0.startMs - first) / span, line: $0.peakPending, area: $0.meanPending) },
+            ticks: [0, 0.5, 1].map { (x: $0, label: label(first + Int64(span * $0))) })
+        html += "<ul class=\"legend\"><li><span class=\"line\"></span>most pending at once</li><li><span class=\"area\"></span>mean pending</li></ul>"
+        return html + "</figure>\n</div>\n</section>\n"
+    }
+
+    /// The `ledger metrics` command that gives the same figures.
+    private var metricsCommand: String {
+        var command = "ledger metrics"
+        if let since = metrics.query.since { command += " --since \(since)" }
+        if let until = metrics.query.until { command += " --until \(until)" }
+        command += " --now \(metrics.query.now)"
+        if metrics.query.chain != .notChecked { command += " --verify" }
+        return command
+    }
+
+    /// The bars of M1's histogram: `DurationSummary.bucketBounds`, then the open bucket.
+    static let latencyLabels = ["≤ 1m", "1–5m", "5–15m", "15–30m", "30m–1h", "1–2h", "2–4h", "4–8h", "8–24h", "> 1d"]
+
+    private static func tile(_ label: String, _ value: String, note: String = "", attributes: String = "") -> String {
+        "<div class=\"tile\"\(attributes)><div class=\"value\">\(HTML.escape(value))</div><div class=\"label\">\(HTML.escape(label))</div>\(note.isEmpty ? "" : "<div class=\"note\">\(HTML.escape(note))</div>")</div>"
     }
 
     private func requestsSection(_ sink: (String) throws -> Void) rethrows {
@@ -311,6 +379,15 @@ public struct HTMLReport: Sendable {
         return "<time datetime=\"\(text)\">\(text.prefix(10)) \(text.dropFirst(11).prefix(8))</time>"
     }
 
+    /// `87.5%`; `–` when nothing was counted.
+    static func percent(_ ratio: ApprovalMetrics.Ratio) -> String {
+        ratio.value.map { String(format: $0 * 100) + "%" } ?? "–"
+    }
+
+    static func duration(_ milliseconds: Int64?) -> String {
+        milliseconds.map(duration) ?? "–"
+    }
+
     /// `45s`, `3m`, `1h 20m`, `2d 4h`.
     static func duration(_ milliseconds: Int64) -> String {
         let seconds = max(0, milliseconds) / 1000
@@ -333,12 +410,14 @@ public struct HTMLReport: Sendable {
         .verdict.ok { border-color: var(--ok); background: #f0fdf4; } .verdict.fail { border-color: var(--fail); background: #fef2f2; }
         .verdict h2 { border: 0; margin: 10px 0 4px; font-size: 22px; } .verdict.ok h2 { color: var(--ok); } .verdict.fail h2 { color: var(--fail); }
         .tiles { display: grid; grid-template-columns: repeat(auto-fill, minmax(130px, 1fr)); gap: 8px; }
+        .lede { color: var(--muted); margin: 0 0 8px; } .statuses { margin: 10px 0 0; }
         .tile { border: 1px solid var(--line); border-radius: 6px; padding: 8px 10px; } .tile .value { font-size: 20px; font-weight: 600; } .tile .label { color: var(--muted); } .tile .note { color: var(--muted); font-size: 11px; }
         .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(340px, 1fr)); gap: 12px; margin-top: 12px; }
         figure { margin: 0; border: 1px solid var(--line); border-radius: 6px; padding: 8px; break-inside: avoid; } figcaption { font-weight: 600; margin-bottom: 4px; }
         svg { width: 100%; height: auto; display: block; } svg .tick { font-size: 13px; fill: var(--muted); } svg .grid { stroke: var(--line); } svg .axis { stroke: #9ca3af; }
         svg .area { fill: #2563eb; fill-opacity: 0.15; } svg .line { fill: none; stroke: #2563eb; stroke-width: 1.5; }
         .legend { list-style: none; padding: 0; margin: 4px 0 0; display: flex; flex-wrap: wrap; gap: 4px 12px; font-size: 12px; } .legend span { display: inline-block; width: 10px; height: 10px; margin-right: 4px; border-radius: 2px; }
+        .legend span.line { height: 2px; vertical-align: middle; background: #2563eb; } .legend span.area { background: #2563eb; opacity: 0.15; }
         table { border-collapse: collapse; width: 100%; font-size: 13px; } th, td { text-align: left; padding: 4px 6px; border-bottom: 1px solid var(--line); vertical-align: top; } th { background: #f9fafb; }
         table.requests tbody.request { break-inside: avoid; } table.requests td:first-child code { white-space: nowrap; } tr.history td { border-bottom: 2px solid var(--line); padding-top: 0; }
         details summary { cursor: pointer; color: var(--muted); } details[open] summary { margin-bottom: 6px; }

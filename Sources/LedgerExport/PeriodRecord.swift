@@ -1,7 +1,7 @@
 internal import LedgerCrypto
 public import LedgerFormat
 public import LedgerStore
-internal import LedgerDomain
+public import LedgerDomain
 
 /// What a period of the ledger holds, folded for the CSV and HTML reports: the requests in
 /// scope with their histories, the keys and the policy versions up to the period's end.
@@ -42,9 +42,20 @@ public struct PeriodRecord: Sendable {
     public internal(set) var requests: [RequestRecord] = []
     public internal(set) var keys: [KeyLife] = []
     public internal(set) var policies: [PolicyVersion] = []
+    /// The time of the first and of the last event in the period.
+    public internal(set) var firstTime: Timestamp?
+    public internal(set) var lastTime: Timestamp?
+    /// The projection rows `ledger metrics` computes its SLIs from, up to the period's end:
+    /// of every request, or of the requests in scope when the scope names some. Empty unless
+    /// read with `keepHistory`.
+    public internal(set) var metricsFacts = MetricsFacts()
 
     /// Reads events 1 … `plan.periodEnd` once.
-    /// - Parameter keepHistory: keep every request's events (the HTML report shows them).
+    /// - Parameter keepHistory: keep every request's events, and read `metricsFacts` from the
+    ///   same snapshot (what the HTML report shows beyond the CSV).
+    /// - Throws: `ExportError.notExportable` for an event that cannot be exported;
+    ///   `LedgerError.unsupportedVersion`, with `keepHistory`, for a ledger without the
+    ///   metrics projections.
     public static func read(
         ledger: Ledger, plan: ExportPlan, keepHistory: Bool, progress: ((Int64) -> Void)? = nil
     ) throws -> PeriodRecord {
@@ -53,8 +64,18 @@ public struct PeriodRecord: Sendable {
         var record = PeriodRecord(plan: plan)
         var index: [String: Int] = [:]
         var keyIndex: [KeyID: Int] = [:]
-        try ExportedEvent.forEach(in: ledger, plan: plan, progress: progress) { exported in
+        func readFacts(_ snapshot: LedgerSnapshot) throws {
+            guard keepHistory else { return }
+            // Nothing after the period's end counts; `ApprovalMetrics` applies the rest of the query.
+            let query = MetricsQuery(now: plan.scope.until ?? Timestamp(millisecondsSinceEpoch: Timestamp.range.upperBound))
+            record.metricsFacts = try snapshot.metricsFacts(for: query, requests: plan.scope.requestIDs.isEmpty ? nil : plan.requests)
+        }
+        try ExportedEvent.forEach(in: ledger, plan: plan, progress: progress, start: readFacts) { exported in
             let envelope = exported.event.envelope
+            if plan.scope.contains(envelope.time) {
+                record.firstTime = min(record.firstTime ?? envelope.time, envelope.time)
+                record.lastTime = max(record.lastTime ?? envelope.time, envelope.time)
+            }
             if plan.requests.contains(envelope.stream) {
                 if envelope.streamVersion == 1 {
                     index[envelope.stream] = record.requests.count

@@ -35,11 +35,6 @@ public struct RequestRecord: Sendable {
         decidedAt.map { $0.millisecondsSinceEpoch - openedAt.millisecondsSinceEpoch }
     }
 
-    /// True when a person decided (granted or denied by votes, not automatically by risk).
-    public var decidedByPeople: Bool {
-        (status == .granted || status == .denied) && state?.automatic != true
-    }
-
     /// Applies the next event of the request's stream (the first one included).
     mutating func apply(_ exported: ExportedEvent, keepHistory: Bool) {
         if keepHistory { history.append(exported) }

@@ -7,6 +7,15 @@ enum SVGChart {
         let values: [Int]
     }
 
+    /// One step of `steps`: from `x` (0…1) to the next step's.
+    struct Step {
+        let x: Double
+        /// Drawn as a line.
+        let line: Int
+        /// Shaded beneath the line.
+        let area: Double
+    }
+
     static let width = 480.0, height = 240.0
     static let left = 34.0, right = 14.0, top = 12.0, bottom = 30.0
     static var plotWidth: Double { width - left - right }
@@ -39,20 +48,23 @@ enum SVGChart {
         return svg + "</svg>"
     }
 
-    /// A step line (with its area shaded) of `points`, x in 0…1, over labelled x ticks.
-    static func steps(title: String, points: [(x: Double, y: Int)], ticks: [(x: Double, label: String)]) -> String {
-        let scale = niceMaximum(points.map(\.y).max() ?? 0)
+    /// Steps, each from its `x` to the next one's (the last to the right edge), a line over a
+    /// shaded area, over labelled x ticks.
+    static func steps(title: String, points: [Step], ticks: [(x: Double, label: String)]) -> String {
+        let scale = niceMaximum(points.map(\.line).max() ?? 0)
         var svg = open(title)
         svg += axes(maximum: scale)
-        if let first = points.first {
-            var path = "M\(format(left + first.x * plotWidth)) \(format(y(Double(first.y), scale)))"
+        func path(_ value: (Step) -> Double) -> String? {
+            guard let first = points.first else { return nil }
+            var path = "M\(format(left + first.x * plotWidth)) \(format(y(value(first), scale)))"
             for point in points.dropFirst() {
-                path += " H\(format(left + point.x * plotWidth)) V\(format(y(Double(point.y), scale)))"
+                path += " H\(format(left + point.x * plotWidth)) V\(format(y(value(point), scale)))"
             }
-            path += " H\(format(left + plotWidth))"
-            let area = path + " V\(format(y(0, scale))) H\(format(left + first.x * plotWidth)) Z"
-            svg += #"<path d="\#(area)" class="area"/>"#
-            svg += #"<path d="\#(path)" class="line"/>"#
+            return path + " H\(format(left + plotWidth))"
+        }
+        if let area = path({ $0.area }), let line = path({ Double($0.line) }), let first = points.first {
+            svg += #"<path d="\#(area) V\#(format(y(0, scale))) H\#(format(left + first.x * plotWidth)) Z" class="area"/>"#
+            svg += #"<path d="\#(line)" class="line"/>"#
         }
         for tick in ticks {
             let anchor = tick.x <= 0 ? "start" : tick.x >= 1 ? "end" : "middle"

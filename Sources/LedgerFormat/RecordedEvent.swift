@@ -37,12 +37,4 @@ public struct RecordedEvent: Sendable, Hashable {
             throw FormatError(.invalidJSON, "payload of event \(envelope.seq): \(error)")
         }
     }
-
-    /// The payload as a field reader; throws when it is redacted or not an object.
-    public func payloadFields() throws(FormatError) -> FieldReader {
-        guard let value = try payload() else {
-            throw FormatError(.missingField, "payload of event \(envelope.seq) is redacted")
-        }
-        return try FieldReader(value, what: "\(envelope.type) payload (seq \(envelope.seq))")
-    }
 }

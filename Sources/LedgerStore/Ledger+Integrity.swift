@@ -12,7 +12,7 @@ extension Ledger {
     /// `LedgerSnapshot.idempotencyKeyReuses(after:)`, from a read snapshot of its own.
     public func idempotencyKeyReuses(after seq: Int64 = 0) throws -> [IdempotencyKeyReuse] {
         try StorageErrors.mapping(path: path) {
-            try database.read { db in try LedgerSnapshot(db: db).idempotencyKeyReuses(after: seq) }
+            try database.read { db in try LedgerSnapshot(db: db, path: path).idempotencyKeyReuses(after: seq) }
         }
     }
 }

@@ -19,7 +19,9 @@ extension Ledger {
         }
     }
 
-    static func facts(_ db: Database, _ query: MetricsQuery) throws -> MetricsFacts {
+    /// - Parameter withRequestIDs: read the request id of every vote, attempt and execution
+    ///   even without a filter (to select records by request afterwards).
+    static func facts(_ db: Database, _ query: MetricsQuery, withRequestIDs: Bool = false) throws -> MetricsFacts {
         let now = query.now.millisecondsSinceEpoch
         var conditions: [String] = []
         var arguments = StatementArguments()
@@ -55,8 +57,8 @@ extension Ledger {
         }
 
         // A record's request id only matters to select it by its request's environment or
-        // action: without a filter it is not read (each is a string to allocate).
-        let selecting = query.environment != nil || query.action != nil
+        // action (or by request): without a filter it is not read (each is a string to allocate).
+        let selecting = withRequestIDs || query.environment != nil || query.action != nil
         func records(_ columns: String, _ table: String) throws -> (rows: RowCursor, count: Int) {
             let join = narrowed ? " JOIN request_timings t ON t.request_id = r.request_id" : ""
             let filter = (narrowed ? conditions : []) + ["r.time_ms <= ?"]

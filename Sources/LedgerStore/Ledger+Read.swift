@@ -50,7 +50,7 @@ extension Ledger {
     ) throws {
         try StorageErrors.mapping(path: path) {
             try database.read { db in
-                let snapshot = LedgerSnapshot(db: db)
+                let snapshot = LedgerSnapshot(db: db, path: path)
                 try before?(snapshot)
                 let cursor = try Row.fetchCursor(db, sql: StoredEvent.selection + " AND e.seq >= ? ORDER BY e.seq", arguments: [max(from, 1)])
                 var batch: [StoredEvent] = []

@@ -4,9 +4,12 @@ internal import GRDB
 /// from the same snapshot as the rows being scanned. Valid only inside the scan's closure.
 public final class LedgerSnapshot {
     let db: Database
+    /// The ledger's file, for error messages.
+    let path: String
 
-    init(db: Database) {
+    init(db: Database, path: String) {
         self.db = db
+        self.path = path
     }
 
     /// The rows of `stream` with `seq < before`, in stream order.

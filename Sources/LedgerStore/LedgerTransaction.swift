@@ -59,12 +59,6 @@ public final class LedgerTransaction {
         try Row.fetchOne(db, sql: StoredEvent.selection + " AND e.seq = ?", arguments: [seq]).map { try StoredEvent(row: $0).recordedEvent() }
     }
 
-    /// The latest event of `stream`.
-    public func lastEvent(stream: String) throws -> RecordedEvent? {
-        try Row.fetchOne(db, sql: StoredEvent.selection + " AND e.stream = ? ORDER BY e.stream_version DESC LIMIT 1", arguments: [stream])
-            .map { try StoredEvent(row: $0).recordedEvent() }
-    }
-
     /// The seq of the latest event of `stream`, without reading the event.
     package func lastSeq(stream: String) throws -> Int64? {
         try Int64.fetchOne(

@@ -1,5 +1,5 @@
 public import LedgerCrypto
-public import LedgerDomain
+internal import LedgerDomain
 public import LedgerFormat
 public import LedgerStore
 

@@ -1,5 +1,5 @@
-public import LedgerDomain
-public import LedgerFormat
+internal import LedgerDomain
+internal import LedgerFormat
 public import LedgerStore
 
 /// Earlier events a walk needs again: a request whose replay it evicted, or one that began

@@ -1,8 +1,8 @@
 internal import Dispatch
 internal import Foundation
-public import LedgerCrypto
-public import LedgerFormat
-public import LedgerStore
+internal import LedgerCrypto
+internal import LedgerFormat
+internal import LedgerStore
 
 /// What an incremental verify (`--since-checkpoint`) relies on, proven to be what the trusted
 /// checkpoint committed to.

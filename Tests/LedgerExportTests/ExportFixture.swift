@@ -12,6 +12,9 @@ struct ExportFixture {
     let directory: TemporaryDirectory
     let ledger: Ledger
     let root: Signer
+    /// Requests (and appends) and executes; approves as the policy's one SRE.
+    let alice: Signer
+    let bob: Signer
     let clock: SetClock
 
     static let policy = """
@@ -31,7 +34,8 @@ struct ExportFixture {
         Timestamp("2026-11-0\(day)T\(time):00.000Z")!
     }
 
-    static func make() async throws -> ExportFixture {
+    /// - Parameter requests: false for the keys and the policy alone, without the requests and notes.
+    static func make(requests: Bool = true) async throws -> ExportFixture {
         let directory = try TemporaryDirectory()
         let clock = SetClock(Self.day(1, "08:00"))
         var configuration = LedgerConfiguration()
@@ -44,6 +48,8 @@ struct ExportFixture {
         try await ledger.registerKey(bob.key.publicKey, identity: "bob", capabilities: [.approve], signer: root)
         let approvals = Approvals(ledger: ledger)
         try await approvals.publish(try Policy(yaml: policy), signer: root)
+        let fixture = ExportFixture(directory: directory, ledger: ledger, root: root, alice: alice, bob: bob, clock: clock)
+        guard requests else { return fixture }
         func open(_ id: String, _ summary: String, at time: Timestamp) async throws {
             clock.set(time)
             _ = try await approvals.open(
@@ -72,7 +78,7 @@ struct ExportFixture {
         clock.set(day(3, "09:00"))
         _ = try await approvals.approve("req-c", reason: "ok", signer: bob)
         try await open("req-d", "search v3", at: day(3, "10:00"))
-        return ExportFixture(directory: directory, ledger: ledger, root: root, clock: clock)
+        return fixture
     }
 
     /// The scope of 2026-11-02 alone.

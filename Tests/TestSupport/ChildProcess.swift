@@ -3,7 +3,7 @@ public import Glibc
 #elseif canImport(Darwin)
 public import Darwin
 #endif
-public import Foundation
+internal import Foundation
 
 /// A child process the test talks to while it runs, and may kill: `ProcessRunner` only runs
 /// one to completion. Started with `posix_spawn`; every pipe end is close-on-exec, so a process

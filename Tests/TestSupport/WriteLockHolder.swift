@@ -1,4 +1,4 @@
-public import Foundation
+internal import Foundation
 internal import GRDB
 
 /// Another writer, as SQLite sees it: holds a `BEGIN IMMEDIATE` transaction on a database file
