@@ -21,6 +21,7 @@ import os
 import re
 import stat
 import sys
+import time as time_module
 
 try:
     from cryptography.exceptions import InvalidSignature
@@ -324,6 +325,9 @@ def genesis_payload(value) -> dict:
 
 
 CONSEQUENCE_TYPES = {"request.granted", "request.denied", "vote.rejected", "execution.refused"}
+# FORMAT.md §Time: no event may be dated beyond the verifier's clock plus 5 minutes. Times are
+# fixed-width UTC text, so comparing the strings compares the instants.
+LATEST_TIME = time_module.strftime("%Y-%m-%dT%H:%M:%S.999Z", time_module.gmtime(time_module.time() + 300))
 CLOCK_TYPES = {"request.expired", "request.escalated"}  # outcomes only a clock produces
 
 
@@ -480,6 +484,8 @@ class LedgerVerifier:
             self.first_time = time
         if self.last_time is not None and time < self.last_time:
             self.find("time-regression", seq, f"time {time} is earlier than {self.last_time}")
+        if time > LATEST_TIME:
+            self.find("time-future", seq, f"time {time} is later than this verifier's clock plus the allowed skew ({LATEST_TIME})")
         self.last_time = max(self.last_time or time, time)
         stream, event_type = envelope["stream"], envelope["type"]                  # 7. stream version
         if envelope["streamVersion"] != self.stream_versions.get(stream, 0) + 1:

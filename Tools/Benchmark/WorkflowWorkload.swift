@@ -47,7 +47,9 @@ struct WorkflowWorkload {
         ("ann", [.request, .approve]), ("ben", [.approve]), ("cat", [.approve]), ("dan", [.approve]), ("lee", [.approve]),
         ("bot", [.execute]),
     ]
-    static let start = Timestamp("2027-01-04T00:00:00.000Z")!
+    /// A Monday far enough back that a million events (about a minute each) end before today:
+    /// `ledger verify` reports an event dated beyond its clock (`time-future`).
+    static let start = Timestamp("2025-01-06T00:00:00.000Z")!
     static let minute: Int64 = 60_000
 
     /// Requests opened per simulated minute: about 6 events each over their life.
