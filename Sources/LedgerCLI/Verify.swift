@@ -23,8 +23,8 @@ extension LedgerTool {
                 --since-checkpoint FILE first proves that everything before the checkpoint is what it \
                 committed to (every earlier envelope rehashed and linked to its head hash, columns and \
                 payloads held to them; no signature checked), then verifies only the events after it \
-                (the projection check is skipped): a few percent of a full verify for the prefix, \
-                plus what the new events cost.
+                (the projection check is skipped): about a seventh of a full verify per earlier event \
+                for the prefix, plus what the new events cost.
 
                 With --bundle, verifies an evidence bundle (`ledger export --format bundle`) offline \
                 instead of a ledger file: its manifest and every file's SHA-256, the syntax of its \

@@ -15,7 +15,8 @@ internal import LedgerStore
 /// proves each envelope is byte for byte one the checkpoint committed to; every indexed column
 /// is held to its envelope, so reads by stream return exactly the committed events; and every
 /// payload to its commitment. A hash chain can only prove that by rehashing the prefix: one
-/// SHA-256 of each envelope and payload, on all cores, a few percent of a full verify's cost.
+/// SHA-256 of each envelope and payload, on all cores: about a seventh of a full verify's cost
+/// per event (docs/PERFORMANCE.md), and linear in the prefix.
 struct PrefixProof {
     /// Problems found in the prefix, as findings at their seqs.
     var findings: [Finding] = []
