@@ -57,6 +57,15 @@ final class Appender {
         return head
     }
 
+    /// Refuses to chain onto a head dated later than `clock` allows: every event appended after
+    /// it would inherit that time (`LedgerError.timeAhead`).
+    func refuseHeadAhead(clock: Timestamp) throws {
+        guard let head = try head(), head.time > configuration.latestTime(at: clock) else { return }
+        throw LedgerError(
+            .timeAhead,
+            "the head event is dated \(head.time), later than this host's clock allows (\(clock)): appending would inherit that time. Run `ledger verify` (time-future) and check the clocks", seq: head.seq)
+    }
+
     func appendGenesis(_ genesis: Genesis, signer: Signer) throws {
         let draft = EventDraft(type: KeyEvents.genesisType, stream: KeyEvents.ledgerStream, payload: genesis.jsonValue)
         let prepared = prepare(draft, payloadBytes: CanonicalJSON.encode(draft.payload), signer: signer, head: nil, streamVersion: 1)
@@ -85,15 +94,8 @@ final class Appender {
     /// Appends drafts in order; a draft whose idempotency key was already used returns the
     /// original event and writes nothing.
     func append(_ drafts: [EventDraft], signer: Signer, allowWorkflowTypes: Bool = false) throws -> [RecordedEvent] {
-        if now == nil, let head = try head() {
-            // A transaction checked this already; a raw append checks it here.
-            let clock = configuration.clock()
-            if head.time > clock.adding(milliseconds: configuration.maxClockSkew.components.seconds * 1000) {
-                throw LedgerError(
-                    .timeAhead,
-                    "the head event is dated \(head.time), later than this host's clock allows (\(clock)): appending would inherit that time. Run `ledger verify` (time-future) and check the clocks", seq: head.seq)
-            }
-        }
+        // A transaction checked this already; a raw append checks it here.
+        if now == nil { try refuseHeadAhead(clock: configuration.clock()) }
         var slots: [Slot] = []
         var prepared: [Prepared] = []
         var batchKeys: [String: Int] = [:]

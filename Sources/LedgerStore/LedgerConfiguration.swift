@@ -30,7 +30,14 @@ public struct LedgerConfiguration: Sendable {
     /// How far past `clock` an event may be dated: a transaction asked to act later (`ledger
     /// tick --now`), or on a head already dated later, is refused. `ledger verify` applies the
     /// same bound to its own clock (`time-future`).
-    public var maxClockSkew: Duration = .seconds(300)
+    public var maxClockSkew: Duration = Self.defaultClockSkew
+    /// The skew writers allow by default, and the one `ledger verify` allows its own clock.
+    public static let defaultClockSkew: Duration = .seconds(300)
+
+    /// The latest time an event may carry when this host's clock reads `clock`.
+    func latestTime(at clock: Timestamp) -> Timestamp {
+        clock.adding(milliseconds: maxClockSkew.components.seconds * 1000)
+    }
 
     public init() {}
 }

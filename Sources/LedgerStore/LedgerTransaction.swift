@@ -30,17 +30,12 @@ public final class LedgerTransaction {
         appender = Appender(db: db, configuration: configuration, signedKeys: ledger.signedKeys)
         let head = try appender.head()
         let clock = configuration.clock()
-        let latest = clock.adding(milliseconds: configuration.maxClockSkew.components.seconds * 1000)
-        if let requested, requested > latest {
+        if let requested, requested > configuration.latestTime(at: clock) {
             throw LedgerError(
                 .timeAhead,
                 "\(requested) is later than this host's clock allows (\(clock) plus \(configuration.maxClockSkew.components.seconds) s): nobody may date events ahead of the clock; check the host's time, or leave --now out")
         }
-        if let head, head.time > latest {
-            throw LedgerError(
-                .timeAhead,
-                "the head event is dated \(head.time), later than this host's clock allows (\(clock)): appending would inherit that time. Run `ledger verify` (time-future) and check the clocks", seq: head.seq)
-        }
+        try appender.refuseHeadAhead(clock: clock)
         let wanted = requested ?? clock
         now = max(wanted, head?.time ?? wanted)
         appender.now = now

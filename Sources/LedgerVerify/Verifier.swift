@@ -28,7 +28,7 @@ public struct Verifier: Sendable {
     /// of the absence being an error (`payload-missing`).
     public var allowsWithheldPayloads = false
     /// How far past this verifier's clock an event may be dated (`time-future` beyond it).
-    public static let clockSkew: Duration = .seconds(300)
+    public static let clockSkew = LedgerConfiguration.defaultClockSkew
 
     public init(anchors: [Checkpoint] = [], now: Timestamp? = nil, progress: (@Sendable (Int64) -> Void)? = nil) {
         self.anchors = anchors
