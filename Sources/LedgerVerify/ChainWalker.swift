@@ -129,14 +129,20 @@ public struct ChainWalker: Sendable {
         }
 
         var payload: JSONValue?
+        // The payload the replay reads: only the one the envelope commits to. A replaced one is
+        // read as absent, as the commands read it (`StoredEvent.recordedEvent`).
+        var provenBytes: [UInt8]?
         if let bytes = row.payloadBytes {
             if SHA256.hash(bytes) != envelope.payloadHash {
                 find(.payloadMismatch, seq, "the stored payload does not match the payloadHash the envelope commits to: the payload was altered")
-            } else if seq == 1 || envelope.type == KeyEvents.registeredType || envelope.type == KeyEvents.revokedType {
-                // Only payloads a check reads are parsed: the others are proven by their hash,
-                // and parsing every one would cost a tenth of the walk.
-                payload = try? JSONParser.parse(bytes)
-                if payload == nil { find(.payloadMismatch, seq, "the stored payload matches its hash but is not valid JSON") }
+            } else {
+                provenBytes = bytes
+                if seq == 1 || envelope.type == KeyEvents.registeredType || envelope.type == KeyEvents.revokedType {
+                    // Only payloads a check reads are parsed: the others are proven by their
+                    // hash, and parsing every one would cost a tenth of the walk.
+                    payload = try? JSONParser.parse(bytes)
+                    if payload == nil { find(.payloadMismatch, seq, "the stored payload matches its hash but is not valid JSON") }
+                }
             }
         } else if RequiredPayloads.isRequired(eventType: envelope.type), !allowsWithheldPayloads {
             find(.payloadMissing, seq, "the payload of this \(envelope.type) event is absent, but the rules are re-derived from it, so it may not be redacted: it was deleted; the event is replayed as the commands read it, with an empty payload")
@@ -158,7 +164,7 @@ public struct ChainWalker: Sendable {
             applyKeyEvent(envelope, payload: payload, seq: seq)
         }
         let capabilities = if case .valid(let entry) = status { entry.registration.capabilities } else { [Capability]() }
-        findings += try conformance.check(envelope, payloadBytes: row.payloadBytes, capabilities: capabilities, earlier: earlier)
+        findings += try conformance.check(envelope, payloadBytes: provenBytes, capabilities: capabilities, earlier: earlier)
         return job
     }
 
