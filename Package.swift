@@ -18,6 +18,9 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-http-structured-headers", from: "1.7.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // Layer 1: OpenSSL libcrypto, wrapped so no C type escapes LedgerCrypto.
@@ -69,10 +72,30 @@ let package = Package(
             dependencies: ["LedgerCrypto", "LedgerFormat", "LedgerDomain", "LedgerStore", "LedgerVerify", "LedgerExport"],
             swiftSettings: strict
         ),
+        // HTTP Message Signatures (RFC 9421) with Ed25519 and Content-Digest (RFC 9530): pure,
+        // shared by the server (verifying) and the clients (signing).
+        .target(
+            name: "HTTPSignatures",
+            dependencies: [
+                "LedgerCrypto",
+                .product(name: "RawStructuredFieldValues", package: "swift-http-structured-headers"),
+            ],
+            swiftSettings: strict
+        ),
+        // `ledger serve`: the ledger over HTTP (Hummingbird 2), over the same `Approvals`.
+        .target(
+            name: "LedgerServer",
+            dependencies: [
+                "ApprovalLedger", "HTTPSignatures",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "LedgerCLI",
             dependencies: [
-                "ApprovalLedger",
+                "ApprovalLedger", "LedgerServer", "HTTPSignatures",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             resources: [.embedInCode("demo-policy.yaml")],
@@ -107,6 +130,17 @@ let package = Package(
         .testTarget(
             name: "LedgerCLITests",
             dependencies: ["LedgerCLI", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .testTarget(
+            name: "HTTPSignaturesTests",
+            dependencies: ["HTTPSignatures", "TestSupport"]
+        ),
+        .testTarget(
+            name: "LedgerServerTests",
+            dependencies: [
+                "LedgerServer", "TestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
         ),
         .testTarget(
             name: "LedgerBenchmarkTests",

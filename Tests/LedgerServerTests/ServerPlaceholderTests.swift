@@ -1,0 +1,6 @@
+import LedgerServer
+import Testing
+
+@Suite struct ServerPlaceholderTests {
+    @Test func builds() { _ = LedgerServer.self }
+}
