@@ -35,13 +35,38 @@ public enum ExpectedVersion: Sendable, Hashable {
     case exactly(Int64)
 }
 
-/// Who appends: the identity the events speak for and the private key registered to it.
+/// Who appends: the identity the events speak for and the private key that signs them, which
+/// is registered to that identity, or, for a relay, carries the `origin` that proves who asked.
 public struct Signer: Sendable {
     public let identity: String
     public let key: Ed25519PrivateKey
+    /// Set when `key` is a relay's (the server's) appending for `identity`, a caller it
+    /// authenticated (docs/FORMAT.md §Origin).
+    public let origin: EventOrigin?
 
     public init(identity: String, key: Ed25519PrivateKey) {
         self.identity = identity
         self.key = key
+        origin = nil
+    }
+
+    private init(identity: String, key: Ed25519PrivateKey, origin: EventOrigin) {
+        self.identity = identity
+        self.key = key
+        self.origin = origin
+    }
+
+    /// This signer's key appending on behalf of `actor`: the key must be registered with the
+    /// `relay` capability. With `.signed`, the caller's own signature over its command is
+    /// checked and recorded; with `.relayed`, the relay vouches for the caller.
+    public func speaking(for actor: String, origin: EventOrigin) -> Signer {
+        Signer(identity: actor, key: key, origin: origin)
+    }
+
+    /// The same signer with the command hash its origin's signature must cover.
+    package func withCommandHash(_ hash: SHA256Digest) -> Signer {
+        guard case .signed(var command) = origin else { return self }
+        command.hash = hash
+        return Signer(identity: identity, key: key, origin: .signed(command))
     }
 }

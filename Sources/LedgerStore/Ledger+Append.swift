@@ -28,12 +28,14 @@ extension Ledger {
                 throw LedgerError(.invalidEvent, "the payload cannot be stored: \(problem)", stream: draft.stream)
             }
         }
-        let (configuration, signedKeys) = (self.configuration, self.signedKeys)
+        let (configuration, signedKeys, ledgerID) = (self.configuration, self.signedKeys, self.ledgerID)
         return try await StorageErrors.mapping(path: path) {
             try await database.writeWithoutTransaction { db in
                 var events: [RecordedEvent] = []
                 try db.inTransaction(.immediate) {
-                    events = try Appender(db: db, configuration: configuration, signedKeys: signedKeys).append(drafts, signer: signer)
+                    let appender = Appender(db: db, configuration: configuration, signedKeys: signedKeys)
+                    appender.ledgerID = ledgerID
+                    events = try appender.append(drafts, signer: signer)
                     return .commit
                 }
                 return events
