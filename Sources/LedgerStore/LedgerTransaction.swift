@@ -28,6 +28,7 @@ public final class LedgerTransaction {
     init(db: Database, configuration: LedgerConfiguration, at requested: Timestamp?, ledger: Ledger) throws {
         self.db = db
         appender = Appender(db: db, configuration: configuration, signedKeys: ledger.signedKeys)
+        appender.ledgerID = ledger.ledgerID
         let head = try appender.head()
         let clock = configuration.clock()
         if let requested, requested > configuration.latestTime(at: clock) {
@@ -42,6 +43,9 @@ public final class LedgerTransaction {
         committedSeq = head?.seq ?? 0
         policies = ledger.policies
     }
+
+    /// The ledger's id, from its genesis event.
+    public var ledgerID: String { appender.ledgerID }
 
     /// The events of `stream`, in stream order.
     public func events(stream: String) throws -> [RecordedEvent] {
