@@ -60,6 +60,7 @@ final class ServerHarness: Sendable {
         ("alice", "alice", ["approve"]),
         ("reader", "auditor", []),
         ("doomed", "deploy-bot", ["request"]),
+        ("fuzz", "alice", ["request", "approve", "execute", "append"]),
     ]
 
     init(extraArguments: [String] = []) throws {
