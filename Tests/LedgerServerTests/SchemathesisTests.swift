@@ -25,7 +25,9 @@ struct SchemathesisTests {
                 // An event stream never ends by design; the demo flow test reads it.
                 "--exclude-path", "/v1/events/stream",
             ],
-            environment: ["SCHEMATHESIS_HOOKS": "", "NO_COLOR": "1"])
+            environment: ["SCHEMATHESIS_HOOKS": "", "NO_COLOR": "1"],
+            // It keeps a .schemathesis/ cache in its working directory: not in the package.
+            currentDirectory: server.directory.path)
         #expect(result.status == 0, "schemathesis failed:\n\(result.stdout.suffix(12_000))\n\(result.stderr.suffix(4000))")
         #expect(!server.serverLog.contains("failed:"), "the server logged failures:\n\(server.serverLog.suffix(4000))")
     }
