@@ -133,7 +133,17 @@ struct LedgerCommandTests {
     func copiedBinaryRuns() throws {
         var cli = try LedgerCLI()
         let copy = cli.path("ledger-copy")
-        try FileManager.default.copyItem(atPath: cli.binary, toPath: copy)
+        // Another test's process can be starting while the copy is written, and a file open for
+        // writing in a child between fork and exec is "busy" (ETXTBSY): try again.
+        for attempt in 1...5 {
+            do {
+                try? FileManager.default.removeItem(atPath: copy)
+                try FileManager.default.copyItem(atPath: cli.binary, toPath: copy)
+                break
+            } catch where attempt < 5 {
+                Thread.sleep(forTimeInterval: 0.2)
+            }
+        }
         cli.binary = copy
         _ = try cli.initialised()
         try cli.expectSuccess(cli.run(["--ledger", "ops.ledger", "log"]))
