@@ -50,6 +50,7 @@ let package = Package(
                 .embedInCode("0001_events.sql"),
                 .embedInCode("0002_requests.sql"),
                 .embedInCode("0003_projections.sql"),
+                .embedInCode("0004_tokens.sql"),
             ],
             swiftSettings: strict
         ),
@@ -94,6 +95,8 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
+            // docs/openapi.yaml links to this copy: SwiftPM embeds only files inside a target.
+            resources: [.embedInCode("openapi.yaml")],
             swiftSettings: strict
         ),
         .executableTarget(

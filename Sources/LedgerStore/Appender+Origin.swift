@@ -43,7 +43,7 @@ extension Appender {
         case .signed(let command):
             let signer = try withHash(signer, command: command, draft: draft, payloadBytes: payloadBytes)
             let hash = signer.origin!.command!.hash!
-            try checkCommand(command, hash: hash, actor: signer.identity, eventType: draft.type)
+            try checkCommand(command, hash: hash, actor: signer.identity, eventType: draft.type, verified: signer.commandVerified)
             let key = EventOrigin.commandKeyPrefix + hash.hex
             if let given = draft.idempotencyKey, given != key {
                 throw LedgerError(.invalidEvent, "a signed command's idempotency key is its hash (\(key)); leave the idempotency key out", stream: draft.stream)
@@ -74,7 +74,7 @@ extension Appender {
 
     /// The caller's key must be valid, registered to the caller, allowed the event, and have
     /// signed this very statement within the allowed skew of the appender's clock.
-    private func checkCommand(_ command: CommandSignature, hash: SHA256Digest, actor: String, eventType: String) throws {
+    private func checkCommand(_ command: CommandSignature, hash: SHA256Digest, actor: String, eventType: String, verified: Bool) throws {
         guard let record = try key(command.keyID) else {
             throw LedgerError(.commandSignatureInvalid, "the command is signed by key \(command.keyID), which is not registered in this ledger")
         }
@@ -89,9 +89,9 @@ extension Appender {
                 .commandSignatureInvalid,
                 "'\(record.identity)' (key \(command.keyID)) lacks the '\(Capability.required(forEventType: eventType)?.rawValue ?? "-")' capability needed for \(eventType) events")
         }
-        guard record.publicKey.isValidSignature(command.signature, for: hash.bytes) else {
-            throw LedgerError(.commandSignatureInvalid, "the command signature does not verify under key \(command.keyID): sign the statement docs/FORMAT.md §Signed commands defines, for this ledger and request")
-        }
+        // Checked before the transaction when `verified`: a key's public key never changes,
+        // and its status (revocation) is the part re-read here.
+        if !verified { try command.check(hash, publicKey: record.publicKey) }
         // The time the event will carry (never before the head's), which verify compares with.
         let clock = self.now ?? configuration.clock()
         let now = max(clock, try head()?.time ?? clock)
@@ -100,6 +100,17 @@ extension Appender {
             throw LedgerError(
                 .commandStale,
                 "the command is dated \(command.time), more than \(skew / 1000) s from this ledger's clock (\(now)): sign it again with the current time")
+        }
+    }
+}
+
+extension CommandSignature {
+    /// Refuses a signature that does not cover `hash` under `publicKey`.
+    func check(_ hash: SHA256Digest, publicKey: Ed25519PublicKey) throws {
+        guard publicKey.isValidSignature(signature, for: hash.bytes) else {
+            throw LedgerError(
+                .commandSignatureInvalid,
+                "the command signature does not verify under key \(keyID): sign the statement docs/FORMAT.md §Signed commands defines, for this ledger and request")
         }
     }
 }

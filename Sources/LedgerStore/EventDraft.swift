@@ -43,17 +43,22 @@ public struct Signer: Sendable {
     /// Set when `key` is a relay's (the server's) appending for `identity`, a caller it
     /// authenticated (docs/FORMAT.md §Origin).
     public let origin: EventOrigin?
+    /// True once the caller's signature over the origin's command hash was checked (before the
+    /// write transaction, so the writer does not spend its serial time on it).
+    package let commandVerified: Bool
 
     public init(identity: String, key: Ed25519PrivateKey) {
         self.identity = identity
         self.key = key
         origin = nil
+        commandVerified = false
     }
 
-    private init(identity: String, key: Ed25519PrivateKey, origin: EventOrigin) {
+    private init(identity: String, key: Ed25519PrivateKey, origin: EventOrigin, commandVerified: Bool = false) {
         self.identity = identity
         self.key = key
         self.origin = origin
+        self.commandVerified = commandVerified
     }
 
     /// This signer's key appending on behalf of `actor`: the key must be registered with the
@@ -65,8 +70,16 @@ public struct Signer: Sendable {
 
     /// The same signer with the command hash its origin's signature must cover.
     package func withCommandHash(_ hash: SHA256Digest) -> Signer {
-        guard case .signed(var command) = origin else { return self }
+        guard case .signed(var command) = origin, command.hash != hash else { return self }
         command.hash = hash
         return Signer(identity: identity, key: key, origin: .signed(command))
+    }
+
+    /// The same signer, its command hash checked against `publicKey`'s signature.
+    package func verifyingCommand(_ hash: SHA256Digest, publicKey: Ed25519PublicKey) throws -> Signer {
+        guard case .signed(var command) = origin else { return self }
+        try command.check(hash, publicKey: publicKey)
+        command.hash = hash
+        return Signer(identity: identity, key: key, origin: .signed(command), commandVerified: true)
     }
 }

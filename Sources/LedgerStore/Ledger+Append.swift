@@ -28,6 +28,7 @@ extension Ledger {
                 throw LedgerError(.invalidEvent, "the payload cannot be stored: \(problem)", stream: draft.stream)
             }
         }
+        let signer = try await verifiedAppend(drafts, signer: signer)
         let (configuration, signedKeys, ledgerID) = (self.configuration, self.signedKeys, self.ledgerID)
         return try await StorageErrors.mapping(path: path) {
             try await database.writeWithoutTransaction { db in
@@ -41,6 +42,19 @@ extension Ledger {
                 return events
             }
         }
+    }
+
+    /// A caller's signed `append` checked before the write transaction (see
+    /// `Approvals.verifiedCommand`); the appender checks what is left, or all of it when the
+    /// key is not found here.
+    private func verifiedAppend(_ drafts: [EventDraft], signer: Signer) async throws -> Signer {
+        guard drafts.count == 1, let draft = drafts.first, case .signed(let signature) = signer.origin, signature.hash == nil,
+              let key = try await key(signature.keyID)
+        else { return signer }
+        let hash = CommandStatement.hash(
+            of: signature, ledgerID: ledgerID, stream: draft.stream, command: CommandStatement.appendCommand,
+            arguments: CommandStatement.appendArguments(type: draft.type, payloadHash: SHA256.hash(CanonicalJSON.encode(draft.payload))))
+        return try signer.verifyingCommand(hash, publicKey: key.publicKey)
     }
 
     /// Registers `publicKey` for `identity` with `capabilities` (a `key.registered` event).
