@@ -7,10 +7,10 @@ extension LedgerError: ClassifiedError {
     public var failureClass: FailureClass {
         switch code {
         case .notFound: .notFound
-        case .alreadyExists, .versionConflict, .idempotencyConflict: .conflict
-        case .invalidEvent, .timeAhead: .invalidInput
+        case .alreadyExists, .versionConflict, .idempotencyConflict, .commandReplayed: .conflict
+        case .invalidEvent, .timeAhead, .commandStale: .invalidInput
         case .payloadTooLarge: .tooLarge
-        case .unknownKey, .revokedKey, .keyNotAllowed: .forbidden
+        case .unknownKey, .revokedKey, .keyNotAllowed, .commandSignatureInvalid: .forbidden
         case .locked, .diskFull, .readOnly: .unavailable
         default: .failed
         }

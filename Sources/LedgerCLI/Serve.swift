@@ -23,7 +23,7 @@ extension LedgerTool {
                   ledger key generate --out server.pem
                   ledger --key root.pem key register --identity ledger-server \\
                       --public-key server.pem.pub --capability append --capability approve \\
-                      --capability clock --capability execute --capability request
+                      --capability clock --capability execute --capability relay --capability request
                   ledger serve --ledger ops.ledger --key server.pem
                   ledger serve --ledger ops.ledger --key server.pem --listen 127.0.0.1:0
                 """)

@@ -35,15 +35,13 @@ struct CallerSigning: Sendable {
         return (try fields.string("nonce"), try fields.timestamp("time"), try fields.hexBytes("signature", count: 64))
     }
 
-    // Until `Signer.speaking(for:origin:)` lands on main, a relayed command is signed by
-    // the server's key as the server itself; key callers cannot reach here yet (their
-    // signatures are refused as `signature-unsupported`).
     private func relayed(identity: String, via channel: String) -> Signer {
-        serverSigner
+        serverSigner.speaking(for: identity, origin: .relayed(via: channel))
     }
 
     private func ownKey(identity: String, keyID: KeyID, signed: JSONValue) throws -> Signer {
-        _ = try Self.readSigned(signed)
-        throw Problem(status: .unauthorized, code: "signature-unsupported", detail: "this server does not accept own-key signed commands yet")
+        let parts = try Self.readSigned(signed)
+        let signature = CommandSignature(keyID: keyID, nonce: parts.nonce, time: parts.time, signature: parts.signature)
+        return serverSigner.speaking(for: identity, origin: .signed(signature))
     }
 }

@@ -35,7 +35,7 @@ public struct LedgerServer: Sendable {
 
     /// What the server's key must be registered with: relaying callers' commands (their
     /// capabilities too), the sweeper's clock events.
-    public static let requiredCapabilities: [Capability] = [.append, .approve, .clock, .execute, .request]
+    public static let requiredCapabilities: [Capability] = [.append, .approve, .clock, .execute, .relay, .request]
 
     public init(ledger: Ledger, serverSigner: Signer, options: ServerOptions, logger: Logger = Logger(label: "ledger-serve")) {
         environment = ServerEnvironment(ledger: ledger, serverSigner: serverSigner, limits: options.limits, logger: logger)

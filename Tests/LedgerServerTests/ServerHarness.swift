@@ -60,6 +60,7 @@ final class ServerHarness: Sendable {
         ("alice", "alice", ["approve"]),
         ("reader", "auditor", []),
         ("doomed", "deploy-bot", ["request"]),
+        ("fuzz", "alice", ["request", "approve", "execute", "append"]),
     ]
 
     init(extraArguments: [String] = []) throws {
@@ -104,7 +105,7 @@ final class ServerHarness: Sendable {
         }
     }
 
-    static let serverCapabilities = ["append", "approve", "clock", "execute", "request"]
+    static let serverCapabilities = ["append", "approve", "clock", "execute", "relay", "request"]
 
     /// Reads the ready line (`ledger serve: listening on http://127.0.0.1:PORT …`).
     static func readyPort(_ process: ChildProcess) throws -> Int {
