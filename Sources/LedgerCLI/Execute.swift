@@ -25,6 +25,7 @@ extension LedgerTool {
         @Option(help: "Output format: text or json.") var format: OutputFormat = .text
 
         func run() async throws {
+            if let remote = try global.remote() { return try await runRemotely(remote) }
             try await CommandRunner.run {
                 let ledger = try await global.openLedger()
                 let state = try await Approvals(ledger: ledger).execute(
@@ -45,6 +46,7 @@ extension LedgerTool {
         @Option(help: "Output format: text or json.") var format: OutputFormat = .text
 
         func run() async throws {
+            if let remote = try global.remote() { return try await runRemotely(remote) }
             try await CommandRunner.run {
                 let ledger = try await global.openLedger()
                 let state = try await Approvals(ledger: ledger).rollback(id, reason: reason, signer: try await global.signer(for: ledger))
@@ -64,6 +66,7 @@ extension LedgerTool {
         @Option(help: "Output format: text or json.") var format: OutputFormat = .text
 
         func run() async throws {
+            if let remote = try global.remote() { return try await runRemotely(remote) }
             try await CommandRunner.run {
                 let ledger = try await global.openLedger()
                 let state = try await Approvals(ledger: ledger).recover(id, detail: detail, signer: try await global.signer(for: ledger))

@@ -7,6 +7,9 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .customLong("ledger"), help: ArgumentHelp("The ledger file (default: $LEDGER_PATH).", valueName: "path"))
     var ledgerPath: String?
 
+    @Option(name: .customLong("server"), help: ArgumentHelp("A `ledger serve` URL to work against instead of a file (default: $LEDGER_SERVER).", valueName: "url"))
+    var serverURL: String?
+
     @Option(name: .customLong("key"), help: ArgumentHelp("Your Ed25519 private key, PEM PKCS#8 (default: $LEDGER_KEY).", valueName: "path"))
     var keyPath: String?
 
@@ -65,6 +68,14 @@ struct GlobalOptions: ParsableArguments {
         for suffix in ["-wal", "-shm", "-journal"] {
             try InputFile.requireRegularIfPresent(path + suffix, what: "ledger file")
         }
+    }
+
+    /// The server given with --server or LEDGER_SERVER, with the key that signs each request;
+    /// nil to work on a file. --server beside --ledger is refused: which ledger is meant?
+    func remote() throws -> RemoteLedger? {
+        guard let url = serverURL ?? ProcessInfo.processInfo.environment["LEDGER_SERVER"], !url.isEmpty else { return nil }
+        if ledgerPath != nil, serverURL != nil { throw ValidationError("give --server or --ledger, not both") }
+        return try RemoteLedger(baseURL: url, key: try privateKey())
     }
 
     func privateKey() throws -> Ed25519PrivateKey {

@@ -45,7 +45,7 @@ struct LedgerTool: AsyncParsableCommand {
 /// `ledger --ledger ops.ledger verify`: the parser reads them per subcommand, so they are moved
 /// to the end of the argument list.
 enum GlobalArguments {
-    static let withValue: Set<String> = ["--ledger", "--key", "--as", "--durability", "--busy-timeout", "--max-file-size"]
+    static let withValue: Set<String> = ["--ledger", "--server", "--key", "--as", "--durability", "--busy-timeout", "--max-file-size"]
 
     static func movedAfterSubcommand(_ arguments: [String]) -> [String] {
         var leading: [String] = []

@@ -21,6 +21,7 @@ extension LedgerTool {
         @Option(help: "Output format: text or json.") var format: OutputFormat = .text
 
         func run() async throws {
+            if let remote = try global.remote() { return try await runRemotely(remote) }
             try await CommandRunner.run {
                 let ledger = try await global.openLedger(readOnly: true)
                 var next = from

@@ -43,6 +43,7 @@ extension LedgerTool {
         var format: MetricsFormat = .table
 
         func run() async throws {
+            if let remote = try global.remote() { return try await runRemotely(remote) }
             try await CommandRunner.run {
                 let query = try query(clock: SystemClock.now())
                 let ledger = try await global.openLedger(readOnly: true)

@@ -105,6 +105,7 @@ extension LedgerTool.Request {
         func run() async throws {
             var final: RequestState?
             var opened: (RequestState, Approvals)?
+            if let remote = try global.remote() { return try await openRemotely(remote) }
             try await CommandRunner.run {
                 let ledger = try await global.openLedger()
                 let approvals = Approvals(ledger: ledger)
@@ -137,6 +138,7 @@ extension LedgerTool.Request {
         @Option(help: "Output format: text or json.") var format: OutputFormat = .text
 
         func run() async throws {
+            if let remote = try global.remote() { return try await showRemotely(remote) }
             try await CommandRunner.run {
                 guard let state = try await Approvals(ledger: try await global.openLedger(readOnly: true)).request(id) else {
                     throw LedgerError(.notFound, "no request \(Identifier.printable(id)) in this ledger; `ledger request list` shows them")
@@ -167,6 +169,7 @@ extension LedgerTool.Request {
         @Option(help: "Output format: text or json.") var format: OutputFormat = .text
 
         func run() async throws {
+            if let remote = try global.remote() { return try await listRemotely(remote) }
             try await CommandRunner.run {
                 let wanted = try statuses.map { text in
                     guard let status = RequestState.Status(rawValue: text) else {
@@ -216,6 +219,7 @@ extension LedgerTool.Request {
 
         func run() async throws {
             var final: RequestState?
+            if let remote = try global.remote() { return try await waitRemotely(remote) }
             var approvals: Approvals?
             try await CommandRunner.run {
                 let opened = Approvals(ledger: try await global.openLedger(readOnly: true))

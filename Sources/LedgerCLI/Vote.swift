@@ -54,6 +54,7 @@ extension LedgerTool {
 }
 
 func castVote(approve: Bool, global: GlobalOptions, vote: VoteOptions) async throws {
+    if let remote = try global.remote() { return try await castVoteRemotely(remote, approve: approve, vote: vote) }
     try await CommandRunner.run {
         let ledger = try await global.openLedger()
         let approvals = Approvals(ledger: ledger)

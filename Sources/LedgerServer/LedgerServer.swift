@@ -11,13 +11,12 @@ public struct ServerOptions: Sendable {
     /// Lets callers without credentials read (never write).
     public var allowAnonymous: Bool
     public var limits: ServerLimits
-    /// Checks HTTP message signatures; until they are implemented every signed request is
-    /// refused (`SignaturesUnsupported`).
+    /// Checks HTTP message signatures (RFC 9421) by the ledger's registered keys.
     public var signatures: any MessageSignatureAuthenticating
 
     public init(
         host: String = "127.0.0.1", port: Int = 8480, allowAnonymous: Bool = false, limits: ServerLimits = ServerLimits(),
-        signatures: any MessageSignatureAuthenticating = SignaturesUnsupported()
+        signatures: any MessageSignatureAuthenticating = MessageSignatureAuthenticator()
     ) {
         self.host = host
         self.port = port
