@@ -41,6 +41,11 @@ extension LedgerTool {
             }
         }
 
+        /// One event as the text log shows it (locally and with `--server` alike).
+        static func line(_ e: EventEnvelope, hashHex: String) -> String {
+            "\(String(e.seq).padded(7)) \(e.time)  \(e.type.padded(18)) \("\(e.stream)@\(e.streamVersion)".padded(24)) \(speaker(e).padded(16)) \(hashHex.prefix(16))…"
+        }
+
         /// Who the event speaks for, and how a relay carried it: `bob (signed)` when the
         /// caller's own key signed the command, `deploy-bot via token:ci` when relayed.
         static func speaker(_ envelope: EventEnvelope) -> String {
@@ -56,8 +61,7 @@ extension LedgerTool {
                 switch format {
                 case .json: Output.json(EventJSON.value(event))
                 case .text:
-                    let e = event.envelope
-                    Output.line("\(String(e.seq).padded(7)) \(e.time)  \(e.type.padded(18)) \("\(e.stream)@\(e.streamVersion)".padded(24)) \(Self.speaker(e).padded(16)) \(event.hash.hex.prefix(16))…")
+                    Output.line(Self.line(event.envelope, hashHex: event.hash.hex))
                 }
             }
         }

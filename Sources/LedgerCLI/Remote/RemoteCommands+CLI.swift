@@ -130,7 +130,7 @@ extension LedgerTool.Log {
                 case .json: Output.json(try JSONParser.parse(line))
                 case .text:
                     guard let e = event.envelope else { throw FormatError(.invalidField, "seq \(event.seq): the server sent an envelope that does not decode") }
-                    Output.line("\(String(e.seq).padded(7)) \(e.time)  \(e.type.padded(18)) \("\(e.stream)@\(e.streamVersion)".padded(24)) \(e.actor.padded(16)) \(Hex.encode(event.hash).prefix(16))…")
+                    Output.line(LedgerTool.Log.line(e, hashHex: Hex.encode(event.hash)))
                 }
             }
         }
