@@ -29,6 +29,10 @@ public struct LedgerError: Error, Sendable, Hashable, CustomStringConvertible {
         /// A time later than this host's clock allows (its clock plus the allowed skew): asked
         /// for (`tick --now`), or already at the head, where a writer would inherit it.
         public static let timeAhead = Code(rawValue: "time-ahead")
+        /// Too many writes are already waiting for this process's writer (the group-commit
+        /// queue is full); nothing was written. Retry shortly: a server answers 503 with
+        /// `Retry-After`.
+        public static let overloaded = Code(rawValue: "overloaded")
     }
 
     public let code: Code
