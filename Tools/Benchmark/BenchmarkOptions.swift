@@ -22,6 +22,8 @@ struct BenchmarkOptions {
     var ledgerBinary: String?
     var projectionEvents = [100_000]
     var projectionsOnly = false
+    var concurrency = [1, 16, 64]
+    var loadWrites = 20_000
     var showHelp = false
 
     static let help = """
@@ -67,6 +69,11 @@ struct BenchmarkOptions {
           --incremental LIST    Events appended after a checkpoint of the largest scaling ledger
                                 before each `ledger verify --since-checkpoint` (default 10000,100000;
                                 cumulative); `none` skips it.
+          --concurrency LIST    Concurrent writers of the load phase, comma-separated (default
+                                1,16,64; none skips it): tasks appending in this process, each
+                                append durable before its next (group commit shares commits).
+          --load-writes N       Durable writes per measurement of the load phase, shared by the
+                                writers (default 20000).
           --no-peer             Skip the peer (its budget is then not checked).
           --python PATH         Python for the peer (default Tools/peer/.venv/bin/python, made by
                                 Tools/peer/setup.sh, else python3).
@@ -141,6 +148,8 @@ struct BenchmarkOptions {
             case "--sizes": options.sizes = try list(argument)
             case "--writers": options.writers = try list(argument)
             case "--incremental": options.incremental = try list(argument)
+            case "--concurrency": options.concurrency = try list(argument)
+            case "--load-writes": options.loadWrites = try positive(argument)
             case "--no-peer": options.peer = false
             case "--python": options.python = try value(for: argument)
             case "--peer-script": options.peerScript = try value(for: argument)
