@@ -21,6 +21,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-http-structured-headers", from: "1.7.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
     ],
     targets: [
         // Layer 1: OpenSSL libcrypto, wrapped so no C type escapes LedgerCrypto.
@@ -48,6 +50,7 @@ let package = Package(
                 .embedInCode("0001_events.sql"),
                 .embedInCode("0002_requests.sql"),
                 .embedInCode("0003_projections.sql"),
+                .embedInCode("0004_tokens.sql"),
             ],
             swiftSettings: strict
         ),
@@ -89,7 +92,11 @@ let package = Package(
                 "ApprovalLedger", "HTTPSignatures",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
+            // docs/openapi.yaml links to this copy: SwiftPM embeds only files inside a target.
+            resources: [.embedInCode("openapi.yaml")],
             swiftSettings: strict
         ),
         .executableTarget(

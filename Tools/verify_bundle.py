@@ -32,6 +32,8 @@ except ImportError:  # pragma: no cover - depends on the machine
 
 EVENT_PREFIX = b"approval-ledger/event/v1\n"
 CHECKPOINT_PREFIX = b"approval-ledger/checkpoint/v1\n"
+COMMAND_PREFIX = b"approval-ledger/command/v1\n"
+COMMAND_SKEW_MS = 5 * 60 * 1000
 ZERO_HASH = bytes(32)
 MAX_FINDINGS_SHOWN = 10_000
 
@@ -270,7 +272,23 @@ def key_id_of(public_key: bytes) -> str:
 
 
 ENVELOPE_MEMBERS = {"v", "seq", "type", "stream", "streamVersion", "actor", "keyId", "time", "prevHash",
-                    "payloadHash", "idempotencyKey", "correlationId"}
+                    "payloadHash", "idempotencyKey", "correlationId", "origin"}
+
+
+def decode_origin(value) -> dict:
+    """§Origin: a relayed origin ({"via"}) or a signed one; raises Invalid."""
+    if isinstance(value, dict) and "via" in value:
+        f = Fields(value, "origin", {"via"})
+        via = f.string("via")
+        if not 1 <= len(via) <= 256 or any(not 0x21 <= ord(c) <= 0x7E for c in via):
+            raise f.bad("via", "1-256 printable ASCII characters")
+        return {"via": via}
+    f = Fields(value, "origin", {"hash", "keyId", "nonce", "signature", "time"})
+    nonce = f.string("nonce")
+    if not 1 <= len(nonce) <= 256 or any(not 0x21 <= ord(c) <= 0x7E for c in nonce):
+        raise f.bad("nonce", "1-256 printable ASCII characters")
+    return {"hash": f.hex_bytes("hash", 32), "keyId": f.key_id("keyId"), "nonce": nonce,
+            "signature": f.hex_bytes("signature", 64), "time": f.time("time")}
 
 
 def decode_envelope(data: bytes) -> dict:
@@ -284,13 +302,14 @@ def decode_envelope(data: bytes) -> dict:
         "streamVersion": f.integer("streamVersion", 1), "actor": f.identity("actor"), "keyId": f.key_id("keyId"),
         "time": f.time("time"), "prevHash": f.hex_bytes("prevHash", 32), "payloadHash": f.hex_bytes("payloadHash", 32),
         "idempotencyKey": f.optional_reference("idempotencyKey"), "correlationId": f.optional_reference("correlationId"),
+        "origin": decode_origin(value["origin"]) if "origin" in value else None,
     }
     if jcs(value) != data:
         raise Invalid("envelope bytes are not canonical")
     return envelope
 
 
-CAPABILITIES = ["admin", "append", "approve", "clock", "execute", "request"]
+CAPABILITIES = ["admin", "append", "approve", "clock", "execute", "relay", "request"]
 
 
 def key_registration(value, what) -> dict:
@@ -329,6 +348,20 @@ CONSEQUENCE_TYPES = {"request.granted", "request.denied", "vote.rejected", "exec
 # fixed-width UTC text, so comparing the strings compares the instants.
 LATEST_TIME = time_module.strftime("%Y-%m-%dT%H:%M:%S.999Z", time_module.gmtime(time_module.time() + 300))
 CLOCK_TYPES = {"request.expired", "request.escalated"}  # outcomes only a clock produces
+
+
+WORKFLOW_NAMESPACES = {"policy", "request", "vote", "review", "execution"}
+
+
+def has_capability(capabilities, needed) -> bool:
+    return "admin" in capabilities or needed in capabilities
+
+
+def time_ms(text) -> int:
+    """Milliseconds since the epoch of a §Time value YYYY-MM-DDTHH:MM:SS.mmmZ."""
+    import calendar
+    seconds = calendar.timegm(time_module.strptime(text[:19], "%Y-%m-%dT%H:%M:%S"))
+    return seconds * 1000 + int(text[20:23])
 
 
 def required_capability(event_type: str):
@@ -520,7 +553,9 @@ class LedgerVerifier:
         else:
             registration = entry["registration"]
             needed = required_capability(event_type)
-            if registration["identity"] != envelope["actor"]:
+            if envelope["origin"] is not None:
+                self.check_origin(envelope, registration, seq)
+            elif registration["identity"] != envelope["actor"]:
                 self.find("key-identity-mismatch", seq, f"actor {envelope['actor']!r} signed with a key of "
                           f"{registration['identity']!r}")
             elif needed is not None and "admin" not in registration["capabilities"] \
@@ -535,6 +570,48 @@ class LedgerVerifier:
                     self.apply_key_event(event_type, payload, seq)
                 except Invalid as error:
                     self.find("key-event-invalid", seq, str(error))
+
+    def check_origin(self, envelope, relay, seq):
+        """§Origin: the relay may relay; a relayed event needs its capability for the type, a
+        signed one the caller's key, signature, time window and idempotency key. (The command
+        read back from an approval event is the domain verifier's to check; the format's own
+        `append` statement is checked here.)"""
+        event_type, origin = envelope["type"], envelope["origin"]
+        if not has_capability(relay["capabilities"], "relay"):
+            self.find("relay-not-authorized", seq, f"key {envelope['keyId']} of {relay['identity']!r} appended for "
+                      f"{envelope['actor']!r} without the relay capability")
+        if envelope["stream"].startswith("$"):
+            self.find("command-invalid", seq, "a system event carries an origin")
+        needed = required_capability(event_type)
+        if "via" in origin:
+            if needed is not None and not has_capability(relay["capabilities"], needed):
+                self.find("key-not-authorized", seq, f"the relay key lacks the {needed!r} capability for {event_type}")
+            return
+        if envelope["idempotencyKey"] != "command:" + origin["hash"].hex():
+            self.find("command-invalid", seq, "the event does not carry its signed command's idempotency key")
+        if abs(time_ms(origin["time"]) - time_ms(envelope["time"])) > COMMAND_SKEW_MS:
+            self.find("command-stale", seq, f"the command was signed at {origin['time']}, more than 5 minutes from "
+                      f"the event's time {envelope['time']}")
+        namespace = event_type.split(".", 1)[0]
+        if namespace not in WORKFLOW_NAMESPACES and self.ledger_id is not None:
+            statement = {"args": {"payloadHash": envelope["payloadHash"].hex(), "type": event_type}, "command": "append",
+                         "keyId": origin["keyId"], "ledgerId": self.ledger_id, "nonce": origin["nonce"],
+                         "stream": envelope["stream"], "time": origin["time"], "v": 1}
+            if sha256(COMMAND_PREFIX + jcs(statement)) != origin["hash"]:
+                self.find("command-mismatch", seq, "the event is not the append its caller signed")
+        state, entry = self.status(origin["keyId"], seq)
+        if state != "valid":
+            self.find("command-signature-invalid", seq, f"the command is signed by key {origin['keyId']}, which is {state} here")
+            return
+        caller = entry["registration"]
+        if caller["identity"] != envelope["actor"]:
+            self.find("command-signature-invalid", seq, f"the command is signed by a key of {caller['identity']!r}, "
+                      f"not of {envelope['actor']!r}")
+        elif needed is not None and not has_capability(caller["capabilities"], needed):
+            self.find("command-signature-invalid", seq, f"the caller's key lacks the {needed!r} capability for {event_type}")
+        self.signatures += 1
+        if not ed25519_valid(caller["publicKey"], origin["signature"], origin["hash"]):
+            self.find("command-signature-invalid", seq, "the caller's signature over the command does not verify")
 
     def walk_genesis(self, envelope, payload, signature, digest):
         if envelope["type"] != "ledger.genesis":

@@ -164,6 +164,7 @@ public struct Approvals: Sendable {
         if let violation = TextLimits.violation(command) {
             throw ApprovalError(code: "invalid-request", message: violation, requestID: id, recorded: false)
         }
+        let signer = try await verifiedCommand(signer, command, id: id)
         let outcome = try await ledger.transaction { tx in
             try CommandTransaction(tx: tx, lookup: PolicyLookup(tx: tx)).apply(id, command, signer: signer)
         }
@@ -173,6 +174,20 @@ public struct Approvals: Sendable {
         }
         guard let state = outcome.state else { throw Self.notFound(id) }
         return state
+    }
+
+    /// Checks a caller's signature over its command before the write transaction, so callers'
+    /// signatures are checked in parallel rather than one after another by the writer; the
+    /// transaction still re-reads the key's status. A key it cannot find is left to the
+    /// transaction, which says why.
+    private func verifiedCommand(_ signer: Signer, _ command: ApprovalCommand, id: String) async throws -> Signer {
+        // A signed vote without the version seen is refused by the transaction, with its reason.
+        if case .vote(let vote) = command, vote.requestVersion == nil { return signer }
+        guard case .signed(let signature) = signer.origin,
+              let hash = command.statementHash(of: signature, ledgerID: ledger.ledgerID, stream: id),
+              let key = try await ledger.key(signature.keyID)
+        else { return signer }
+        return try signer.verifyingCommand(hash, publicKey: key.publicKey)
     }
 
     /// An unknown id is not a refusal by the rules: nothing was there to judge.

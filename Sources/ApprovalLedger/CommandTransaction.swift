@@ -17,8 +17,9 @@ struct CommandTransaction {
     }
 
     func apply(_ id: String, _ command: ApprovalCommand, signer: Signer) throws -> Outcome {
-        // The identity that acts is the one the key is registered to; what the caller claims
-        // only matters for votes, where a mismatch is a recorded security signal.
+        // The identity that acts is the one the key is registered to, or, for a relay, the
+        // caller it speaks for; what the caller claims only matters for votes, where a
+        // mismatch is a recorded security signal.
         let keyID = signer.key.publicKey.keyID
         guard let key = try tx.key(keyID) else {
             throw LedgerError(.unknownKey, "key \(keyID) is not registered in this ledger; ask an admin to run `ledger key register`")
@@ -27,9 +28,10 @@ struct CommandTransaction {
             throw LedgerError(.revokedKey, "key \(keyID) was revoked at seq \(revoked) and can no longer sign")
         }
         let isVote = if case .vote = command { true } else { false }
-        if !isVote, signer.identity != key.identity {
+        if !isVote, signer.origin == nil, signer.identity != key.identity {
             throw LedgerError(.keyNotAllowed, "key \(keyID) is registered to '\(key.identity)', not '\(Identifier.printable(signer.identity))'")
         }
+        let (command, commandSigner, capabilities) = try attributed(command, id: id, signer: signer, key: key)
         let events = try tx.events(stream: id).map(Self.requestEvent)
         let state = RequestState.fold(events)
         if !events.isEmpty, state == nil {
@@ -52,19 +54,52 @@ struct CommandTransaction {
         default:
             policy = try state.flatMap { try lookup.version($0.policyVersion) }
         }
+        let actor = signer.origin == nil ? key.identity : signer.identity
         let decision = Decider.decide(
-            state: state, command: command, actor: key.identity, policy: policy, now: tx.now,
-            mayVote: Capability.allows(key.capabilities, eventType: ApprovalEvents.voteCast))
-        let actor = Signer(identity: key.identity, key: signer.key)
+            state: state, command: command, actor: actor, policy: policy, now: tx.now,
+            mayVote: Capability.allows(capabilities, eventType: ApprovalEvents.voteCast))
+        // The command's own event speaks for the actor; the outcomes the rules add in the same
+        // transaction are the signing key's own (a relay ran the rules, not its caller).
+        let own = Signer(identity: key.identity, key: signer.key)
         var appended: [RecordedEvent] = []
         for event in decision.events {
             let expected: ExpectedVersion = appended.isEmpty ? (state.map { .exactly($0.version) } ?? .noStream) : .any
-            appended.append(try tx.append(EventDraft(type: event.type, stream: id, payload: event.payload, expectedVersion: expected), signer: actor))
+            let eventSigner = appended.isEmpty ? (signer.origin == nil ? own : commandSigner) : own
+            appended.append(try tx.append(EventDraft(type: event.type, stream: id, payload: event.payload, expectedVersion: expected), signer: eventSigner))
         }
         guard !appended.isEmpty else { return Outcome(state: state, refusal: decision.refusal, appended: []) }
         // The transaction rewrites the request's projection rows before it commits.
         let newState = RequestState.fold(events + appended.map(Self.requestEvent))
         return Outcome(state: newState, refusal: decision.refusal, appended: appended)
+    }
+
+    /// A relayed command: the command as the rules judge it (a relayed vote says so, for rules
+    /// that count only own-key votes), the signer carrying the hash of the command statement the
+    /// caller signed, and the capabilities that speak for the caller: its own key's when it
+    /// signed, the relay's when the relay vouches.
+    private func attributed(
+        _ command: ApprovalCommand, id: String, signer: Signer, key: KeyRecord
+    ) throws -> (ApprovalCommand, Signer, [Capability]) {
+        switch signer.origin {
+        case nil:
+            return (command, signer, key.capabilities)
+        case .relayed(let via):
+            guard case .vote(var vote) = command else { return (command, signer, key.capabilities) }
+            vote.relayedVia = via
+            return (.vote(vote), signer, key.capabilities)
+        case .signed(let signature):
+            if case .vote(let vote) = command, vote.requestVersion == nil {
+                throw ApprovalError(
+                    code: "invalid-request",
+                    message: "a signed vote names the request version the voter saw (`requestVersion`), so the signature covers what was approved",
+                    requestID: id, recorded: false)
+            }
+            guard let hash = command.statementHash(of: signature, ledgerID: tx.ledgerID, stream: id) else {
+                throw ApprovalError(code: "invalid-request", message: "this command cannot be signed on a caller's behalf", requestID: id, recorded: false)
+            }
+            let caller = try tx.key(signature.keyID)
+            return (command, signer.withCommandHash(hash), caller?.capabilities ?? [])
+        }
     }
 
     static func requestEvent(_ event: RecordedEvent) -> RequestEvent {

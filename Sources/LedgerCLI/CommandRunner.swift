@@ -2,8 +2,9 @@ import ApprovalLedger
 import ArgumentParser
 import Foundation
 
-/// Turns the library's typed errors into one line on stderr and an exit code: 2 "could not
-/// run", 3 "refused by the approval rules", so scripts can tell them from a negative answer.
+/// Turns the library's typed errors into one line on stderr and an exit code, both decided by
+/// the error's `FailureClass` (as `ledger serve` decides its HTTP status): 2 "could not run",
+/// 3 "refused by the approval rules", so scripts can tell them from a negative answer.
 /// A wait that ends undecided is neither: 124 when the wait timed out, 1 when the request's
 /// deadline passed (no vote can grant it any more, as if expired); `unsettled` then reports
 /// the request as it stands.
@@ -11,26 +12,23 @@ enum CommandRunner {
     static func run(_ body: () async throws -> Void, unsettled: (ApprovalError) async -> Void = { _ in }) async throws {
         do {
             try await body()
-        } catch let error as ApprovalError where error.code == "timed-out" || error.code == "deadline-passed" {
-            let timedOut = error.code == "timed-out"
-            Output.error("\(timedOut ? "timed out" : "deadline passed"): \(TerminalText.field(error.message, limit: 2000)) [\(error.code)]")
-            await unsettled(error)
-            throw ExitCode(timedOut ? 124 : 1)
-        } catch let error as LedgerError {
-            throw fail("\(TerminalText.field(error.message, limit: 2000)) [\(error.code)]")
-        } catch let error as CryptoError {
-            throw fail("\(TerminalText.field(error.description, limit: 2000)) [\(error.code)]")
-        } catch let error as FormatError {
-            throw fail("\(TerminalText.field(error.message, limit: 2000)) [\(error.code.rawValue)]")
-        } catch let error as JSONParseError {
-            throw fail("\(TerminalText.field(error.description, limit: 2000)) [\(error.code.rawValue)]")
-        } catch let error as ExportError {
-            throw fail("\(TerminalText.field(error.message, limit: 2000)) [\(error.code)]")
-        } catch let error as PolicyError {
-            throw fail(PolicyText.describe(error))
-        } catch let error as ApprovalError {
-            Output.error("refused: \(TerminalText.field(error.description, limit: 2000)) [\(error.code)]")
-            throw ExitCode(3)
+        } catch let error as any ClassifiedError {
+            let exitCode = error.failureClass.exitCode
+            let text = TerminalText.field(error.failureMessage, limit: 2000)
+            switch error.failureClass {
+            case .timedOut, .negative:
+                Output.error("\(error.failureClass == .timedOut ? "timed out" : "deadline passed"): \(text) [\(error.stableCode)]")
+                if let approval = error as? ApprovalError { await unsettled(approval) }
+                throw ExitCode(exitCode)
+            case .refused, .refusedInput:
+                Output.error("refused: \(text) [\(error.stableCode)]")
+                throw ExitCode(exitCode)
+            default:
+                // A policy's problems are a list, one escaped line each, not one sentence.
+                if let policy = error as? PolicyError { throw fail(PolicyText.describe(policy)) }
+                Output.error("error: \(text) [\(error.stableCode)]")
+                throw ExitCode(exitCode)
+            }
         }
     }
 

@@ -40,13 +40,23 @@ extension LedgerTool {
             }
         }
 
+        /// Who the event speaks for, and how a relay carried it: `bob (signed)` when the
+        /// caller's own key signed the command, `deploy-bot via token:ci` when relayed.
+        static func speaker(_ envelope: EventEnvelope) -> String {
+            switch envelope.origin {
+            case nil: envelope.actor
+            case .signed: "\(envelope.actor) (signed)"
+            case .relayed(let via): "\(envelope.actor) via \(Identifier.printable(via))"
+            }
+        }
+
         private func print(_ events: [RecordedEvent]) {
             for event in events {
                 switch format {
                 case .json: Output.json(EventJSON.value(event))
                 case .text:
                     let e = event.envelope
-                    Output.line("\(String(e.seq).padded(7)) \(e.time)  \(e.type.padded(18)) \("\(e.stream)@\(e.streamVersion)".padded(24)) \(e.actor.padded(16)) \(event.hash.hex.prefix(16))…")
+                    Output.line("\(String(e.seq).padded(7)) \(e.time)  \(e.type.padded(18)) \("\(e.stream)@\(e.streamVersion)".padded(24)) \(Self.speaker(e).padded(16)) \(event.hash.hex.prefix(16))…")
                 }
             }
         }

@@ -178,24 +178,7 @@ extension LedgerTool.Request {
                 let now = SystemClock.now().description
                 switch format {
                 case .json:
-                    Output.json(.array(rows.map { row in
-                        var object = JSONObject()
-                        object["requestId"] = .string(row.requestID)
-                        object["status"] = .string(row.status)
-                        object["action"] = .string(row.action)
-                        object["resource"] = .string(row.resource)
-                        object["environment"] = .string(row.environment)
-                        object["requester"] = .string(row.requester)
-                        object["riskScore"] = .integer(Int64(row.riskScore))
-                        object["rule"] = .string(row.rule)
-                        object["openedAt"] = .string(row.openedAt)
-                        object["deadline"] = .string(row.deadline)
-                        object["decidedAt"] = row.decidedAt.map(JSONValue.string) ?? .null
-                        object["approvers"] = .array(row.approvers.map(JSONValue.string))
-                        object["rejectedAttempts"] = .integer(Int64(row.rejectedAttempts))
-                        object["reviewOverdue"] = .bool(row.reviewDeadline.map { row.reviewClosedAt == nil && $0 < now } ?? false)
-                        return .object(object)
-                    }))
+                    Output.json(.array(rows.map { $0.jsonValue(now: now) }))
                 case .text:
                     Output.line("ID              STATUS     ENV      ACTION             RESOURCE              RISK  REQUESTER   OPENED")
                     for row in rows {

@@ -52,12 +52,16 @@ public struct VoteCommand: Sendable, Hashable {
     public var claimedIdentity: String
     /// The request version the voter saw; nil means "the current one".
     public var requestVersion: Int64?
+    /// The channel a relay carried the vote through for a voter without a key of its own
+    /// (`token:…`, `slack:…`); nil when the voter's own key signed it.
+    public var relayedVia: String?
 
-    public init(approve: Bool, reason: String, claimedIdentity: String, requestVersion: Int64? = nil) {
+    public init(approve: Bool, reason: String, claimedIdentity: String, requestVersion: Int64? = nil, relayedVia: String? = nil) {
         self.approve = approve
         self.reason = reason
         self.claimedIdentity = claimedIdentity
         self.requestVersion = requestVersion
+        self.relayedVia = relayedVia
     }
 }
 

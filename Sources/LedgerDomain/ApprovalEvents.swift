@@ -46,6 +46,11 @@ public struct RequestEvent: Sendable {
     public var time: Timestamp
     public var actor: String
     public var type: String
+    /// For an event a relay appended on someone's behalf: the relay key's own identity, which
+    /// the outcomes of the same transaction speak for (nil: the event's key is the actor's).
+    public var relayIdentity: String?
+    /// For such an event without the caller's own signature: the channel it came through.
+    public var relayedVia: String?
     /// The payload's members that the fold and the projections read.
     public private(set) var members: RequestPayload
     private var source: PayloadSource

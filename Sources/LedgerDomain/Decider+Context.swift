@@ -34,6 +34,9 @@ extension Decider {
             if let seen = vote.requestVersion, seen < state.contentVersion || seen > state.version {
                 return rejectVote(vote, "stale-version", "you saw version \(seen) of \(state.id), but it is now at version \(state.version) (content version \(state.contentVersion)); review it again with `ledger request show`")
             }
+            if rule.ownKeyVotes, let via = vote.relayedVia {
+                return rejectVote(vote, "own-key-required", "rule \(rule.name) counts only votes signed by the voter's own key, and this one was relayed (\(Identifier.printable(via))): vote with `ledger --server URL request approve` and your key")
+            }
             if vote.approve, actor == state.requester, !rule.allowSelfApproval {
                 return rejectVote(vote, "self-approval", "\(actor) opened \(state.id) and may not approve it (rule \(rule.name) forbids self-approval)")
             }
@@ -135,12 +138,14 @@ extension Decider {
             return Decision(events: events, refusal: nil)
         }
 
-        func refuseExecution(_ code: String, _ message: String, succeeded: Bool, digest: String?) -> Decision {
+        func refuseExecution(_ code: String, _ message: String, succeeded: Bool, digest: String?, detail: String?) -> Decision {
             var payload = JSONObject()
             payload["code"] = .string(code)
             payload["explanation"] = .string(message)
             payload["attemptedOutcome"] = .string(succeeded ? "succeeded" : "failed")
             if let digest { payload["changeDigest"] = .string(digest) }
+            // The attempt is recorded whole, so the command a caller signed can be read back.
+            if let detail { payload["detail"] = .string(detail) }
             return .refused(code, message, recording: DomainEvent(ApprovalEvents.executionRefused, .object(payload)))
         }
 
@@ -154,19 +159,19 @@ extension Decider {
                 return Decision(events: [DomainEvent(ApprovalEvents.executed, .object(payload))], refusal: nil)
             }
             guard state.status == .granted, let grant = state.grant else {
-                return refuseExecution("no-grant", "\(state.id) is \(state.status.rawValue), not granted: there is nothing to execute", succeeded: succeeded, digest: digest)
+                return refuseExecution("no-grant", "\(state.id) is \(state.status.rawValue), not granted: there is nothing to execute", succeeded: succeeded, digest: digest, detail: detail)
             }
             if grant.oneShot, !state.executions.isEmpty {
-                return refuseExecution("grant-used", "the one-shot grant of \(state.id) was already used at \(state.executions[0].time)", succeeded: succeeded, digest: digest)
+                return refuseExecution("grant-used", "the one-shot grant of \(state.id) was already used at \(state.executions[0].time)", succeeded: succeeded, digest: digest, detail: detail)
             }
             if now > grant.expiresAt {
-                return refuseExecution("grant-expired", "the grant of \(state.id) expired at \(grant.expiresAt); open a new request", succeeded: succeeded, digest: digest)
+                return refuseExecution("grant-expired", "the grant of \(state.id) expired at \(grant.expiresAt); open a new request", succeeded: succeeded, digest: digest, detail: detail)
             }
             if let bound = grant.changeDigest, digest != bound {
                 return refuseExecution(
                     "digest-mismatch",
                     digest == nil ? "the grant of \(state.id) is bound to change \(bound.prefix(16))…; pass --change-digest" : "change \(digest!.prefix(16))… is not the change \(bound.prefix(16))… that \(state.id) approved",
-                    succeeded: succeeded, digest: digest)
+                    succeeded: succeeded, digest: digest, detail: detail)
             }
             payload["grantId"] = .string(grant.id)
             return Decision(events: [DomainEvent(ApprovalEvents.executed, .object(payload))], refusal: nil)

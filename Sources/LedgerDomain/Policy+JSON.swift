@@ -69,6 +69,8 @@ extension PolicyRule {
         object["require"] = ["groups": .object(groups), "total": .integer(Int64(requiredTotal))]
         object["distinct_approvers"] = .bool(distinctApprovers)
         object["allow_self_approval"] = .bool(allowSelfApproval)
+        // Written only when set, so policies published before the rule existed keep their hash.
+        if ownKeyVotes { object["own_key_votes"] = true }
         object["reason_required"] = ["approve": .bool(reasonRequiredOnApprove), "deny": .bool(reasonRequiredOnDeny)]
         object["deny_veto"] = .integer(Int64(denyVeto))
         object["ttl"] = .string(DurationText.format(ttl))

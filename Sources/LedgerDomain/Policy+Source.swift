@@ -84,7 +84,7 @@ extension Policy {
 
     private static let ruleKeys: Set<String> = [
         "name", "match", "require", "distinct_approvers", "allow_self_approval", "reason_required", "deny_veto", "ttl",
-        "escalation", "on_timeout", "auto_approve_below", "auto_deny_above", "grant", "break_glass",
+        "escalation", "on_timeout", "auto_approve_below", "auto_deny_above", "grant", "break_glass", "own_key_votes",
     ]
 
     private static func readRule(_ node: PolicySource, path: String, groups: [String: [String]], _ reader: inout PolicyReader) -> PolicyRule? {
@@ -163,7 +163,7 @@ extension Policy {
             for group in reviewers { checkGroup(group, node, "\(path).break_glass.reviewers") }
             breakGlass = BreakGlassRule(reviewWithin: reader.duration(glass["review_within"], "\(path).break_glass.review_within") ?? 86_400_000, reviewers: reviewers)
         }
-        return PolicyRule(
+        var rule = PolicyRule(
             name: name, match: ruleMatch, requiredByGroup: byGroup, requiredTotal: total,
             distinctApprovers: reader.bool(fields["distinct_approvers"], "\(path).distinct_approvers") ?? true,
             allowSelfApproval: reader.bool(fields["allow_self_approval"], "\(path).allow_self_approval") ?? false,
@@ -174,5 +174,7 @@ extension Policy {
             grantTTL: reader.duration(grant["ttl"], "\(path).grant.ttl") ?? 3_600_000,
             oneShot: reader.bool(grant["one_shot"], "\(path).grant.one_shot") ?? true,
             breakGlass: breakGlass)
+        rule.ownKeyVotes = reader.bool(fields["own_key_votes"], "\(path).own_key_votes") ?? false
+        return rule
     }
 }

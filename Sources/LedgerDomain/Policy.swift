@@ -57,6 +57,9 @@ public struct PolicyRule: Sendable, Hashable {
     /// When true (the default) a grant allows one execution.
     public var oneShot: Bool
     public var breakGlass: BreakGlassRule?
+    /// When true, only votes signed by the voter's own key count: a vote a relay carries for a
+    /// caller without a key (a bearer token, a chat button) is refused (`own-key-required`).
+    public var ownKeyVotes: Bool = false
 
     /// The groups whose members may vote: required groups, plus groups escalation adds.
     public func eligibleGroups(addedByEscalation added: [String]) -> [String] {

@@ -18,12 +18,12 @@ public enum RecordedCommand {
             guard let decision = text("decision") else { return nil }
             return .vote(VoteCommand(
                 approve: decision == "approve", reason: text("reason") ?? "", claimedIdentity: event.actor,
-                requestVersion: p["requestVersion"]?.integerValue))
+                requestVersion: p["requestVersion"]?.integerValue, relayedVia: event.relayedVia))
         case ApprovalEvents.voteRejected:
             guard let attempted = text("attempted"), let claimed = text("claimedIdentity") else { return nil }
             return .vote(VoteCommand(
                 approve: attempted == "approve", reason: text("reason") ?? "", claimedIdentity: claimed,
-                requestVersion: p["requestVersion"]?.integerValue))
+                requestVersion: p["requestVersion"]?.integerValue, relayedVia: event.relayedVia))
         case ApprovalEvents.commented:
             return text("text").map(ApprovalCommand.comment)
         case ApprovalEvents.cancelled:
@@ -33,7 +33,7 @@ public enum RecordedCommand {
             return .execute(succeeded: outcome == "succeeded", changeDigest: text("changeDigest"), detail: text("detail"))
         case ApprovalEvents.executionRefused:
             guard let outcome = text("attemptedOutcome") else { return nil }
-            return .execute(succeeded: outcome == "succeeded", changeDigest: text("changeDigest"), detail: nil)
+            return .execute(succeeded: outcome == "succeeded", changeDigest: text("changeDigest"), detail: text("detail"))
         case ApprovalEvents.rolledBack:
             return text("reason").map { .rollback(reason: $0) }
         case ApprovalEvents.recovered:

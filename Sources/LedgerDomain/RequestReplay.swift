@@ -135,8 +135,10 @@ public struct RequestReplay: Sendable {
         ApprovalEvents.granted, ApprovalEvents.denied, ApprovalEvents.expired, ApprovalEvents.escalated,
     ]
 
+    /// The outcomes of a relayed command are the relay's own events (it ran the rules), so they
+    /// speak for the relay key's identity rather than for the caller.
     private func inSameTransaction(_ event: RequestEvent, as previous: RequestEvent) -> Bool {
-        event.seq == lastSeq + 1 && event.time == previous.time && event.actor == previous.actor
+        event.seq == lastSeq + 1 && event.time == previous.time && event.actor == (previous.relayIdentity ?? previous.actor)
     }
 
     private mutating func check(_ event: RequestEvent, command: ApprovalCommand, policies: PolicyHistory, mayVote: Bool) -> [Problem] {

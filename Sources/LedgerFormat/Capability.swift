@@ -18,9 +18,12 @@ public struct Capability: RawRepresentable, Sendable, Hashable, Comparable, Cust
     /// Keeping time: appending the outcomes a clock produces (expiries, escalations, timeout
     /// denials), as `ledger tick` and the server's sweeper do.
     public static let clock = Capability(rawValue: "clock")
+    /// Relaying: appending events for an identity other than the key's own, each carrying an
+    /// `origin` that says who asked and how (the server, for callers it authenticated).
+    public static let relay = Capability(rawValue: "relay")
 
     /// Every capability the format defines.
-    public static let all: [Capability] = [.admin, .request, .approve, .execute, .append, .clock]
+    public static let all: [Capability] = [.admin, .request, .approve, .execute, .append, .clock, .relay]
     /// What a key gets when registration names none.
     public static let defaults: [Capability] = [.request, .approve, .execute]
 
@@ -39,6 +42,11 @@ public struct Capability: RawRepresentable, Sendable, Hashable, Comparable, Cust
     /// Event-type namespaces that only the approval workflow may append (through its own
     /// transaction API), never the generic append: their content must follow the policy.
     public static let workflowNamespaces: Set<String> = ["policy", "request", "vote", "review", "execution"]
+
+    /// True when a key holding `capabilities` may append events on behalf of others.
+    public static func mayRelay(_ capabilities: [Capability]) -> Bool {
+        capabilities.contains(.admin) || capabilities.contains(.relay)
+    }
 
     /// True when a key holding `capabilities` may append events of `type`.
     public static func allows(_ capabilities: [Capability], eventType type: String) -> Bool {

@@ -7,6 +7,8 @@ public enum DomainSeparation {
     public static let event = Array("approval-ledger/event/v1\n".utf8)
     /// Prefix of a checkpoint-hash preimage: `approval-ledger/checkpoint/v1` and a line feed.
     public static let checkpoint = Array("approval-ledger/checkpoint/v1\n".utf8)
+    /// Prefix of a signed command statement: `approval-ledger/command/v1` and a line feed.
+    public static let command = Array("approval-ledger/command/v1\n".utf8)
 
     /// SHA-256(event prefix ‖ canonical envelope bytes): the event hash, which is signed and
     /// which the next event names as `prevHash`.
@@ -17,6 +19,11 @@ public enum DomainSeparation {
     /// SHA-256(checkpoint prefix ‖ canonical statement bytes).
     public static func checkpointHash(statementBytes: [UInt8]) -> SHA256Digest {
         hash(prefix: checkpoint, statementBytes)
+    }
+
+    /// SHA-256(command prefix ‖ canonical command statement): what a caller signs.
+    public static func commandHash(statementBytes: [UInt8]) -> SHA256Digest {
+        hash(prefix: command, statementBytes)
     }
 
     private static func hash(prefix: [UInt8], _ bytes: [UInt8]) -> SHA256Digest {

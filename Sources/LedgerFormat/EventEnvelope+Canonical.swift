@@ -43,6 +43,10 @@ extension EventEnvelope {
         }
         member("keyId")
         CanonicalJSON.writeString(keyID.rawValue, into: &output)
+        if let origin {
+            member("origin")
+            CanonicalJSON.write(origin.jsonValue, into: &output)
+        }
         member("payloadHash")
         quotedHex(payloadHash.bytes)
         member("prevHash")

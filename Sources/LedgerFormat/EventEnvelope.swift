@@ -18,11 +18,13 @@ public struct EventEnvelope: Sendable, Hashable {
     public var payloadHash: SHA256Digest
     public var idempotencyKey: String?
     public var correlationID: String?
+    /// Who asked, when a relay appended the event on someone's behalf (nil: the key's own).
+    public var origin: EventOrigin?
 
     public init(
         seq: Int64, type: String, stream: String, streamVersion: Int64, actor: String, keyID: KeyID,
         time: Timestamp, previousHash: SHA256Digest, payloadHash: SHA256Digest,
-        idempotencyKey: String? = nil, correlationID: String? = nil
+        idempotencyKey: String? = nil, correlationID: String? = nil, origin: EventOrigin? = nil
     ) {
         self.seq = seq
         self.type = type
@@ -35,15 +37,17 @@ public struct EventEnvelope: Sendable, Hashable {
         self.payloadHash = payloadHash
         self.idempotencyKey = idempotencyKey
         self.correlationID = correlationID
+        self.origin = origin
     }
 
     enum Field {
         static let version = "v", seq = "seq", type = "type", stream = "stream", streamVersion = "streamVersion"
         static let actor = "actor", keyID = "keyId", time = "time", previousHash = "prevHash"
         static let payloadHash = "payloadHash", idempotencyKey = "idempotencyKey", correlationID = "correlationId"
+        static let origin = "origin"
         static let all: Set<String> = [
             version, seq, type, stream, streamVersion, actor, keyID, time, previousHash, payloadHash,
-            idempotencyKey, correlationID,
+            idempotencyKey, correlationID, origin,
         ]
     }
 
@@ -63,6 +67,7 @@ public struct EventEnvelope: Sendable, Hashable {
         object[Field.payloadHash] = .string(payloadHash.hex)
         if let idempotencyKey { object[Field.idempotencyKey] = .string(idempotencyKey) }
         if let correlationID { object[Field.correlationID] = .string(correlationID) }
+        if let origin { object[Field.origin] = origin.jsonValue }
         return .object(object)
     }
 
@@ -94,6 +99,7 @@ public struct EventEnvelope: Sendable, Hashable {
         payloadHash = try fields.digest(Field.payloadHash)
         idempotencyKey = try fields.optionalReference(Field.idempotencyKey)
         correlationID = try fields.optionalReference(Field.correlationID)
+        origin = try fields.object[Field.origin].map { value throws(FormatError) in try EventOrigin(value) }
         guard canonicalBytes == bytes else {
             throw FormatError(.notCanonical, "envelope bytes are not in RFC 8785 canonical form")
         }

@@ -18,6 +18,8 @@ final class Appender {
     let signedKeys: SignedKeys
     /// The transaction's time, when fixed for the whole transaction (see `LedgerTransaction`).
     var now: Timestamp?
+    /// The ledger's id, which a signed command names (see `Appender+Origin`).
+    var ledgerID = ""
 
     struct Head {
         var seq: Int64
@@ -103,7 +105,7 @@ final class Appender {
         var batchKeys: [String: Int] = [:]
         // Large batches sign on other cores while this thread goes on preparing.
         let background = drafts.count >= 256 ? BackgroundSigner(key: signer.key, capacity: drafts.count) : nil
-        for draft in drafts {
+        for var draft in drafts {
             let namespace = String(draft.type.prefix { $0 != "." })
             if !allowWorkflowTypes, Capability.workflowNamespaces.contains(namespace) {
                 throw LedgerError(
@@ -112,6 +114,7 @@ final class Appender {
             }
             let payloadBytes = try validate(draft)
             try authorize(signer, eventType: draft.type)
+            let signer = try attribute(&draft, signer: signer, payloadBytes: payloadBytes)
             if let key = draft.idempotencyKey {
                 if let index = batchKeys[key] {
                     try checkRetry(key, prepared[index].envelope, draft, payloadBytes)
@@ -223,6 +226,7 @@ final class Appender {
         if let revoked = record.revokedSeq {
             throw LedgerError(.revokedKey, "key \(keyID) was revoked at seq \(revoked) and can no longer append", seq: revoked)
         }
+        if signer.origin != nil { return try authorizeRelay(record, eventType: eventType) }
         guard record.identity == signer.identity else {
             throw LedgerError(
                 .keyNotAllowed,
@@ -267,7 +271,8 @@ final class Appender {
             seq: (head?.seq ?? 0) + 1, type: draft.type, stream: draft.stream, streamVersion: streamVersion,
             actor: signer.identity, keyID: signer.key.publicKey.keyID,
             time: max(now, head?.time ?? now), previousHash: head?.hash ?? .zero,
-            payloadHash: SHA256.hash(payloadBytes), idempotencyKey: draft.idempotencyKey, correlationID: draft.correlationID)
+            payloadHash: SHA256.hash(payloadBytes), idempotencyKey: draft.idempotencyKey, correlationID: draft.correlationID,
+            origin: signer.origin)
         let bytes = envelope.canonicalBytes
         return Prepared(
             envelope: envelope, envelopeBytes: bytes, hash: DomainSeparation.eventHash(envelopeBytes: bytes),
@@ -346,7 +351,7 @@ final class Appender {
             ])
     }
 
-    private func event(idempotencyKey key: String) throws -> RecordedEvent? {
+    func event(idempotencyKey key: String) throws -> RecordedEvent? {
         let statement = try db.cachedStatement(sql: StoredEvent.selection + " AND e.idempotency_key = ?")
         return try Row.fetchOne(statement, arguments: [key]).map { try StoredEvent(row: $0).recordedEvent() }
     }

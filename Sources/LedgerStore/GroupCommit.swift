@@ -56,8 +56,10 @@ final class GroupCommit: Sendable {
     private let path: String
     private let configuration: LedgerConfiguration
     private let signedKeys: SignedKeys
+    private let ledgerID: String
 
-    init(database: DatabasePool, path: String, configuration: LedgerConfiguration, signedKeys: SignedKeys) {
+    init(database: DatabasePool, path: String, ledgerID: String, configuration: LedgerConfiguration, signedKeys: SignedKeys) {
+        self.ledgerID = ledgerID
         self.database = database
         self.path = path
         self.configuration = configuration
@@ -133,7 +135,7 @@ final class GroupCommit: Sendable {
         let batch: WriteBatch
         do {
             try db.beginTransaction(.immediate)
-            batch = try WriteBatch(db: db, configuration: configuration, signedKeys: signedKeys)
+            batch = try WriteBatch(db: db, configuration: configuration, signedKeys: signedKeys, ledgerID: ledgerID)
         } catch {
             try? db.rollback()
             // Only the first write waited out the lock; the others get their own turn, as

@@ -29,12 +29,26 @@ extension Ledger {
                 throw LedgerError(.invalidEvent, "the payload cannot be stored: \(problem)", stream: draft.stream)
             }
         }
+        let signer = try await verifiedAppend(drafts, signer: signer)
         return try await writes.perform { batch in
             // A raw append stamps each event with the clock, not a transaction's fixed time.
             batch.appender.now = nil
             let events = try batch.appender.append(drafts, signer: signer)
             return (events, events.reduce(0) { $0 + $1.envelopeBytes.count + ($1.payloadBytes?.count ?? 0) })
         }
+    }
+
+    /// A caller's signed `append` checked before the write transaction (see
+    /// `Approvals.verifiedCommand`); the appender checks what is left, or all of it when the
+    /// key is not found here.
+    private func verifiedAppend(_ drafts: [EventDraft], signer: Signer) async throws -> Signer {
+        guard drafts.count == 1, let draft = drafts.first, case .signed(let signature) = signer.origin, signature.hash == nil,
+              let key = try await key(signature.keyID)
+        else { return signer }
+        let hash = CommandStatement.hash(
+            of: signature, ledgerID: ledgerID, stream: draft.stream, command: CommandStatement.appendCommand,
+            arguments: CommandStatement.appendArguments(type: draft.type, payloadHash: SHA256.hash(CanonicalJSON.encode(draft.payload))))
+        return try signer.verifyingCommand(hash, publicKey: key.publicKey)
     }
 
     /// Registers `publicKey` for `identity` with `capabilities` (a `key.registered` event).

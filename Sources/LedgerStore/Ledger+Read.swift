@@ -1,4 +1,5 @@
 internal import GRDB
+public import LedgerCrypto
 public import LedgerFormat
 
 extension Ledger {
@@ -35,6 +36,17 @@ extension Ledger {
             try await database.read { db in
                 let head = try Int64.fetchOne(db, sql: "SELECT IFNULL(MAX(seq), 0) FROM events WHERE seq >= 1") ?? 0
                 return try signedKeys.timeline(db: db, through: head).entries.values.map(KeyRecord.init).sorted { $0.registeredSeq < $1.registeredSeq }
+            }
+        }
+    }
+
+    /// The key `id` as the ledger's signed key events establish it now, if registered.
+    public func key(_ id: KeyID) async throws -> KeyRecord? {
+        let signedKeys = self.signedKeys
+        return try await StorageErrors.mapping(path: path) {
+            try await database.read { db in
+                let head = try Int64.fetchOne(db, sql: "SELECT IFNULL(MAX(seq), 0) FROM events WHERE seq >= 1") ?? 0
+                return try signedKeys.timeline(db: db, through: head).entries[id].map(KeyRecord.init)
             }
         }
     }

@@ -32,7 +32,7 @@ public final class Ledger: Sendable {
         self.database = database
         self.ledgerID = ledgerID
         self.configuration = configuration
-        writes = GroupCommit(database: database, path: path, configuration: configuration, signedKeys: signedKeys)
+        writes = GroupCommit(database: database, path: path, ledgerID: ledgerID, configuration: configuration, signedKeys: signedKeys)
     }
 
     /// How concurrent writes have shared commits since this `Ledger` was opened.

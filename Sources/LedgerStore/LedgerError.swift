@@ -29,6 +29,13 @@ public struct LedgerError: Error, Sendable, Hashable, CustomStringConvertible {
         /// A time later than this host's clock allows (its clock plus the allowed skew): asked
         /// for (`tick --now`), or already at the head, where a writer would inherit it.
         public static let timeAhead = Code(rawValue: "time-ahead")
+        /// A relayed command whose caller signature does not verify under the caller's key,
+        /// or whose key may not speak for the caller or append the event.
+        public static let commandSignatureInvalid = Code(rawValue: "command-signature-invalid")
+        /// A signed command dated outside the allowed skew of the appender's clock.
+        public static let commandStale = Code(rawValue: "command-stale")
+        /// A signed command the ledger already recorded: a replay.
+        public static let commandReplayed = Code(rawValue: "command-replayed")
         /// Too many writes are already waiting for this process's writer (the group-commit
         /// queue is full); nothing was written. Retry shortly: a server answers 503 with
         /// `Retry-After`.

@@ -48,6 +48,9 @@ public final class LedgerTransaction {
         policies = ledger.policies
     }
 
+    /// The ledger's id, from its genesis event.
+    public var ledgerID: String { appender.ledgerID }
+
     /// The events of `stream`, in stream order.
     public func events(stream: String) throws -> [RecordedEvent] {
         try Row.fetchAll(db, sql: StoredEvent.selection + " AND e.stream = ? ORDER BY e.stream_version", arguments: [stream])

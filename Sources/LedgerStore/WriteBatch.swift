@@ -13,9 +13,10 @@ final class WriteBatch {
     /// the key timeline) may only be derived from events at or below this seq.
     let committedSeq: Int64
 
-    init(db: Database, configuration: LedgerConfiguration, signedKeys: SignedKeys) throws {
+    init(db: Database, configuration: LedgerConfiguration, signedKeys: SignedKeys, ledgerID: String) throws {
         self.db = db
         appender = Appender(db: db, configuration: configuration, signedKeys: signedKeys)
+        appender.ledgerID = ledgerID
         committedSeq = try appender.head()?.seq ?? 0
     }
 }

@@ -11,10 +11,13 @@ public import LedgerStore
 public struct ChainWalker: Sendable {
     /// A signature to check: `publicKey` must have signed `message` (the recomputed event hash).
     public struct SignatureJob: Sendable {
+        /// What was signed: the event hash by its key, or a relayed command by its caller.
+        public enum Kind: Sendable { case event, command }
         public let seq: Int64
         public let publicKey: Ed25519PublicKey
         public let signature: [UInt8]
         public let message: [UInt8]
+        public var kind: Kind = .event
     }
 
     public private(set) var findings: [Finding] = []
@@ -87,9 +90,14 @@ public struct ChainWalker: Sendable {
         findings.append(Finding(code, seq: seq, message))
     }
 
-    /// Checks one row; returns the signature check it still needs, if its key resolved.
+    /// Checks one row; appends to `jobs` the signature checks it still needs (the event's, if
+    /// its key resolved, and a relayed command's caller signature).
     /// `earlier` answers for streams the walk has forgotten or never saw (nil: none before).
-    public mutating func walk(_ row: StoredEvent, earlier: (any EarlierEvents)? = nil) throws -> SignatureJob? {
+    public mutating func walk(_ row: StoredEvent, earlier: (any EarlierEvents)? = nil, into jobs: inout [SignatureJob]) throws {
+        if let job = try walk(row, earlier: earlier, commandJob: { jobs.append($0) }) { jobs.append(job) }
+    }
+
+    private mutating func walk(_ row: StoredEvent, earlier: (any EarlierEvents)?, commandJob: (SignatureJob) -> Void) throws -> SignatureJob? {
         let seq = row.seq
         let expected = lastSeq + 1
         let contiguous = seq == expected
@@ -160,11 +168,16 @@ public struct ChainWalker: Sendable {
         // after it is applied.
         let status = timeline.status(of: envelope.keyID, at: seq)
         let job = resolveKey(envelope, status: status, row: row, hash: hash)
+        var speaker = if case .valid(let entry) = status { entry.registration } else { KeyRegistration?.none }
+        if let origin = envelope.origin {
+            speaker = checkOrigin(origin, envelope, relay: speaker, commandJob: commandJob)
+        }
         if envelope.type == KeyEvents.registeredType || envelope.type == KeyEvents.revokedType {
             applyKeyEvent(envelope, payload: payload, seq: seq)
         }
-        let capabilities = if case .valid(let entry) = status { entry.registration.capabilities } else { [Capability]() }
-        findings += try conformance.check(envelope, payloadBytes: provenBytes, capabilities: capabilities, earlier: earlier)
+        findings += try conformance.check(
+            envelope, payloadBytes: provenBytes, capabilities: speaker?.capabilities ?? [], relayIdentity: relayIdentity(envelope, status),
+            ledgerID: ledgerID ?? "", earlier: earlier)
         return job
     }
 
@@ -201,12 +214,81 @@ public struct ChainWalker: Sendable {
             find(.keyRevoked, seq, "signed by key \(envelope.keyID) after its revocation at seq \(at)")
             return nil
         case .valid(let entry):
-            if entry.registration.identity != envelope.actor {
+            if envelope.origin != nil {
+                // A relay speaks for another identity; `checkOrigin` judges it.
+            } else if entry.registration.identity != envelope.actor {
                 find(.keyIdentityMismatch, seq, "actor '\(envelope.actor)' signed with key \(envelope.keyID), which is registered to '\(entry.registration.identity)'")
             } else if !entry.registration.allows(eventType: envelope.type) {
                 find(.keyNotAuthorized, seq, "key \(envelope.keyID) of '\(envelope.actor)' lacks the '\(Capability.required(forEventType: envelope.type)?.rawValue ?? "-")' capability for \(envelope.type)")
             }
             return SignatureJob(seq: seq, publicKey: entry.registration.publicKey, signature: row.signature, message: hash.bytes)
+        }
+    }
+
+    /// The relay key's identity, for an event a relay appended on someone's behalf.
+    private func relayIdentity(_ envelope: EventEnvelope, _ status: KeyTimeline.Status) -> String? {
+        guard envelope.origin != nil, case .valid(let entry) = status else { return nil }
+        return entry.registration.identity
+    }
+
+    /// The origin rules (docs/FORMAT.md §Origin): the envelope's key must hold `relay`; a
+    /// relayed event needs the relay's capability for its type, a signed one the caller's key,
+    /// valid at this seq and registered to the actor, over a statement dated near the event
+    /// and bound to it by its idempotency key. Returns the registration whose capabilities
+    /// speak for the actor (nil when none does).
+    private mutating func checkOrigin(
+        _ origin: EventOrigin, _ envelope: EventEnvelope, relay: KeyRegistration?, commandJob: (SignatureJob) -> Void
+    ) -> KeyRegistration? {
+        let seq = envelope.seq
+        guard let relay else { return nil }
+        if !Capability.mayRelay(relay.capabilities) {
+            find(.relayNotAuthorized, seq, "key \(envelope.keyID) of '\(relay.identity)' appended for '\(envelope.actor)' without the relay capability: only a registered relay may speak for others")
+        }
+        if envelope.stream.hasPrefix("$") {
+            find(.commandInvalid, seq, "a system event (\(envelope.type)) carries an origin: a relay may not append the ledger's own history for others")
+        }
+        switch origin {
+        case .relayed:
+            if !relay.allows(eventType: envelope.type) {
+                find(.keyNotAuthorized, seq, "relay key \(envelope.keyID) lacks the '\(Capability.required(forEventType: envelope.type)?.rawValue ?? "-")' capability for the \(envelope.type) it relayed")
+            }
+            return relay
+        case .signed(let command):
+            guard let hash = command.hash else { return nil }
+            if envelope.idempotencyKey != command.idempotencyKey {
+                find(.commandInvalid, seq, "the event does not carry its signed command's idempotency key (command:<hash>), so nothing keeps the same signed command from being recorded twice")
+            }
+            let skew = Verifier.clockSkew.components.seconds * 1000
+            if abs(command.time.millisecondsSinceEpoch - envelope.time.millisecondsSinceEpoch) > skew {
+                find(.commandStale, seq, "the command was signed at \(command.time), more than \(skew / 1000) s from the event's time \(envelope.time): a command is recorded when it is sent, not replayed later")
+            }
+            if !ApprovalEvents.all.contains(envelope.type) {
+                // A service's own event: the format defines its statement (the domain replay
+                // checks the approval commands').
+                let expected = CommandStatement.hash(
+                    of: command, ledgerID: ledgerID ?? "", stream: envelope.stream, command: CommandStatement.appendCommand,
+                    arguments: CommandStatement.appendArguments(type: envelope.type, payloadHash: envelope.payloadHash))
+                if expected != hash {
+                    find(.commandMismatch, seq, "the event is not the command its caller signed: the statement for this append hashes to \(expected.hex.prefix(16))…, not \(hash.hex.prefix(16))…")
+                }
+            }
+            switch timeline.status(of: command.keyID, at: seq) {
+            case .unknown:
+                find(.commandSignatureInvalid, seq, "the command is signed by key \(command.keyID), which was not registered before this event")
+                return nil
+            case .revoked(let at, _):
+                find(.commandSignatureInvalid, seq, "the command is signed by key \(command.keyID) after its revocation at seq \(at)")
+                return nil
+            case .valid(let entry):
+                let caller = entry.registration
+                if caller.identity != envelope.actor {
+                    find(.commandSignatureInvalid, seq, "the command is signed by key \(command.keyID) of '\(caller.identity)', but the event speaks for '\(envelope.actor)'")
+                } else if !caller.allows(eventType: envelope.type) {
+                    find(.commandSignatureInvalid, seq, "the caller's key \(command.keyID) lacks the '\(Capability.required(forEventType: envelope.type)?.rawValue ?? "-")' capability for \(envelope.type)")
+                }
+                commandJob(SignatureJob(seq: seq, publicKey: caller.publicKey, signature: command.signature, message: hash.bytes, kind: .command))
+                return caller
+            }
         }
     }
 

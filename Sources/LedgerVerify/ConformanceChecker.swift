@@ -45,10 +45,26 @@ struct ConformanceChecker {
         if let payload, let policy = try? PublishedPolicy(publishedAt: envelope.seq, payload: payload) { policies.record(policy) }
     }
 
+    /// A signed request.opened whose statement was not an `open`: it may be a `bypass`, which
+    /// the next event (its `request.bypassed`) completes.
+    private var signedOpening: (seq: Int64, stream: String, request: OpenRequest, signature: CommandSignature, ledgerID: String)?
+
     /// Checks one event whose signature the walker has resolved. `payloadBytes` is nil when
-    /// redacted; it is parsed only for the events a replay reads.
+    /// redacted; it is parsed only for the events a replay reads. `capabilities` are those
+    /// that speak for the actor (a relayed event's: its relay's; a signed one's: its caller's);
+    /// `relayIdentity` is the relay key's identity when a relay appended it.
     mutating func check(
-        _ envelope: EventEnvelope, payloadBytes: [UInt8]?, capabilities: [Capability], earlier: (any EarlierEvents)?
+        _ envelope: EventEnvelope, payloadBytes: [UInt8]?, capabilities: [Capability], relayIdentity: String? = nil,
+        ledgerID: String = "", earlier: (any EarlierEvents)?
+    ) throws -> [Finding] {
+        var findings = settleSignedOpening(next: envelope, payloadBytes: payloadBytes)
+        findings += try checkEvent(envelope, payloadBytes: payloadBytes, capabilities: capabilities, relayIdentity: relayIdentity, ledgerID: ledgerID, earlier: earlier)
+        return findings
+    }
+
+    private mutating func checkEvent(
+        _ envelope: EventEnvelope, payloadBytes: [UInt8]?, capabilities: [Capability], relayIdentity: String?,
+        ledgerID: String, earlier: (any EarlierEvents)?
     ) throws -> [Finding] {
         if envelope.stream == ApprovalEvents.policyStream {
             guard envelope.type == ApprovalEvents.policyPublished, let bytes = payloadBytes else { return [] }
@@ -99,9 +115,14 @@ struct ConformanceChecker {
             }
             payload = .object(JSONObject())
         }
-        let event = RequestEvent(
+        var event = RequestEvent(
             seq: envelope.seq, streamVersion: envelope.streamVersion, time: envelope.time, actor: envelope.actor,
             type: envelope.type, payload: payload)
+        event.relayIdentity = relayIdentity
+        if case .relayed(let via) = envelope.origin { event.relayedVia = via }
+        if case .signed(let signature) = envelope.origin {
+            findings += checkStatement(event, stream: id, signature: signature, ledgerID: ledgerID)
+        }
         findings += replay.apply(event, policies: policies, authority: SignerAuthority(capabilities: capabilities))
             .map { Finding(Self.code($0.violation), seq: $0.seq, requestID: id, $0.message) }
         replayed += 1
@@ -126,9 +147,37 @@ struct ConformanceChecker {
         return findings
     }
 
+    /// A signed command's event must be the command its caller signed: the statement read back
+    /// from the event (`RecordedCommand`) must hash to what the signature covers.
+    private mutating func checkStatement(_ event: RequestEvent, stream: String, signature: CommandSignature, ledgerID: String) -> [Finding] {
+        guard let hash = signature.hash else { return [] }
+        guard let command = RecordedCommand.command(for: event) else {
+            return [Finding(.commandMismatch, seq: event.seq, requestID: stream, "\(event.type) carries a caller's signed command, but it records no command a caller signs: outcomes are the relay's own events")]
+        }
+        if command.statementHash(of: signature, ledgerID: ledgerID, stream: stream) == hash { return [] }
+        if case .open(let request) = command {
+            signedOpening = (event.seq, stream, request, signature, ledgerID)
+            return []
+        }
+        return [Finding(.commandMismatch, seq: event.seq, requestID: stream, "the \(event.type) is not the command its caller signed: the command read back from the event does not hash to the \(hash.hex.prefix(16))… the signature covers")]
+    }
+
+    /// Resolves a signed opening that was not an `open` once the next event is seen.
+    private mutating func settleSignedOpening(next envelope: EventEnvelope?, payloadBytes: [UInt8]?) -> [Finding] {
+        guard let opening = signedOpening else { return [] }
+        signedOpening = nil
+        if let envelope, envelope.seq == opening.seq + 1, envelope.stream == opening.stream, envelope.type == ApprovalEvents.bypassed,
+           let bytes = payloadBytes, let reason = (try? JSONParser.parse(bytes))?["reason"]?.stringValue,
+           ApprovalCommand.bypass(opening.request, reason: reason).statementHash(of: opening.signature, ledgerID: opening.ledgerID, stream: opening.stream)
+               == opening.signature.hash {
+            return []
+        }
+        return [Finding(.commandMismatch, seq: opening.seq, requestID: opening.stream, "the request.opened is not the command its caller signed (neither the open nor a break-glass bypass the caller's signature covers)")]
+    }
+
     /// Completeness at `now`, and outcomes still owed by the last commands seen.
-    func finish(now: Timestamp) -> [Finding] {
-        var findings: [Finding] = []
+    mutating func finish(now: Timestamp) -> [Finding] {
+        var findings: [Finding] = settleSignedOpening(next: nil, payloadBytes: nil)
         for case .request(let replay) in streams.values {
             findings += replay.finish().map { Finding(Self.code($0.violation), seq: $0.seq, requestID: replay.state?.id, $0.message) }
         }

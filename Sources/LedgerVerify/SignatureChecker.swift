@@ -9,7 +9,7 @@ final class SignatureChecker: Sendable {
     private let queue = DispatchQueue(label: "ledger.verify.signatures", attributes: .concurrent)
     private let inFlight: DispatchSemaphore
     private let group = DispatchGroup()
-    private let failures = Mutex<[Int64]>([])
+    private let failures = Mutex<[(seq: Int64, kind: ChainWalker.SignatureJob.Kind)]>([])
     private let checked = Atomic<Int64>(0)
     private let chunkSize: Int
 
@@ -26,9 +26,9 @@ final class SignatureChecker: Sendable {
             start += chunkSize
             inFlight.wait()
             queue.async(group: group) { [self] in
-                var failed: [Int64] = []
+                var failed: [(seq: Int64, kind: ChainWalker.SignatureJob.Kind)] = []
                 for job in chunk where !job.publicKey.isValidSignature(job.signature, for: job.message) {
-                    failed.append(job.seq)
+                    failed.append((job.seq, job.kind))
                 }
                 if !failed.isEmpty { failures.withLock { $0.append(contentsOf: failed) } }
                 checked.add(Int64(chunk.count), ordering: .relaxed)
@@ -37,10 +37,10 @@ final class SignatureChecker: Sendable {
         }
     }
 
-    /// Waits for every queued check; returns the seqs whose signature failed, sorted, and how
-    /// many signatures were checked.
-    func finish() -> (failed: [Int64], checked: Int64) {
+    /// Waits for every queued check; returns the signatures that failed, by seq, and how many
+    /// signatures were checked.
+    func finish() -> (failed: [(seq: Int64, kind: ChainWalker.SignatureJob.Kind)], checked: Int64) {
         group.wait()
-        return (failures.withLock { $0.sorted() }, checked.load(ordering: .relaxed))
+        return (failures.withLock { $0.sorted { $0.seq < $1.seq } }, checked.load(ordering: .relaxed))
     }
 }

@@ -98,7 +98,7 @@ public struct Verifier: Sendable {
             var jobs: [ChainWalker.SignatureJob] = []
             jobs.reserveCapacity(rows.count)
             for row in rows {
-                if let job = try walker!.walk(row, earlier: snapshot) { jobs.append(job) }
+                try walker!.walk(row, earlier: snapshot, into: &jobs)
             }
             checker.submit(jobs)
             progress?(walker!.count)
@@ -110,7 +110,12 @@ public struct Verifier: Sendable {
 
         var report = VerificationReport()
         report.findings = startFindings + walked.findings
-            + failed.map { Finding(.signatureInvalid, seq: $0, "the Ed25519 signature does not verify under the key the event names: the event was forged or altered") }
+            + failed.map { failure in
+                switch failure.kind {
+                case .event: Finding(.signatureInvalid, seq: failure.seq, "the Ed25519 signature does not verify under the key the event names: the event was forged or altered")
+                case .command: Finding(.commandSignatureInvalid, seq: failure.seq, "the caller's signature over the command does not verify under the caller's key: the relay recorded a command its caller did not sign")
+                }
+            }
         report.ledgerID = walked.ledgerID
         report.events = walked.count
         report.firstSeq = trusted.map { $0.size + 1 } ?? 1

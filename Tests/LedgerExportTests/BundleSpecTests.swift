@@ -295,6 +295,53 @@ struct BundleSpecTests {
         #expect(pythonLater.contains("key-not-authorized"), "\(pythonLater)")
     }
 
+    @Test("Relayed and own-key-signed events verify in both; a relay without the capability is relay-not-authorized, and an append its caller did not sign is command-mismatch, in both")
+    func relayedEvents() async throws {
+        let fixture = try await ExportFixture.make()
+        let server = try Ed25519PrivateKey()
+        try await fixture.ledger.registerKey(server.publicKey, identity: "ledger-server", capabilities: [.append, .relay, .request], signer: fixture.root)
+        let relay = Signer(identity: "ledger-server", key: server)
+        try await fixture.ledger.append(
+            EventDraft(type: "deploy.note", stream: "svc-relay", payload: ["note": "from CI"]),
+            signer: relay.speaking(for: "deploy-bot", origin: .relayed(via: "token:ci")))
+        let payload: JSONValue = ["note": "alice signed this"]
+        let time = try await fixture.ledger.head().time
+        let unsigned = CommandSignature(keyID: fixture.alice.key.publicKey.keyID, nonce: "n-1", time: time, signature: [])
+        let hash = CommandStatement.hash(
+            of: unsigned, ledgerID: fixture.ledger.ledgerID, stream: "svc-relay", command: CommandStatement.appendCommand,
+            arguments: CommandStatement.appendArguments(type: "deploy.note", payloadHash: SHA256.hash(CanonicalJSON.encode(payload))))
+        let signed = CommandSignature(keyID: unsigned.keyID, nonce: "n-1", time: time, signature: try fixture.alice.key.signature(for: hash.bytes))
+        let recorded = try await fixture.ledger.append(
+            EventDraft(type: "deploy.note", stream: "svc-relay", payload: payload), signer: relay.speaking(for: "alice", origin: .signed(signed)))
+        let bundle = try await fixture.bundle()
+        let (swift, python, status) = try await Self.codes(bundle)
+        #expect(swift.isEmpty && python.isEmpty && status == 0, "\(swift) \(python)")
+
+        // alice's key holds no relay capability, yet speaks for bob.
+        let forged = try await fixture.bundle(name: "forged-relay")
+        try Self.appendEvent(to: forged, key: fixture.alice.key, root: fixture.root.key) { envelope in
+            envelope["actor"] = "bob"
+            envelope["origin"] = ["via": "token:stolen"]
+        }
+        let (swiftForged, pythonForged, _) = try await Self.codes(forged)
+        #expect(swiftForged.contains("relay-not-authorized"), "\(swiftForged)")
+        #expect(pythonForged.contains("relay-not-authorized"), "\(pythonForged)")
+
+        // The server reuses alice's signed command for another payload.
+        let altered = try await fixture.bundle(name: "altered-append")
+        let origin = try #require(recorded.envelope.origin)
+        try Self.appendEvent(to: altered, key: server, root: fixture.root.key, payload: ["note": "not what alice signed"]) { envelope in
+            envelope["actor"] = "alice"
+            envelope["stream"] = "svc-relay"
+            envelope["streamVersion"] = 3
+            envelope["origin"] = origin.jsonValue
+            envelope["idempotencyKey"] = .string("command:" + hash.hex + "-again")
+        }
+        let (swiftAltered, pythonAltered, _) = try await Self.codes(altered)
+        #expect(swiftAltered.isSuperset(of: ["command-mismatch", "command-invalid"]), "\(swiftAltered)")
+        #expect(pythonAltered.isSuperset(of: ["command-mismatch", "command-invalid"]), "\(pythonAltered)")
+    }
+
     // MARK: The auditor's own checkpoints
 
     @Test("An auditor's checkpoint beyond the bundle's end is anchor-beyond-bundle (a warning) in both, and another ledger's is anchor-foreign")

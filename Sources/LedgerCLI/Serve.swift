@@ -1,0 +1,99 @@
+import ApprovalLedger
+import ArgumentParser
+import Foundation
+import LedgerServer
+
+extension LedgerTool {
+    struct Serve: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Serve the ledger over HTTP: the JSON API under /v1 (docs/SERVER.md).",
+            discussion: """
+                Callers authenticate with a bearer token (`ledger token create`) or an HTTP \
+                message signature by a registered key; without credentials only --allow-anonymous \
+                lets them read. The server key (--key) must be registered with the capabilities \
+                \(LedgerServer.requiredCapabilities.map(\.rawValue).joined(separator: ", ")): it \
+                relays token callers' commands, and its sweeper appends escalations and expiries \
+                as they fall due. Prints one line with the bound address when ready; SIGTERM \
+                finishes in-flight requests and exits 0.
+
+                Plaintext HTTP is for loopback only: beyond it, put a TLS-terminating reverse \
+                proxy in front (docs/SERVER.md), or pass --insecure-listen on a network you trust.
+
+                Examples:
+                  ledger key generate --out server.pem
+                  ledger --key root.pem key register --identity ledger-server \\
+                      --public-key server.pem.pub --capability append --capability approve \\
+                      --capability clock --capability execute --capability relay --capability request
+                  ledger serve --ledger ops.ledger --key server.pem
+                  ledger serve --ledger ops.ledger --key server.pem --listen 127.0.0.1:0
+                """)
+
+        @OptionGroup var global: GlobalOptions
+        @Option(help: ArgumentHelp("Address to listen on, host:port ([v6]:port; port 0 picks one).", valueName: "host:port"))
+        var listen: String = "127.0.0.1:8480"
+        @Flag(help: "Let callers without credentials read (never write).") var allowAnonymous = false
+        @Flag(help: "Allow plaintext HTTP on a non-loopback address (put a TLS proxy in front instead).") var insecureListen = false
+        @Option(help: ArgumentHelp("Seconds a client may take to send a request body.", valueName: "seconds")) var readTimeout: Int = 10
+        @Option(help: ArgumentHelp("Seconds an idle connection stays open.", valueName: "seconds")) var idleTimeout: Int = 60
+        @Option(help: ArgumentHelp("Writes committed at once; more are answered 503 with Retry-After.", valueName: "n"))
+        var maxInFlightWrites: Int = 64
+        @Option(help: ArgumentHelp("Longest long-poll wait, in seconds.", valueName: "seconds")) var maxWait: Int = 300
+
+        func validate() throws {
+            guard readTimeout >= 1, idleTimeout >= 1, maxWait >= 1 else { throw ValidationError("timeouts are whole seconds ≥ 1") }
+            guard maxInFlightWrites >= 1 else { throw ValidationError("--max-in-flight-writes must be at least 1") }
+            let (host, _) = try ListenAddress.parse(listen)
+            if !ListenAddress.isLoopback(host), !insecureListen {
+                throw ValidationError(
+                    "refusing to serve plaintext HTTP on \(listen), beyond loopback: tokens and requests would cross the network in clear. Listen on 127.0.0.1 behind a TLS-terminating reverse proxy (docs/SERVER.md), or pass --insecure-listen")
+            }
+        }
+
+        func run() async throws {
+            try await CommandRunner.run {
+                let (host, port) = try ListenAddress.parse(listen)
+                let ledger = try await global.openLedger()
+                let signer = try await LedgerServer.serverSigner(key: try global.privateKey(), ledger: ledger)
+                let limits = ServerLimits(
+                    readTimeout: .seconds(readTimeout), idleTimeout: .seconds(idleTimeout), maxInFlightWrites: maxInFlightWrites, maxWait: .seconds(maxWait))
+                let options = ServerOptions(host: host, port: port, allowAnonymous: allowAnonymous, limits: limits)
+                let server = LedgerServer(ledger: ledger, serverSigner: signer, options: options)
+                let ledgerID = ledger.ledgerID
+                try await server.run { host, port in
+                    let shown = host.contains(":") ? "[\(host)]" : host
+                    Output.line("ledger serve: listening on http://\(shown):\(port) (ledger \(ledgerID), server key of \(signer.identity))")
+                }
+            }
+        }
+    }
+}
+
+/// `--listen` values.
+enum ListenAddress {
+    static func parse(_ text: String) throws -> (host: String, port: Int) {
+        var host: Substring
+        let portText: Substring
+        if text.hasPrefix("[") {
+            guard let close = text.firstIndex(of: "]"), text[text.index(after: close)...].hasPrefix(":") else {
+                throw ValidationError("--listen takes host:port or [v6]:port, not '\(TerminalText.field(text, limit: 60))'")
+            }
+            host = text[text.index(after: text.startIndex)..<close]
+            portText = text[text.index(close, offsetBy: 2)...]
+        } else {
+            guard let colon = text.lastIndex(of: ":") else {
+                throw ValidationError("--listen takes host:port, e.g. 127.0.0.1:8480, not '\(TerminalText.field(text, limit: 60))'")
+            }
+            host = text[..<colon]
+            portText = text[text.index(after: colon)...]
+        }
+        if host.isEmpty { host = "127.0.0.1" }
+        guard let port = Int(portText), (0...65535).contains(port) else {
+            throw ValidationError("--listen port must be 0 to 65535, not '\(TerminalText.field(String(portText), limit: 20))'")
+        }
+        return (String(host), port)
+    }
+
+    static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host == "::1" || host.hasPrefix("127.")
+    }
+}
