@@ -82,6 +82,17 @@ struct BenchmarkRun {
             let scratch = try await ScratchLedger.create(in: directory, name: "load-\(writers)", durability: .full)
             loads.append(try await ConcurrentAppendBenchmark.run(scratch, writers: writers, writes: options.loadWrites))
         }
+        guard options.server, !options.concurrency.isEmpty else { return loads }
+        guard let binary = try? ScalingBenchmark.ledgerBinary(options.ledgerBinary),
+              let help = ChildProcess.output(of: binary, ["--help"]), ScalingOperation.subcommands(help: help).contains("serve")
+        else {
+            log("run \(number): no `ledger` with `serve` beside ledger-bench (or --ledger-binary): the server load is skipped")
+            return loads
+        }
+        let served = "\(directory)/served"
+        try FileManager.default.createDirectory(atPath: served, withIntermediateDirectories: true)
+        loads += try ServerLoadBenchmark(ledgerBinary: binary, log: log)
+            .run(directory: served, clients: options.concurrency, writes: options.loadWrites, number: number)
         return loads
     }
 
