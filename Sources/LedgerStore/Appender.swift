@@ -27,12 +27,14 @@ final class Appender {
         var time: Timestamp
     }
 
-    private var cachedHead: Head??
+    // Not private: a group commit's savepoint puts them back when its write fails
+    // (`Appender+Savepoint.swift`).
+    var cachedHead: Head??
     /// The head's seq as read before this transaction appended anything: every event at or
     /// below it is committed, so nothing about it can roll back.
-    private var committedSeq: Int64 = 0
-    private var streamVersions: [String: Int64?] = [:]
-    private var keys: [KeyID: KeyRecord?] = [:]
+    var committedSeq: Int64 = 0
+    var streamVersions: [String: Int64?] = [:]
+    var keys: [KeyID: KeyRecord?] = [:]
 
     init(db: Database, configuration: LedgerConfiguration, signedKeys: SignedKeys = SignedKeys(), now: Timestamp? = nil) {
         self.db = db

@@ -9,7 +9,8 @@ extension Ledger {
     /// writer stores, an export carries (docs/FORMAT.md §Accepted JSON).
     public static let maxPayloadDepth = JSONParser.Limits.default.maxDepth
 
-    /// Appends one event in its own durable transaction and returns it as stored.
+    /// Appends one event, durably, and returns it as stored (concurrent appends share a
+    /// commit: `Ledger.transaction`).
     ///
     /// - Throws: `LedgerError.versionConflict` when `expectedVersion` does not hold,
     ///   `.idempotencyConflict` when the idempotency key was used for different content,
@@ -29,18 +30,11 @@ extension Ledger {
             }
         }
         let signer = try await verifiedAppend(drafts, signer: signer)
-        let (configuration, signedKeys, ledgerID) = (self.configuration, self.signedKeys, self.ledgerID)
-        return try await StorageErrors.mapping(path: path) {
-            try await database.writeWithoutTransaction { db in
-                var events: [RecordedEvent] = []
-                try db.inTransaction(.immediate) {
-                    let appender = Appender(db: db, configuration: configuration, signedKeys: signedKeys)
-                    appender.ledgerID = ledgerID
-                    events = try appender.append(drafts, signer: signer)
-                    return .commit
-                }
-                return events
-            }
+        return try await writes.perform { batch in
+            // A raw append stamps each event with the clock, not a transaction's fixed time.
+            batch.appender.now = nil
+            let events = try batch.appender.append(drafts, signer: signer)
+            return (events, events.reduce(0) { $0 + $1.envelopeBytes.count + ($1.payloadBytes?.count ?? 0) })
         }
     }
 

@@ -8,8 +8,9 @@ internal import LedgerMigrations
 /// A ledger file: the signed, hash-chained event log in one SQLite database.
 ///
 /// Many tasks, and many processes, may append to the same file at once: every append runs in
-/// one `BEGIN IMMEDIATE` transaction that reads the head, builds, hashes and signs the event,
-/// inserts it and commits, so the chain stays linear and `seq` gapless.
+/// a `BEGIN IMMEDIATE` transaction that reads the head, builds, hashes and signs the event,
+/// inserts it and commits, so the chain stays linear and `seq` gapless. The concurrent
+/// writes of one `Ledger` share that transaction and its commit (`GroupCommit`).
 public final class Ledger: Sendable {
     /// The ledger's id, from its genesis event; empty for a file opened read-only that has
     /// the ledger's tables but no genesis (which `ledger verify` reports as `ledger-empty`).
@@ -23,13 +24,19 @@ public final class Ledger: Sendable {
     /// Published policies earlier transactions parsed, by the seq of their event: a committed
     /// `policy.published` event never changes, and its content hash was checked when parsed.
     package let policies = SharedCache<Int64, PublishedPolicy>(capacity: 16)
+    /// The queue every append and transaction of this `Ledger` commits through.
+    let writes: GroupCommit
 
     private init(path: String, database: DatabasePool, ledgerID: String, configuration: LedgerConfiguration) {
         self.path = path
         self.database = database
         self.ledgerID = ledgerID
         self.configuration = configuration
+        writes = GroupCommit(database: database, path: path, ledgerID: ledgerID, configuration: configuration, signedKeys: signedKeys)
     }
+
+    /// How concurrent writes have shared commits since this `Ledger` was opened.
+    public var groupCommitStatistics: GroupCommitStatistics { writes.statistics }
 
     /// Creates a new ledger file whose genesis event names `rootKey` as its root key, bound to
     /// `rootIdentity` with the admin capability.

@@ -4,7 +4,9 @@ public import LedgerFormat
 public struct LedgerConfiguration: Sendable {
     /// SQLite's `synchronous` setting for the WAL.
     public enum Durability: String, Sendable, CaseIterable {
-        /// fsync on every commit: a committed event survives power loss. The default.
+        /// fsync on every commit: a committed event survives power loss. The default. Every
+        /// append or transaction returns only once the commit that holds it is synced (group
+        /// commit shares one commit between concurrent writes, never an answer before it).
         case full
         /// fsync at WAL checkpoints only: survives a process crash, may lose the latest
         /// commits on power loss. Faster for bulk imports.
@@ -33,6 +35,16 @@ public struct LedgerConfiguration: Sendable {
     public var maxClockSkew: Duration = Self.defaultClockSkew
     /// The skew writers allow by default, and the one `ledger verify` allows its own clock.
     public static let defaultClockSkew: Duration = .seconds(300)
+    /// The most writes (`Ledger.transaction` or `append` calls) one group commit runs in one
+    /// SQLite transaction. Concurrent writes of one process share a commit, and its `fsync`;
+    /// a lone write commits alone, at once.
+    public var maxWritesPerCommit = 256
+    /// A group commit takes no more writes once those it ran appended this many bytes
+    /// (envelopes and payloads): a batch append larger than this still commits, alone.
+    public var maxBytesPerCommit = 4 * 1024 * 1024
+    /// The most writes that may wait for the writer; one more fails at once with
+    /// `LedgerError.overloaded` and writes nothing, instead of waiting without bound.
+    public var maxQueuedWrites = 4096
 
     /// The latest time an event may carry when this host's clock reads `clock`.
     func latestTime(at clock: Timestamp) -> Timestamp {

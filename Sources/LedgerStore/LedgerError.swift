@@ -36,6 +36,10 @@ public struct LedgerError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let commandStale = Code(rawValue: "command-stale")
         /// A signed command the ledger already recorded: a replay.
         public static let commandReplayed = Code(rawValue: "command-replayed")
+        /// Too many writes are already waiting for this process's writer (the group-commit
+        /// queue is full); nothing was written. Retry shortly: a server answers 503 with
+        /// `Retry-After`.
+        public static let overloaded = Code(rawValue: "overloaded")
     }
 
     public let code: Code

@@ -3,32 +3,36 @@ public import LedgerCrypto
 package import LedgerDomain
 public import LedgerFormat
 
-/// One write transaction (`BEGIN IMMEDIATE`) in which the approval workflow reads a stream,
-/// decides, appends and updates projections atomically. Valid only inside the closure given to
-/// `Ledger.transaction`; not `Sendable`.
+/// One write in the ledger's write transaction, in which the approval workflow reads a
+/// stream, decides, appends and updates projections atomically. Valid only inside the closure
+/// given to `Ledger.transaction`; not `Sendable`.
 ///
-/// Every stream appended to here has its projection rows rewritten from its events just
-/// before the transaction commits, so the projections never lag the events, and a caller
-/// cannot forget them.
+/// Concurrent writes of one `Ledger` share one SQLite transaction (`BEGIN IMMEDIATE`) and its
+/// commit (`GroupCommit`): each runs in its own savepoint, sees the writes committed or run
+/// before it, and is all or nothing on its own. Every stream appended to here has its
+/// projection rows rewritten from its events before the savepoint is released, so the
+/// projections never lag the events, and a caller cannot forget them.
 public final class LedgerTransaction {
     let db: Database
     let appender: Appender
     /// Streams appended to, in first-append order.
     private var touchedStreams: [String] = []
     private var touched: Set<String> = []
+    /// Bytes of the events appended here (envelopes and payloads): what bounds a batch.
+    private(set) var appendedBytes = 0
     /// The transaction's time: the later of the clock (or the requested time) and the head's
     /// time, so event times never go backwards. Every event appended here carries it.
     public let now: Timestamp
-    /// The head's seq when the transaction began: events up to it are committed and can no
-    /// longer change, so what is derived from them may outlive the transaction.
+    /// The seq up to which events are committed and can no longer change, so what is derived
+    /// from them may outlive the transaction: the head when the SQLite transaction began,
+    /// before this write or any write sharing its commit appended.
     package let committedSeq: Int64
     /// The ledger's published policies parsed by earlier transactions, by seq.
     package let policies: SharedCache<Int64, PublishedPolicy>
 
-    init(db: Database, configuration: LedgerConfiguration, at requested: Timestamp?, ledger: Ledger) throws {
-        self.db = db
-        appender = Appender(db: db, configuration: configuration, signedKeys: ledger.signedKeys)
-        appender.ledgerID = ledger.ledgerID
+    init(batch: WriteBatch, configuration: LedgerConfiguration, at requested: Timestamp?, ledger: Ledger) throws {
+        db = batch.db
+        appender = batch.appender
         let head = try appender.head()
         let clock = configuration.clock()
         if let requested, requested > configuration.latestTime(at: clock) {
@@ -40,7 +44,7 @@ public final class LedgerTransaction {
         let wanted = requested ?? clock
         now = max(wanted, head?.time ?? wanted)
         appender.now = now
-        committedSeq = head?.seq ?? 0
+        committedSeq = batch.committedSeq
         policies = ledger.policies
     }
 
@@ -80,6 +84,7 @@ public final class LedgerTransaction {
     @discardableResult
     public func append(_ drafts: [EventDraft], signer: Signer) throws -> [RecordedEvent] {
         let events = try appender.append(drafts, signer: signer, allowWorkflowTypes: true)
+        appendedBytes += events.reduce(0) { $0 + $1.envelopeBytes.count + ($1.payloadBytes?.count ?? 0) }
         for draft in drafts where touched.insert(draft.stream).inserted { touchedStreams.append(draft.stream) }
         return events
     }
@@ -101,22 +106,22 @@ public final class LedgerTransaction {
 }
 
 extension Ledger {
-    /// Runs `body` in one write transaction and commits what it appended, all or nothing.
-    /// `at` fixes the transaction's time (for `ledger tick --now`); it never goes before the
-    /// head's time.
-    public func transaction<T: Sendable>(at requested: Timestamp? = nil, _ body: @Sendable (LedgerTransaction) throws -> T) async throws -> T {
+    /// Runs `body` as one write, all or nothing, and returns once what it appended is
+    /// committed (durable with `synchronous = FULL`). Concurrent calls share one SQLite
+    /// transaction and its commit, each in its own savepoint (`GroupCommit`): a body that
+    /// throws undoes only itself. `at` fixes the transaction's time (for `ledger tick --now`);
+    /// it never goes before the head's time.
+    /// - Throws: what `body` threw; `LedgerError` for storage failures, `.overloaded` when
+    ///   too many writes are already waiting (nothing is run).
+    public func transaction<T: Sendable>(
+        at requested: Timestamp? = nil, _ body: @escaping @Sendable (LedgerTransaction) throws -> T
+    ) async throws -> T {
         let configuration = self.configuration
-        return try await StorageErrors.mapping(path: path) {
-            try await database.writeWithoutTransaction { db in
-                var result: T?
-                try db.inTransaction(.immediate) {
-                    let transaction = try LedgerTransaction(db: db, configuration: configuration, at: requested, ledger: self)
-                    result = try body(transaction)
-                    try transaction.updateProjections()
-                    return .commit
-                }
-                return result!
-            }
+        return try await writes.perform { batch in
+            let transaction = try LedgerTransaction(batch: batch, configuration: configuration, at: requested, ledger: self)
+            let result = try body(transaction)
+            try transaction.updateProjections()
+            return (result, transaction.appendedBytes)
         }
     }
 

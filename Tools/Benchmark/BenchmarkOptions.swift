@@ -22,6 +22,9 @@ struct BenchmarkOptions {
     var ledgerBinary: String?
     var projectionEvents = [100_000]
     var projectionsOnly = false
+    var concurrency = [1, 16, 64]
+    var loadWrites = 20_000
+    var server = true
     var showHelp = false
 
     static let help = """
@@ -67,6 +70,14 @@ struct BenchmarkOptions {
           --incremental LIST    Events appended after a checkpoint of the largest scaling ledger
                                 before each `ledger verify --since-checkpoint` (default 10000,100000;
                                 cumulative); `none` skips it.
+          --concurrency LIST    Concurrent writers of the load phase, comma-separated (default
+                                1,16,64; none skips it): tasks appending in this process, each
+                                append durable before its next (group commit shares commits).
+          --load-writes N       Durable writes per measurement of the load phase, shared by the
+                                writers (default 20000).
+          --no-server           Skip driving `ledger serve` in the load phase (it runs whenever the
+                                `ledger` binary has `serve`): the same writes as raw appends over
+                                HTTP from as many clients, each its own kept-alive connection.
           --no-peer             Skip the peer (its budget is then not checked).
           --python PATH         Python for the peer (default Tools/peer/.venv/bin/python, made by
                                 Tools/peer/setup.sh, else python3).
@@ -87,6 +98,8 @@ struct BenchmarkOptions {
 
         BUDGETS:
           per-save      ours >= 5x the peer's events/s, same durable workload
+          server load   `ledger serve` raw appends from 64 clients >= 4x the peer's durable
+                        per-save events/s (same run), and their p99 latency <= 25 ms
           batch append  >= 70% of one core's Ed25519 signs/s (library figure)
           verify        >= 85% of the Ed25519 verifies/s measured on all cores at once
           rebuild       >= 100,000 events/s replayed (median of runs; the whole rebuild, with its
@@ -141,6 +154,9 @@ struct BenchmarkOptions {
             case "--sizes": options.sizes = try list(argument)
             case "--writers": options.writers = try list(argument)
             case "--incremental": options.incremental = try list(argument)
+            case "--concurrency": options.concurrency = try list(argument)
+            case "--load-writes": options.loadWrites = try positive(argument)
+            case "--no-server": options.server = false
             case "--no-peer": options.peer = false
             case "--python": options.python = try value(for: argument)
             case "--peer-script": options.peerScript = try value(for: argument)

@@ -15,7 +15,13 @@ struct BenchmarkRun {
     let peer: PeerBenchmark?
     let log: (String) -> Void
 
-    func run(number: Int) async throws -> [Metric: Double] {
+    /// What one run measured: its figures, and the load phase's.
+    struct Figures {
+        var metrics: [Metric: Double]
+        var loads: [LoadFigures]
+    }
+
+    func run(number: Int) async throws -> Figures {
         let parent = options.directory ?? FileManager.default.temporaryDirectory.path
         let directory = "\(parent)/ledger-bench-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -36,6 +42,7 @@ struct BenchmarkRun {
         }
 
         try await perSave(into: &figures, number: number, directory: directory)
+        let loads = try await load(number: number, directory: directory)
 
         let workload = Workload(streams: options.streams)
         log("run \(number): batch append of \(options.events) events, \(options.batchSize) per transaction, between sign limits")
@@ -64,7 +71,29 @@ struct BenchmarkRun {
         figures[.verifyPeakBytes] = verified.verifyPeakBytes.map(Double.init)
         figures[.processPeakBytes] = verified.processPeakBytes.map(Double.init)
         figures[.ledgerBytes] = Double(batch.fileBytes)
-        return figures
+        return Figures(metrics: figures, loads: loads)
+    }
+
+    /// Durable writes from concurrent writers, right after the per-save phase and its peer.
+    private func load(number: Int, directory: String) async throws -> [LoadFigures] {
+        var loads: [LoadFigures] = []
+        for writers in options.concurrency {
+            log("run \(number): \(options.loadWrites) durable appends from \(writers) concurrent tasks in this process, FULL")
+            let scratch = try await ScratchLedger.create(in: directory, name: "load-\(writers)", durability: .full)
+            loads.append(try await ConcurrentAppendBenchmark.run(scratch, writers: writers, writes: options.loadWrites))
+        }
+        guard options.server, !options.concurrency.isEmpty else { return loads }
+        guard let binary = try? ScalingBenchmark.ledgerBinary(options.ledgerBinary),
+              let help = ChildProcess.output(of: binary, ["--help"]), ScalingOperation.subcommands(help: help).contains("serve")
+        else {
+            log("run \(number): no `ledger` with `serve` beside ledger-bench (or --ledger-binary): the server load is skipped")
+            return loads
+        }
+        let served = "\(directory)/served"
+        try FileManager.default.createDirectory(atPath: served, withIntermediateDirectories: true)
+        loads += try ServerLoadBenchmark(ledgerBinary: binary, log: log)
+            .run(directory: served, clients: options.concurrency, writes: options.loadWrites, number: number)
+        return loads
     }
 
     /// The durable per-save workload: ours at FULL between two halves of the peer's run (so

@@ -72,6 +72,22 @@ enum ChildProcess {
             }
         }
 
+        /// Reads one line of the child's output (without its LF), before `wait()`; nil at the
+        /// end of its output. For a server that says where it listens.
+        func readLine() -> String? {
+            var line: [UInt8] = []
+            var byte: UInt8 = 0
+            while true {
+                let count = read(readEnd, &byte, 1)
+                if count == 1 {
+                    if byte == 0x0A { return String(decoding: line, as: UTF8.self) }
+                    line.append(byte)
+                } else if count == 0 || errno != EINTR {
+                    return line.isEmpty ? nil : String(decoding: line, as: UTF8.self)
+                }
+            }
+        }
+
         /// Reads the child's output to its end and reaps it. Call once.
         func wait() -> Outcome {
             let finished = Atomic<Bool>(false)

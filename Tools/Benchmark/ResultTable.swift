@@ -6,6 +6,7 @@ struct ResultTable {
     let options: BenchmarkOptions
     let statistics: [Metric: Statistic]
     let comparisons: [Comparison]
+    let loads: LoadReport
     let projections: [ProjectionBenchmark.Figures]
     let scaling: ScalingReport?
     /// "eventsourcing 9.5.6 (Python 3.11.7, SQLite 3.40.1)" when the peer ran.
@@ -14,7 +15,7 @@ struct ResultTable {
     let date: String
 
     func render() -> String {
-        let core = options.projectionsOnly ? [] : limits() + rates() + cpuTime() + memory()
+        let core = options.projectionsOnly ? [] : limits() + rates() + loads.render() + cpuTime() + memory()
         let scalingLines = scaling.map { ScalingTable(report: $0, runs: options.runs).render() } ?? []
         return (header() + core + projectionRates() + scalingLines + verdict()).joined(separator: "\n")
     }
@@ -40,7 +41,7 @@ struct ResultTable {
                     detail: String(format: "%.3f s (< %.0f s)", metrics, ProjectionBenchmark.metricsBudgetSeconds), passes: figures.metricsPasses),
             ]
         }
-        return rates + projected + (scaling?.budgets ?? [])
+        return rates + loads.budgets + projected + (scaling?.budgets ?? [])
     }
 
     private func projectionRates() -> [String] {

@@ -7,6 +7,7 @@ struct ResultsFile {
     let arguments: [String]
     let statistics: [Metric: Statistic]
     let comparisons: [Comparison]
+    let loads: LoadReport
     let projections: [ProjectionBenchmark.Figures]
     let scaling: ScalingReport?
     let peer: String?
@@ -56,10 +57,12 @@ struct ResultsFile {
                 "streams": options.streams, "runs": options.runs, "cryptoSeconds": options.cryptoSeconds,
                 "meanPayloadBytes": meanPayloadBytes, "sizes": options.sizes, "writers": options.writers,
                 "incremental": options.incremental, "projectionEvents": options.projectionEvents,
+                "concurrency": options.concurrency, "loadWrites": options.loadWrites,
             ] as [String: Any],
             "metrics": metrics,
             "comparisons": rows,
             "projections": projectionEntries,
+            "load": loads.json,
             "budgets": budgets.map { ["name": $0.name, "detail": $0.detail, "pass": $0.passes] as [String: Any] },
             "allBudgetsPass": budgets.allSatisfy(\.passes),
         ]

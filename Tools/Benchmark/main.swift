@@ -36,6 +36,7 @@ progress("warning: this is a debug build; figures mean nothing. Use `-c release`
 #endif
 
 var runs: [[Metric: Double]] = []
+var loads: [[LoadFigures]] = []
 var projections: [ProjectionBenchmark.Figures] = []
 var scaling: ScalingReport?
 var peerDescription: String?
@@ -45,7 +46,9 @@ do {
     if !options.sizes.isEmpty { _ = try ScalingBenchmark.ledgerBinary(options.ledgerBinary) }
     let run = BenchmarkRun(options: options, cores: machine.cores, limits: limits, peer: peer, log: progress)
     for number in 1...options.runs where !options.projectionsOnly {
-        runs.append(try await run.run(number: number))
+        let figures = try await run.run(number: number)
+        runs.append(figures.metrics)
+        loads.append(figures.loads)
     }
     if let peer, let description = peer.describe() { peerDescription = description }
     if !options.projectionEvents.isEmpty {
@@ -65,15 +68,16 @@ for metric in Metric.allCases {
 let comparisons = Comparison.all(runs, cores: machine.cores)
 let meanPayloadBytes = Workload(streams: options.streams).meanPayloadBytes()
 
+let loadReport = LoadReport(runs: loads, peerSaves: runs.map { $0[.peerSave] })
 let table = ResultTable(
-    machine: machine, options: options, statistics: statistics, comparisons: comparisons, projections: projections,
+    machine: machine, options: options, statistics: statistics, comparisons: comparisons, loads: loadReport, projections: projections,
     scaling: scaling, peer: peerDescription, meanPayloadBytes: meanPayloadBytes, date: date)
 print(table.render())
 
 do {
     try ResultsFile(
         machine: machine, options: options, arguments: arguments, statistics: statistics, comparisons: comparisons,
-        projections: projections, scaling: scaling, peer: peerDescription, budgets: table.budgets, meanPayloadBytes: meanPayloadBytes, date: date
+        loads: loadReport, projections: projections, scaling: scaling, peer: peerDescription, budgets: table.budgets, meanPayloadBytes: meanPayloadBytes, date: date
     ).write(to: options.outPath)
     print("results written to \(options.outPath)")
     if let scaling, let svg = ScalingPlot(series: scaling.series, title: "Time against ledger size (\(machine.cores) cores)").svg {
