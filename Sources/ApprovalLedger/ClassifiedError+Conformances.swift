@@ -11,7 +11,7 @@ extension LedgerError: ClassifiedError {
         case .invalidEvent, .timeAhead, .commandStale: .invalidInput
         case .payloadTooLarge: .tooLarge
         case .unknownKey, .revokedKey, .keyNotAllowed, .commandSignatureInvalid: .forbidden
-        case .locked, .diskFull, .readOnly: .unavailable
+        case .locked, .diskFull, .readOnly, .overloaded: .unavailable
         default: .failed
         }
     }
