@@ -39,10 +39,15 @@ extension LedgerTool {
         @Option(help: ArgumentHelp("Writes committed at once; more are answered 503 with Retry-After.", valueName: "n"))
         var maxInFlightWrites: Int = 64
         @Option(help: ArgumentHelp("Longest long-poll wait, in seconds.", valueName: "seconds")) var maxWait: Int = 300
+        @Option(help: ArgumentHelp(
+            "The scheme clients use to reach the server: https behind a TLS proxy. HTTP message signatures cover the URL the client signed.",
+            valueName: "http|https"))
+        var publicScheme: String = "http"
 
         func validate() throws {
             guard readTimeout >= 1, idleTimeout >= 1, maxWait >= 1 else { throw ValidationError("timeouts are whole seconds ≥ 1") }
             guard maxInFlightWrites >= 1 else { throw ValidationError("--max-in-flight-writes must be at least 1") }
+            guard ["http", "https"].contains(publicScheme) else { throw ValidationError("--public-scheme is http or https") }
             let (host, _) = try ListenAddress.parse(listen)
             if !ListenAddress.isLoopback(host), !insecureListen {
                 throw ValidationError(
@@ -57,7 +62,9 @@ extension LedgerTool {
                 let signer = try await LedgerServer.serverSigner(key: try global.privateKey(), ledger: ledger)
                 let limits = ServerLimits(
                     readTimeout: .seconds(readTimeout), idleTimeout: .seconds(idleTimeout), maxInFlightWrites: maxInFlightWrites, maxWait: .seconds(maxWait))
-                let options = ServerOptions(host: host, port: port, allowAnonymous: allowAnonymous, limits: limits)
+                let options = ServerOptions(
+                    host: host, port: port, allowAnonymous: allowAnonymous, limits: limits,
+                    signatures: MessageSignatureAuthenticator(scheme: publicScheme))
                 let server = LedgerServer(ledger: ledger, serverSigner: signer, options: options)
                 let ledgerID = ledger.ledgerID
                 try await server.run { host, port in
