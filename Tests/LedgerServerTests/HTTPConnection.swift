@@ -7,8 +7,11 @@ import Glibc
 /// server sends is read byte for byte, independent of the server's own stack: one request
 /// per connection (`Connection: close`), or a partial request for the slow-client tests, or
 /// a stream read until the test has seen enough.
-struct HTTPConnection {
-    let socket: Int32
+///
+/// A class, so that closing is idempotent: a second `close()` of a bare descriptor number
+/// would close whatever another test opened under that number since (a pipe, say).
+final class HTTPConnection {
+    private(set) var socket: Int32
 
     struct Response: CustomStringConvertible {
         let status: Int
@@ -57,7 +60,7 @@ struct HTTPConnection {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
         guard connected == 0 else {
-            Glibc.close(socket)
+            close()
             throw HTTPFailure(message: "connect to 127.0.0.1:\(port): errno \(errno)")
         }
     }
@@ -99,7 +102,13 @@ struct HTTPConnection {
         return all
     }
 
-    func close() { Glibc.close(socket) }
+    func close() {
+        guard socket >= 0 else { return }
+        Glibc.close(socket)
+        socket = -1
+    }
+
+    deinit { close() }
 
     /// Parses one response (Content-Length or read to the end; no chunked bodies are expected
     /// except event streams, which tests read raw).

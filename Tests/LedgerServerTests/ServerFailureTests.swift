@@ -29,10 +29,10 @@ struct ServerFailureTests {
         try expectProblem(
             try server.request("GET", "/v1/requests", headers: [("Authorization", "Bearer lgr_" + String(repeating: "0", count: 64))]), 401, "token-unknown")
         try expectProblem(try server.request("GET", "/v1/requests", headers: [("Authorization", "Bearer nonsense")]), 401, "token-unknown")
-        // Signed requests go to the message-signature check.
+        // Signed requests go to the message-signature check, which refuses a malformed one.
         try expectProblem(
             try server.request("GET", "/v1/requests", headers: [("Signature-Input", #"sig1=("@method");keyid="x""#), ("Signature", "sig1=:AAAA:")]),
-            401, "signature-unsupported")
+            401, "signature-invalid")
         // A revoked token stops working at once, while the server runs.
         #expect(try server.request("POST", "/v1/requests", as: "doomed", json: Self.openBody).status == 201)
         #expect(try server.ledger(["token", "revoke", "doomed", "--ledger", server.ledgerPath]).status == 0)

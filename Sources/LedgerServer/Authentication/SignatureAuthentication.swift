@@ -12,15 +12,3 @@ public import Hummingbird
 public protocol MessageSignatureAuthenticating: Sendable {
     func authenticate(_ request: Request, body: [UInt8], ledger: Ledger) async throws -> Caller
 }
-
-/// What the server uses until message signatures are implemented: every signed request is
-/// refused with 401 `signature-unsupported`, never let through unauthenticated.
-public struct SignaturesUnsupported: MessageSignatureAuthenticating {
-    public init() {}
-
-    public func authenticate(_ request: Request, body: [UInt8], ledger: Ledger) async throws -> Caller {
-        throw Problem(
-            status: .unauthorized, code: "signature-unsupported",
-            detail: "this server does not verify HTTP message signatures yet; authenticate with a bearer token (`ledger token create`)")
-    }
-}
