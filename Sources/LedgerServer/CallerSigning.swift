@@ -1,4 +1,4 @@
-public import ApprovalLedger
+import ApprovalLedger
 
 /// The signer a caller's command is appended with. A token caller has no key of its own, so
 /// the server's key relays for it (`origin.via = "token:<name>"`); a key caller's command

@@ -1,5 +1,5 @@
-public import ApprovalLedger
-public import Hummingbird
+import ApprovalLedger
+import Hummingbird
 import Logging
 
 /// The outermost middleware: every error a route or middleware throws becomes one

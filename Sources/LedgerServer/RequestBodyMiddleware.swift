@@ -1,4 +1,4 @@
-public import HTTPTypes
+import HTTPTypes
 public import Hummingbird
 
 /// Reads each request's whole body before anything else runs, within `ServerLimits`: at most

@@ -1,4 +1,4 @@
-public import ApprovalLedger
+import ApprovalLedger
 import Logging
 
 /// What every route shares: the ledger and its workflow, the server's own key, the limits,

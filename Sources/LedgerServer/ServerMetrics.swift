@@ -1,4 +1,4 @@
-public import ApprovalLedger
+import ApprovalLedger
 import Synchronization
 
 /// The server's own counters, appended to the ledger's metrics at `/metrics`.

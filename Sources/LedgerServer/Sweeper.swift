@@ -1,4 +1,4 @@
-public import ApprovalLedger
+import ApprovalLedger
 import Logging
 import ServiceLifecycle
 

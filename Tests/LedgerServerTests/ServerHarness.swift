@@ -142,10 +142,20 @@ final class ServerHarness: Sendable {
         try ProcessRunner.run(binary, arguments, currentDirectory: directory.path)
     }
 
-    /// SIGTERM, then how the server ended.
+    /// How the server ended, once stopped.
+    private let ending = Mutex<ChildProcess.Ending?>(nil)
+
+    /// SIGTERM, then how the server ended. Idempotent: a test may stop the server and its
+    /// `defer` stop it again; waiting twice would close the pipe descriptors twice, and by
+    /// then their numbers may belong to another test's pipes.
     func stop() -> ChildProcess.Ending {
-        process.kill(SIGTERM)
-        return process.wait()
+        ending.withLock { ending in
+            if let ending { return ending }
+            process.kill(SIGTERM)
+            let ended = process.wait()
+            ending = ended
+            return ended
+        }
     }
 
     /// Events of the ledger, straight from the file with the CLI (`ledger log --format json`).

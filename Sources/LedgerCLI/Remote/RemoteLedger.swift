@@ -84,11 +84,17 @@ struct RemoteLedger: Sendable {
     /// The ledger's id (the genesis event's `ledgerId`), which every signed command names.
     func ledgerID() async throws -> String {
         let answer = try await get("/v1/events?from=1&limit=1")
-        let line = answer.body.split(separator: 0x0A).first ?? []
-        guard case .object(let event) = try JSONParser.parse(Array(line)),
-              case .object(let payload)? = event["payload"], case .string(let id)? = payload["ledgerId"]
-        else {
-            throw LedgerError(.notALedger, "the server at \(baseURL) did not answer its genesis event with a ledgerId")
+        return try Self.ledgerID(genesisPage: answer.body, server: baseURL)
+    }
+
+    /// The `ledgerId` of the genesis line. Synchronous and apart from `ledgerID()`: Swift
+    /// 6.3.1's optimizer crashed (coroutine splitting) on these pattern matches inside the
+    /// async function in release builds.
+    static func ledgerID(genesisPage body: [UInt8], server: String) throws -> String {
+        let line = body.split(separator: 0x0A).first ?? []
+        let event = try JSONParser.parse(Array(line))
+        guard let id = event["payload"]?["ledgerId"]?.stringValue else {
+            throw LedgerError(.notALedger, "the server at \(server) did not answer its genesis event with a ledgerId")
         }
         return id
     }

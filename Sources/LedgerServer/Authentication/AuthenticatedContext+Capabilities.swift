@@ -1,5 +1,5 @@
 public import ApprovalLedger
-public import Hummingbird
+import Hummingbird
 
 extension AuthenticatedContext {
     /// The caller, who must have proved who it is (not anonymous): what every write needs.

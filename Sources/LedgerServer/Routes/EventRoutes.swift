@@ -1,6 +1,6 @@
-public import ApprovalLedger
-public import HTTPTypes
-public import Hummingbird
+import ApprovalLedger
+import HTTPTypes
+import Hummingbird
 
 /// `/v1/events`: the log read in seq order (paged JSON Lines, or followed as Server-Sent
 /// Events) and the raw append of service events, as `ledger log --format json` and

@@ -1,6 +1,6 @@
-public import ApprovalLedger
-public import HTTPTypes
-public import Hummingbird
+import ApprovalLedger
+import HTTPTypes
+import Hummingbird
 
 /// Checkpoints, metrics, probes and the API description.
 struct OperationRoutes: Sendable {

@@ -1,5 +1,5 @@
-public import ApprovalLedger
-public import Hummingbird
+import ApprovalLedger
+import Hummingbird
 
 /// A request's query string, read strictly like a body: only the parameters a route takes
 /// (400 `unknown-parameter`), each at most once unless it repeats (400 `invalid-parameter`).

@@ -1,5 +1,5 @@
-public import ApprovalLedger
-public import Hummingbird
+import ApprovalLedger
+import Hummingbird
 
 /// `/v1/requests` and `/v1/bypass`: the approval workflow over the same `Approvals` the CLI
 /// uses. Every write answers the request as it then stands (`RequestState.jsonValue`, as
