@@ -51,6 +51,7 @@ let package = Package(
                 .embedInCode("0002_requests.sql"),
                 .embedInCode("0003_projections.sql"),
                 .embedInCode("0004_tokens.sql"),
+                .embedInCode("0005_merkle.sql"),
             ],
             swiftSettings: strict
         ),

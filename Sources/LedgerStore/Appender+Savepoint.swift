@@ -13,16 +13,18 @@ extension Appender {
         fileprivate var streamVersions: [String: Int64?]
         fileprivate var keys: [KeyID: KeyRecord?]
         fileprivate var now: Timestamp?
+        fileprivate var treeEdge: [Int: (index: UInt64, hash: SHA256Digest)]
     }
 
     var memory: Memory {
-        get { Memory(head: cachedHead, committedSeq: committedSeq, streamVersions: streamVersions, keys: keys, now: now) }
+        get { Memory(head: cachedHead, committedSeq: committedSeq, streamVersions: streamVersions, keys: keys, now: now, treeEdge: treeEdge) }
         set {
             cachedHead = newValue.head
             committedSeq = newValue.committedSeq
             streamVersions = newValue.streamVersions
             keys = newValue.keys
             now = newValue.now
+            treeEdge = newValue.treeEdge
         }
     }
 }

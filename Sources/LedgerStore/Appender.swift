@@ -35,6 +35,8 @@ final class Appender {
     var committedSeq: Int64 = 0
     var streamVersions: [String: Int64?] = [:]
     var keys: [KeyID: KeyRecord?] = [:]
+    /// The last Merkle node written at each level in this transaction (`Appender+Merkle`).
+    var treeEdge: [Int: (index: UInt64, hash: SHA256Digest)] = [:]
 
     init(db: Database, configuration: LedgerConfiguration, signedKeys: SignedKeys = SignedKeys(), now: Timestamp? = nil) {
         self.db = db
@@ -153,6 +155,7 @@ final class Appender {
         for (index, event) in prepared.enumerated() {
             let signature = try signature(index)
             try insert(event, signature: signature)
+            try extendTree(seq: event.envelope.seq, hash: event.hash)
             try projectKeyEvent(event)
             events.append(RecordedEvent(
                 envelope: event.envelope, envelopeBytes: event.envelopeBytes, hash: event.hash, signature: signature,

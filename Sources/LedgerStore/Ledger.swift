@@ -134,6 +134,8 @@ public final class Ledger: Sendable {
             // A file written before the metrics projections existed gets them filled from its
             // events once, on the first writable open.
             if !applied.contains(projectionsMigration) { _ = try await ledger.rebuildProjections() }
+            // Likewise its Merkle tree, from the event hashes, in one transaction.
+            if !applied.contains(merkleMigration) { try await ledger.fillTree() }
         }
         return ledger
     }
@@ -169,6 +171,8 @@ public final class Ledger: Sendable {
 
     /// The schema step that added the metrics projections.
     static let projectionsMigration = "0003_projections"
+    /// The schema step that added the Merkle tree.
+    static let merkleMigration = "0005_merkle"
 
     /// GRDB's migrator over the embedded `Migrations/*.sql`, applied in order and recorded.
     static let migrator: DatabaseMigrator = {

@@ -28,6 +28,12 @@ public struct ChainWalker: Sendable {
     public private(set) var headHash: SHA256Digest?
     public private(set) var firstTime: Timestamp?
     public private(set) var lastTime: Timestamp?
+    /// The Merkle tree of the events walked, from their recomputed hashes; nil when the walk
+    /// resumed after a checkpoint that does not give the tree's edge at its size.
+    public private(set) var tree: MerkleFrontier? = MerkleFrontier()
+    /// Interior nodes the walk completed since `takeTreeNodes()`, for comparison with the
+    /// stored tree.
+    private var treeNodes: [(level: Int, index: UInt64, hash: SHA256Digest)] = []
     private var streamVersions: BoundedCache<String, Int64>
     private var anchors: [Int64: [Checkpoint]]
     private var conformance: ConformanceChecker
@@ -67,6 +73,7 @@ public struct ChainWalker: Sendable {
     ) {
         self.init(anchors: anchors.filter { $0.size > checkpoint.size }, streamsInMemory: streamsInMemory, latestTime: latestTime)
         resumed = true
+        tree = nil
         // Times follow seq order across the checkpoint too.
         lastTime = headTime
         lastSeq = checkpoint.size
@@ -84,6 +91,12 @@ public struct ChainWalker: Sendable {
                 conformance.preload(policyEvent: envelope, payload: payload)
             }
         }
+    }
+
+    /// The interior tree nodes completed since the last call, lowest level first per event.
+    public mutating func takeTreeNodes() -> [(level: Int, index: UInt64, hash: SHA256Digest)] {
+        defer { treeNodes.removeAll(keepingCapacity: true) }
+        return treeNodes
     }
 
     private mutating func find(_ code: FindingCode, _ seq: Int64?, _ message: String) {
@@ -116,6 +129,7 @@ public struct ChainWalker: Sendable {
         }
         let previousHash = headHash
         headHash = hash
+        if tree != nil { treeNodes += tree!.append(MerkleTree.leafHash(hash.bytes)) }
         defer { checkAnchors(seq: seq, hash: hash) }
 
         let envelope: EventEnvelope

@@ -95,6 +95,7 @@ public enum FindingCode: String, Sendable, Hashable, CaseIterable {
     case projectionMismatch = "projection-mismatch"
     case projectionDigestMismatch = "projection-digest-mismatch"
     case projectionAhead = "projection-ahead"
+    case treeMismatch = "tree-mismatch"
 
     public var severity: Finding.Severity {
         switch self {

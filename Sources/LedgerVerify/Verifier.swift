@@ -77,9 +77,14 @@ public struct Verifier: Sendable {
         let cores = ProcessInfo.processInfo.activeProcessorCount
         let checker = SignatureChecker(maxInFlightChunks: max(4, cores * 4))
         var walker: ChainWalker?
-        var startFindings: [Finding] = []
+        var startFindings: [Finding] = [], treeFindings: [Finding] = []
         let latestTime = Self.latestTime()
+        // The stored tree is derived data like the projections: held to the events where the
+        // walk rebuilds it from the genesis, in a ledger file that has one.
+        var checksTree = checksProjections && trusted == nil
+        var treeCheck = TreeCheck()
         try ledger.scan(from: (trusted?.size ?? 0) + 1, batchSize: 1024, before: { snapshot in
+            if checksTree { checksTree = try snapshot.hasTree() }
             // Every row of the file is accounted for: those outside the ledger are findings.
             startFindings = try Self.rowsOutsideLedger(snapshot)
             if let trusted {
@@ -94,12 +99,14 @@ public struct Verifier: Sendable {
             }
         }, after: { snapshot in
             startFindings += try Self.projectionsAhead(snapshot, head: walker?.lastSeq ?? 0)
+            if checksTree { treeFindings += try treeCheck.finish(size: walker?.tree?.size ?? 0, snapshot: snapshot) }
         }) { rows, snapshot in
             var jobs: [ChainWalker.SignatureJob] = []
             jobs.reserveCapacity(rows.count)
             for row in rows {
                 try walker!.walk(row, earlier: snapshot, into: &jobs)
             }
+            if checksTree { treeFindings += try treeCheck.check(walker!.takeTreeNodes(), snapshot: snapshot) }
             checker.submit(jobs)
             progress?(walker!.count)
         }
@@ -109,7 +116,7 @@ public struct Verifier: Sendable {
         let (failed, checked) = checker.finish()
 
         var report = VerificationReport()
-        report.findings = startFindings + walked.findings
+        report.findings = startFindings + walked.findings + treeFindings
             + failed.map { failure in
                 switch failure.kind {
                 case .event: Finding(.signatureInvalid, seq: failure.seq, "the Ed25519 signature does not verify under the key the event names: the event was forged or altered")
@@ -130,6 +137,7 @@ public struct Verifier: Sendable {
         report.signaturesChecked = checked
         report.anchorsChecked = anchors.count + (trusted == nil ? 0 : 1)
         report.checks = Self.checks(anchored: !anchors.isEmpty || trusted != nil)
+        if checksTree { report.checks.append("tree") }
         return report
     }
 

@@ -1,0 +1,118 @@
+import ApprovalLedger
+import Foundation
+import GRDB
+import Testing
+import TestSupport
+
+/// The Merkle tree kept in each append's transaction: roots and proofs from the stored nodes
+/// equal the RFC 6962 tree of the event hashes, whatever path the events took in.
+@Suite struct MerkleStoreTests {
+    /// The reference: the tree computed in memory from the events as stored.
+    static func referenceRoot(_ hashes: [SHA256Digest], size: Int) -> SHA256Digest {
+        var frontier = MerkleFrontier()
+        for hash in hashes.prefix(size) { frontier.append(MerkleTree.leafHash(hash.bytes)) }
+        return frontier.root
+    }
+
+    static func hashes(_ ledger: Ledger) async throws -> [SHA256Digest] {
+        var hashes: [SHA256Digest] = []
+        var from: Int64 = 1
+        while true {
+            let page = try await ledger.events(from: from, limit: 1000)
+            guard let last = page.last else { return hashes }
+            hashes += page.map(\.hash)
+            from = last.envelope.seq + 1
+        }
+    }
+
+    @Test("Single appends, a large batch and concurrent group commits all leave the tree of the event hashes")
+    func treeFollowsEveryAppendPath() async throws {
+        let fixture = try await LedgerFixture.make()
+        try await fixture.appendNotes(5)
+        _ = try await fixture.ledger.append(
+            (0..<300).map { EventDraft(type: "deploy.note", stream: "batch", payload: ["n": .integer(Int64($0))]) }, signer: fixture.alice)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for task in 0..<16 {
+                group.addTask {
+                    for n in 0..<4 {
+                        _ = try await fixture.ledger.append(
+                            EventDraft(type: "deploy.note", stream: "task-\(task)", payload: ["n": .integer(Int64(n))]), signer: fixture.alice)
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let hashes = try await Self.hashes(fixture.ledger)
+        let total = hashes.count
+        #expect(total == 372)
+        for size in [1, 2, 3, 7, 8, 9, 100, 255, 256, 257, hashes.count] {
+            let root = try await fixture.ledger.treeRoot(size: Int64(size)).root
+            let expected = Self.referenceRoot(hashes, size: size)
+            #expect(root == expected, "root at \(size)")
+        }
+        let report = try fixture.verify()
+        #expect(report.findings.isEmpty, "\(report.findings)")
+        #expect(report.checks.contains("tree"))
+    }
+
+    @Test("Inclusion and consistency proofs from the stored tree verify against the reference roots")
+    func proofsVerify() async throws {
+        let fixture = try await LedgerFixture.make()
+        try await fixture.appendNotes(40)
+        let hashes = try await Self.hashes(fixture.ledger)
+        let size = hashes.count
+        for seq in [1, 2, 17, 32, size] {
+            let (proof, root, event) = try await fixture.ledger.inclusionProof(seq: Int64(seq))
+            let expected = Self.referenceRoot(hashes, size: size)
+            #expect(root == expected)
+            #expect(event.hash == hashes[seq - 1])
+            try proof.verify(leafHash: MerkleTree.leafHash(event.hash.bytes).bytes, root: root.bytes)
+        }
+        for old in [1, 4, 5, 31, 32, 33, size] {
+            let (proof, oldRoot, newRoot) = try await fixture.ledger.consistencyProof(from: Int64(old))
+            let expected = Self.referenceRoot(hashes, size: old)
+            #expect(oldRoot == expected)
+            try proof.verify(oldRoot: oldRoot.bytes, newRoot: newRoot.bytes)
+        }
+        await #expect(throws: LedgerError.self) { try await fixture.ledger.inclusionProof(seq: Int64(size + 1)) }
+        await #expect(throws: LedgerError.self) { try await fixture.ledger.consistencyProof(from: 0) }
+    }
+
+    @Test("A ledger written before the tree existed gets it on its first writable open, and appends extend it")
+    func olderFileGetsItsTree() async throws {
+        let fixture = try await LedgerFixture.make()
+        try await fixture.appendNotes(21)
+        try fixture.tamper("DROP TABLE merkle_nodes; DELETE FROM grdb_migrations WHERE identifier = '0005_merkle'")
+        let reopened = try await fixture.openAgain()
+        _ = try await reopened.append(EventDraft(type: "deploy.note", stream: "after", payload: [:]), signer: fixture.alice)
+        let hashes = try await Self.hashes(reopened)
+        let expected = Self.referenceRoot(hashes, size: hashes.count)
+        let root = try await reopened.treeRoot().root
+        #expect(root == expected)
+        let report = try Verifier().verify(reopened)
+        #expect(report.findings.isEmpty, "\(report.findings)")
+    }
+
+    @Test("An attacker who edits, deletes or adds tree rows is reported (tree-mismatch); events still verify")
+    func editedTreeRowsAreReported() async throws {
+        for attack in [
+            "UPDATE merkle_nodes SET hash = zeroblob(32) WHERE pos = 3",
+            "DELETE FROM merkle_nodes WHERE pos = 5",
+            "INSERT INTO merkle_nodes (pos, hash) VALUES (1000, zeroblob(32))",
+        ] {
+            let fixture = try await LedgerFixture.make()
+            try await fixture.appendNotes(12)
+            try fixture.tamper("DROP TRIGGER merkle_nodes_are_immutable_update; DROP TRIGGER merkle_nodes_are_immutable_delete; " + attack)
+            let codes: [FindingCode] = try fixture.verify().findings.map(\.code)
+            #expect(codes == [FindingCode.treeMismatch], "\(attack)")
+        }
+    }
+
+    @Test("The immutability triggers refuse UPDATE and DELETE of tree rows")
+    func triggersRefuseChanges() async throws {
+        let fixture = try await LedgerFixture.make()
+        try await fixture.appendNotes(4)
+        #expect(throws: (any Error).self) { try fixture.tamper("UPDATE merkle_nodes SET hash = zeroblob(32)") }
+        #expect(throws: (any Error).self) { try fixture.tamper("DELETE FROM merkle_nodes") }
+    }
+}
