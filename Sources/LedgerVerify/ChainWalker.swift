@@ -28,6 +28,12 @@ public struct ChainWalker: Sendable {
     public private(set) var headHash: SHA256Digest?
     public private(set) var firstTime: Timestamp?
     public private(set) var lastTime: Timestamp?
+    /// The walk is over selected events of a ledger, not all of them (a request's evidence
+    /// bundle): gaps in seq are expected, and each event's place in the log is proven by an
+    /// inclusion proof instead of by the chain (checked by the caller).
+    public var isSelection = false {
+        didSet { if isSelection { tree = nil } }
+    }
     /// The Merkle tree of the events walked, from their recomputed hashes; nil when the walk
     /// resumed after a checkpoint that does not give the tree's edge at its size.
     public private(set) var tree: MerkleFrontier? = MerkleFrontier()
@@ -114,7 +120,9 @@ public struct ChainWalker: Sendable {
         let seq = row.seq
         let expected = lastSeq + 1
         let contiguous = seq == expected
-        if !contiguous {
+        // A bundle of selected events, each proven by inclusion in a signed tree, skips
+        // forward by design: only going back is a fault there.
+        if !contiguous, !(isSelection && seq > expected) {
             find(.seqGap, seq, seq > expected
                 ? "events \(expected)…\(seq - 1) are missing: the sequence jumps from \(lastSeq) to \(seq)"
                 : "seq \(seq) follows \(lastSeq): the sequence is out of order")

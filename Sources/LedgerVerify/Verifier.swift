@@ -27,6 +27,9 @@ public struct Verifier: Sendable {
     /// request is then replayed up to its first withheld payload (`request-withheld`) instead
     /// of the absence being an error (`payload-missing`).
     public var allowsWithheldPayloads = false
+    /// For a bundle of selected events (a request's evidence bundle): seq gaps are expected,
+    /// since each event is proven by an inclusion proof the bundle verifier checks.
+    public var verifiesSelection = false
     /// How far past this verifier's clock an event may be dated (`time-future` beyond it).
     public static let clockSkew = LedgerConfiguration.defaultClockSkew
 
@@ -96,6 +99,7 @@ public struct Verifier: Sendable {
             } else {
                 walker = ChainWalker(
                     anchors: anchors, streamsInMemory: streamsInMemory, latestTime: latestTime, allowsWithheldPayloads: allowsWithheldPayloads)
+                walker!.isSelection = verifiesSelection
             }
         }, after: { snapshot in
             startFindings += try Self.projectionsAhead(snapshot, head: walker?.lastSeq ?? 0)
