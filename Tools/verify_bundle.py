@@ -14,6 +14,7 @@ unreadable --anchor, `cryptography` missing).
 """
 
 import argparse
+import base64
 import hashlib
 import json
 import math
@@ -391,8 +392,129 @@ def stream_violation(event_type: str, stream: str):
     return None
 
 
+NOTE_ORIGIN_PREFIX = "approval-ledger/"
+_BASE64 = re.compile(r"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$")
+
+
+def strict_b64decode(text: str) -> bytes:
+    """Standard padded base64, one spelling per byte string (§Checkpoints, C2SP signed-note)."""
+    if not _BASE64.match(text):
+        raise Invalid("not padded standard base64")
+    data = base64.b64decode(text, validate=True)
+    if base64.b64encode(data).decode() != text:
+        raise Invalid("base64 with non-zero padding bits")
+    return data
+
+
+def read_note_checkpoint(data: bytes) -> dict:
+    """§Checkpoints, the C2SP checkpoint note: origin, size and Merkle root, then signature lines."""
+    if len(data) > 64 * 1024:
+        raise Invalid("a checkpoint note is at most 64 KiB")
+    split = data.rfind(b"\n\n")
+    if split < 0:
+        raise Invalid("a signed note needs a blank line before its signatures")
+    text, block = data[:split + 1], data[split + 2:]
+    if any(b < 0x20 and b != 0x0A for b in text):
+        raise Invalid("a note's text holds a control character")
+    lines = text.decode("utf-8").split("\n")[:-1]
+    if len(lines) < 3 or not lines[0].startswith(NOTE_ORIGIN_PREFIX):
+        raise Invalid("a checkpoint's text is an approval ledger's origin, a size and a root")
+    origin, size, root = lines[0], lines[1], lines[2]
+    if not re.fullmatch(r"[1-9][0-9]*", size):
+        raise Invalid("the checkpoint size is not a decimal number >= 1 without leading zeros")
+    root = strict_b64decode(root)
+    if len(root) != 32:
+        raise Invalid("the checkpoint root is not 32 bytes")
+    if not block.endswith(b"\n"):
+        raise Invalid("the signature lines do not end with a line feed")
+    signatures = []
+    for line in block[:-1].split(b"\n"):
+        line = line.decode("utf-8")
+        if not line.startswith("\u2014 "):
+            raise Invalid("a signature line starts with an em dash and a space")
+        parts = line[2:].split(" ")
+        if len(parts) != 2 or not parts[0] or "+" in parts[0]:
+            raise Invalid("a signature line is '— NAME BASE64'")
+        raw = strict_b64decode(parts[1])
+        if len(raw) < 5:
+            raise Invalid("a signature line holds a key hash and a signature")
+        signatures.append((parts[0], raw[:4], raw[4:]))
+    if not any(name == origin for name, _, _ in signatures):
+        raise Invalid("the checkpoint carries no signature by its origin")
+    return {"form": "note", "ledgerId": origin[len(NOTE_ORIGIN_PREFIX):], "origin": origin, "size": int(size),
+            "root": root, "text": text, "signatures": signatures}
+
+
+def note_key_hash(name: str, public_key: bytes) -> bytes:
+    """C2SP signed-note: the first 4 bytes of SHA-256(name ‖ LF ‖ 0x01 ‖ Ed25519 public key)."""
+    return sha256(name.encode() + b"\n\x01" + public_key)[:4]
+
+
+def note_signed_by(note: dict, public_key: bytes) -> bool:
+    key_hash = note_key_hash(note["origin"], public_key)
+    return any(name == note["origin"] and kh == key_hash and ed25519_valid(public_key, sig, note["text"])
+               for name, kh, sig in note["signatures"])
+
+
+def merkle_leaf(entry: bytes) -> bytes:
+    """§Merkle tree: RFC 6962 leaf hash; the entry is the event hash."""
+    return sha256(b"\x00" + entry)
+
+
+def merkle_node(left: bytes, right: bytes) -> bytes:
+    return sha256(b"\x01" + left + right)
+
+
+class MerkleFrontier:
+    """The perfect-subtree roots of the tree built so far, largest first (one per set bit of size)."""
+    def __init__(self):
+        self.size = 0
+        self.subtrees = []
+
+    def append(self, leaf: bytes):
+        node, index = leaf, self.size
+        while index & 1:
+            node = merkle_node(self.subtrees.pop(), node)
+            index >>= 1
+        self.subtrees.append(node)
+        self.size += 1
+
+    def root(self) -> bytes:
+        if not self.subtrees:
+            return sha256(b"")
+        node = self.subtrees[-1]
+        for subtree in reversed(self.subtrees[:-1]):
+            node = merkle_node(subtree, node)
+        return node
+
+
+def verify_inclusion(index: int, size: int, leaf: bytes, path: list, root: bytes) -> bool:
+    """RFC 9162 §2.1.3.2."""
+    if index >= size or len(leaf) != 32 or any(len(p) != 32 for p in path):
+        return False
+    fn, sn, r = index, size - 1, leaf
+    for p in path:
+        if sn == 0:
+            return False
+        if fn & 1 or fn == sn:
+            r = merkle_node(p, r)
+            while not fn & 1 and fn != 0:
+                fn >>= 1
+                sn >>= 1
+        else:
+            r = merkle_node(r, p)
+        fn >>= 1
+        sn >>= 1
+    return sn == 0 and r == root
+
+
 def read_checkpoint(data: bytes) -> dict:
-    """§Checkpoints, reader rules; raises Invalid."""
+    """§Checkpoints, reader rules (either form); raises Invalid."""
+    if data.startswith(NOTE_ORIGIN_PREFIX.encode()):
+        try:
+            return read_note_checkpoint(data)
+        except (UnicodeDecodeError, ValueError) as error:
+            raise Invalid(f"malformed checkpoint note: {error}")
     if data.endswith(b"\n"):
         data = data[:-1]
     value = parse_json(data, max_bytes=64 * 1024, max_depth=4)
@@ -406,7 +528,7 @@ def read_checkpoint(data: bytes) -> dict:
     checkpoint = {
         "ledgerId": f.token("ledgerId"), "size": f.integer("size", 1), "headHash": f.hex_bytes("headHash", 32),
         "time": f.time("time"), "keyId": f.key_id("keyId"), "publicKey": f.hex_bytes("publicKey", 32),
-        "signature": f.hex_bytes("signature", 64),
+        "signature": f.hex_bytes("signature", 64), "form": "json",
     }
     if checkpoint["keyId"] != key_id_of(checkpoint["publicKey"]):
         raise Invalid("checkpoint keyId is not the key id of its publicKey")
@@ -457,6 +579,7 @@ class LedgerVerifier:
         self.idempotency_keys = {}  # key -> the seq of the first event carrying it
         self.signatures = 0
         self.envelope = None  # the decoded envelope of the last row walked, if valid
+        self.tree = MerkleFrontier()  # §Merkle tree, over the recomputed event hashes
 
     def find(self, code, seq, message):
         self.findings.append({"code": code, "severity": SEVERITY.get(code, "error"), "seq": seq, "message": message})
@@ -484,6 +607,7 @@ class LedgerVerifier:
         if stored_hash != digest:
             self.find("hash-mismatch", seq, "the stored hash is not the hash of the envelope bytes")
         previous, self.head = self.head, digest
+        self.tree.append(merkle_leaf(digest))
         self.envelope = None
         try:
             self._walk(seq, contiguous, previous, digest, envelope_bytes, payload_bytes, signature)
@@ -658,6 +782,14 @@ class LedgerVerifier:
             return
         if digest is None:
             self.find("anchor-ahead", None, f"the checkpoint covers {size} events but there are only {self.last}")
+            return
+        if anchor["form"] == "note":
+            if self.tree.size != size or self.tree.root() != anchor["root"]:
+                self.find("anchor-mismatch", size, f"the Merkle tree of events 1…{size} does not have the root the checkpoint names")
+            keys = [entry["registration"]["publicKey"] for key_id, entry in self.timeline.items()
+                    if self.status(key_id, size + 1)[0] == "valid"]
+            if not any(note_signed_by(anchor, key) for key in keys):
+                self.find("anchor-untrusted", None, f"no key of this ledger valid at seq {size + 1} signed the checkpoint of size {size}")
             return
         if digest != anchor["headHash"]:
             self.find("anchor-mismatch", size, f"event {size} does not have the hash the checkpoint names")

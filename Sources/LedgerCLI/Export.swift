@@ -73,7 +73,9 @@ extension LedgerTool {
         func run() async throws {
             try await CommandRunner.run {
                 let started = ContinuousClock.now
-                let checkpoints = try anchors.map(Verify.readCheckpoint)
+                let given = try anchors.map(Verify.readCheckpoint)
+                let checkpoints = given.compactMap { if case .chain(let checkpoint) = $0 { checkpoint } else { nil } }
+                let treeCheckpoints = given.compactMap { if case .tree(let checkpoint) = $0 { checkpoint } else { nil } }
                 let ledger = try await global.openLedger(readOnly: true)
                 let scope = ExportScope(
                     since: since.flatMap(ExportScope.parseBound), until: until.flatMap(ExportScope.parseBound),
@@ -91,6 +93,7 @@ extension LedgerTool {
                     summary = try write(RequestCSV.text(period), format: "csv", plan: plan, requests: period.requests.count)
                 case .html:
                     var verifier = Verifier(anchors: checkpoints)
+                    verifier.treeAnchors = treeCheckpoints
                     if let progress { verifier.progress = { progress.update($0, label: "verifying") } }
                     let verification = try verifier.verify(ledger)
                     progress?.update(0, of: plan.periodEnd, label: "exporting")
@@ -103,7 +106,8 @@ extension LedgerTool {
                     summary = try finish(output, format: "html", plan: plan, requests: period.requests.count)
                 case .bundle:
                     let key = try exporterKey()
-                    let bundled = try await BundleAnchoring.checkpoints(for: &plan, ledger: ledger, anchors: checkpoints, key: key, now: SystemClock.now())
+                    let bundled = try await BundleAnchoring.checkpoints(
+                        for: &plan, ledger: ledger, anchors: checkpoints, treeAnchors: treeCheckpoints, key: key, now: SystemClock.now())
                     summary = try BundleExport.write(ledger: ledger, plan: plan, checkpoints: bundled, to: out) { progress?.update($0, of: plan.end) }
                 }
                 progress?.finish()

@@ -4,14 +4,14 @@ import Foundation
 /// How `ledger prove` prints a proof and decides whether it holds.
 enum ProofOutput {
     /// Why the proof fails its own check or the checkpoint it was made against; nil when it holds.
-    static func failure(_ document: ProofDocument, against checkpoint: CheckpointFile?, ledger: Ledger) -> String? {
+    static func failure(_ document: ProofDocument, against checkpoint: AnyCheckpoint?, ledger: Ledger) -> String? {
         do throws(MerkleProofError) { try document.check() } catch { return error.message }
         if let checkpoint { return offlineMismatch(checkpoint, document: document) }
         return nil
     }
 
     /// Whether `root` (the ledger's tree at the checkpoint's size) is what the checkpoint signed.
-    static func mismatch(_ checkpoint: CheckpointFile, root: SHA256Digest, ledger: Ledger) async throws -> String? {
+    static func mismatch(_ checkpoint: AnyCheckpoint, root: SHA256Digest, ledger: Ledger) async throws -> String? {
         switch checkpoint {
         case .chain(let chain):
             let event = try await ledger.events(from: chain.size, limit: 1).first
@@ -19,11 +19,15 @@ enum ProofOutput {
                 return "the ledger's event \(chain.size) is not the head the checkpoint signed (\(chain.headHash.hex.prefix(16))…): the ledger was rewritten"
             }
             return nil
+        case .tree(let tree):
+            if tree.ledgerID != ledger.ledgerID { return "the checkpoint belongs to ledger \(tree.ledgerID), not \(ledger.ledgerID)" }
+            if tree.root != root { return "the ledger's tree of \(tree.size) events has root \(root.hex.prefix(16))…, but the checkpoint signed \(tree.root.hex.prefix(16))…: the ledger was rewritten" }
+            return nil
         }
     }
 
     /// What a proof document must agree with in a checkpoint, checked without the ledger.
-    static func offlineMismatch(_ checkpoint: CheckpointFile, document: ProofDocument) -> String? {
+    static func offlineMismatch(_ checkpoint: AnyCheckpoint, document: ProofDocument) -> String? {
         switch (checkpoint, document) {
         case (.chain(let chain), .inclusion(_, let seq, let eventHash, let proof, _)):
             if proof.treeSize != UInt64(chain.size) { return "the proof is in a tree of \(proof.treeSize) events, the checkpoint covers \(chain.size)" }
@@ -34,7 +38,21 @@ enum ProofOutput {
                 return "the proof joins trees of \(proof.oldSize) and \(proof.newSize) events; the checkpoint covers \(chain.size)"
             }
             return nil
+        case (.tree(let tree), .inclusion(let ledgerID, _, _, let proof, let root)):
+            return treeMismatch(tree, ledgerID: ledgerID, sizes: [proof.treeSize], roots: [root])
+        case (.tree(let tree), .consistency(let ledgerID, let proof, let oldRoot, let newRoot)):
+            return treeMismatch(tree, ledgerID: ledgerID, sizes: [proof.oldSize, proof.newSize], roots: [oldRoot, newRoot])
         }
+    }
+
+    /// The checkpoint's size must be one the proof's roots are at, and its root that root.
+    private static func treeMismatch(_ tree: TreeCheckpoint, ledgerID: String, sizes: [UInt64], roots: [SHA256Digest]) -> String? {
+        if tree.ledgerID != ledgerID { return "the checkpoint belongs to ledger \(tree.ledgerID), not \(ledgerID)" }
+        guard let index = sizes.firstIndex(of: UInt64(tree.size)) else {
+            return "the proof is about trees of \(sizes.map(String.init).joined(separator: " and ")) events; the checkpoint covers \(tree.size)"
+        }
+        if roots[index] != tree.root { return "the proof's root at \(tree.size) is not the root the checkpoint signed" }
+        return nil
     }
 
     static func print(_ document: ProofDocument, format: OutputFormat, failure: String?) {
@@ -64,22 +82,5 @@ enum ProofOutput {
     private static func lines(_ hashes: [[UInt8]]) {
         Output.line("  \(hashes.count) hash\(hashes.count == 1 ? "" : "es")\(hashes.isEmpty ? "" : ":")")
         for hash in hashes { Output.line("    \(Hex.encode(hash))") }
-    }
-}
-
-/// A checkpoint file in either form the ledger writes (docs/FORMAT.md §Checkpoints).
-enum CheckpointFile {
-    /// The JSON checkpoint: a size and the head event's hash, signed.
-    case chain(Checkpoint)
-
-    var size: Int64 {
-        switch self {
-        case .chain(let checkpoint): checkpoint.size
-        }
-    }
-
-    /// Reads a checkpoint file; a file that is not a valid one stops the command (exit 2).
-    static func read(_ path: String) throws -> CheckpointFile {
-        .chain(try LedgerTool.Verify.readCheckpoint(path))
     }
 }

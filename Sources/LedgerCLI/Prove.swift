@@ -48,7 +48,7 @@ extension LedgerTool.Prove {
         func run() async throws {
             try await CommandRunner.run {
                 let ledger = try await global.openLedger(readOnly: true)
-                let anchor = try checkpoint.map(CheckpointFile.read)
+                let anchor = try checkpoint.map(LedgerTool.Verify.readCheckpoint)
                 let made = try await ledger.inclusionProof(seq: seq, size: anchor?.size ?? size)
                 let document = ProofDocument.inclusion(
                     ledgerID: ledger.ledgerID, seq: seq, eventHash: made.event.hash, proof: made.proof, root: made.root)
@@ -80,8 +80,8 @@ extension LedgerTool.Prove {
         func run() async throws {
             try await CommandRunner.run {
                 let ledger = try await global.openLedger(readOnly: true)
-                let oldCheckpoint = try CheckpointFile.read(old)
-                let newCheckpoint = try new.map(CheckpointFile.read)
+                let oldCheckpoint = try LedgerTool.Verify.readCheckpoint(old)
+                let newCheckpoint = try new.map(LedgerTool.Verify.readCheckpoint)
                 let made = try await ledger.consistencyProof(from: oldCheckpoint.size, to: newCheckpoint?.size)
                 let document = ProofDocument.consistency(
                     ledgerID: ledger.ledgerID, proof: made.proof, oldRoot: made.oldRoot, newRoot: made.newRoot)
@@ -124,7 +124,7 @@ extension LedgerTool.Prove {
                 var failure: String?
                 do throws(MerkleProofError) { try document.check() } catch { failure = error.message }
                 if failure == nil, let checkpoint {
-                    failure = ProofOutput.offlineMismatch(try CheckpointFile.read(checkpoint), document: document)
+                    failure = ProofOutput.offlineMismatch(try LedgerTool.Verify.readCheckpoint(checkpoint), document: document)
                 }
                 ProofOutput.print(document, format: format, failure: failure)
                 if failure != nil { throw ExitCode(1) }

@@ -57,20 +57,23 @@ extension LedgerTool {
             try await CommandRunner.run {
                 let checkpoints = try anchors.map(Self.readCheckpoint)
                 let trusted = try sinceCheckpoint.map(Self.readCheckpoint)
+                let chainAnchors = checkpoints.compactMap { if case .chain(let checkpoint) = $0 { checkpoint } else { nil } }
+                let treeAnchors = checkpoints.compactMap { if case .tree(let checkpoint) = $0 { checkpoint } else { nil } }
                 let judgedAt = try now.map(TimeArgument.parse)
                 if let bundle {
-                    verified = try await verify(bundle: bundle, anchors: checkpoints, now: judgedAt)
+                    verified = try await verify(bundle: bundle, anchors: chainAnchors, treeAnchors: treeAnchors, now: judgedAt)
                     return
                 }
                 let ledger = try await global.openLedger(readOnly: true)
                 // Not `head()`: verify must run on a ledger whose head is corrupt, or that is empty.
                 let size = try await ledger.lastSeq()
                 let progress = ProgressLine(label: "verifying", total: size - (trusted?.size ?? 0))
-                var verifier = Verifier(anchors: checkpoints, now: judgedAt)
+                var verifier = Verifier(anchors: chainAnchors, now: judgedAt)
+                verifier.treeAnchors = treeAnchors
                 if let progress {
                     verifier.progress = { count in progress.update(count) }
                 }
-                let report = try verifier.verify(ledger, sinceCheckpoint: trusted)
+                let report = try verifier.verify(ledger, since: trusted)
                 progress?.finish()
                 switch format {
                 case .json: Output.json(report.jsonValue(strict: strict))
@@ -87,9 +90,10 @@ extension LedgerTool {
             }
         }
 
-        private func verify(bundle: String, anchors: [Checkpoint], now: Timestamp?) async throws -> Bool {
+        private func verify(bundle: String, anchors: [Checkpoint], treeAnchors: [TreeCheckpoint], now: Timestamp?) async throws -> Bool {
             let progress = ProgressLine(label: "reading")
             var verifier = BundleVerifier(extraAnchors: anchors, now: now)
+            verifier.extraTreeAnchors = treeAnchors
             if let progress {
                 verifier.progress = { phase, count in progress.update(count, label: phase) }
             }
@@ -104,11 +108,11 @@ extension LedgerTool {
 
         /// Reads an anchor. A file that is not a valid checkpoint stops the command (exit 2)
         /// with the reader's own code (`bad-signature`, `unknown-field`, …): it is not an anchor.
-        static func readCheckpoint(_ path: String) throws -> Checkpoint {
+        static func readCheckpoint(_ path: String) throws -> AnyCheckpoint {
             // The reader refuses more than 64 KiB anyway; reading is bounded a little above it.
             let bytes = try InputFile.read(path, what: "checkpoint file", limit: 64 * 1024 + 1)
             do {
-                return try Checkpoint(fileBytes: bytes)
+                return try AnyCheckpoint(fileBytes: bytes)
             } catch {
                 throw FormatError(error.code, "checkpoint file '\(path)' is not a valid anchor: \(error.message)")
             }
@@ -129,9 +133,10 @@ enum VerifyText {
     static func print(_ report: BundleReport, strict: Bool) {
         Output.line(report.isVerified(strict: strict) ? "VERIFIED" : "NOT VERIFIED")
         let manifest = report.manifest == nil ? "manifest invalid" : "manifest ok"
-        let sizes = report.checkpoints.map { String($0.size) }.joined(separator: ", ")
+        let all = report.checkpoints.map(\.size) + report.treeCheckpoints.map(\.size)
+        let sizes = all.sorted().map(String.init).joined(separator: ", ")
         Output.line("  bundle      \(TerminalText.field(report.path)) (\(manifest), \(report.files) files, \(report.lines) lines)")
-        Output.line("  checkpoints \(report.checkpoints.count) in the bundle\(sizes.isEmpty ? "" : " (size \(sizes))")\(report.extraAnchors > 0 ? ", \(report.extraAnchors) given" : "")")
+        Output.line("  checkpoints \(all.count) in the bundle\(sizes.isEmpty ? "" : " (size \(sizes))")\(report.extraAnchors > 0 ? ", \(report.extraAnchors) given" : "")")
         Output.line("  payloads    \(report.absentPayloads) absent (withheld by the export or erased), the rest checked against their hashes")
         let findings = report.findings.map { finding in
             "  ERROR   \(finding.code.rawValue.padded(22)) \(TerminalText.field(finding.subject ?? "bundle", limit: 80).padded(11)) \(TerminalText.field(finding.message, limit: 500))"

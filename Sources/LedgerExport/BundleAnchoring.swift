@@ -18,13 +18,18 @@ public enum BundleAnchoring {
     /// - Throws: `ExportError.cannotAnchor` when an anchor does not match the ledger, or no
     ///   checkpoint can anchor the end.
     public static func checkpoints(
-        for plan: inout ExportPlan, ledger: Ledger, anchors: [Checkpoint], key: Ed25519PrivateKey?, now: Timestamp
-    ) async throws -> [Checkpoint] {
+        for plan: inout ExportPlan, ledger: Ledger, anchors: [Checkpoint], treeAnchors: [TreeCheckpoint] = [], key: Ed25519PrivateKey?,
+        now: Timestamp
+    ) async throws -> [AnyCheckpoint] {
         for anchor in anchors {
             try await check(anchor, ledger: ledger, head: plan.head)
         }
-        let end = max(plan.periodEnd, anchors.map(\.size).max() ?? 0)
+        for anchor in treeAnchors {
+            try await check(anchor, ledger: ledger, head: plan.head)
+        }
+        let end = max(plan.periodEnd, (anchors.map(\.size) + treeAnchors.map(\.size)).max() ?? 0)
         var checkpoints = anchors
+        var trees = treeAnchors
         if let key {
             let keyID = key.publicKey.keyID
             guard let record = try await ledger.keys().first(where: { $0.keyID == keyID }), !record.isRevoked else {
@@ -39,11 +44,30 @@ public enum BundleAnchoring {
                 throw LedgerError(.crypto, "signing the bundle's checkpoint failed: \(error)")
             }
             if !checkpoints.contains(where: { $0.size == end && $0.keyID == keyID }) { checkpoints.append(fresh) }
-        } else if !anchors.contains(where: { $0.size == end }) {
+            // And the tree's checkpoint note at the end, which proofs and witnesses use.
+            let root = try await ledger.treeRoot(size: end).root
+            do { trees.append(try TreeCheckpoint.sign(ledgerID: plan.ledgerID, size: end, root: root, key: key)) } catch {
+                throw LedgerError(.crypto, "signing the bundle's checkpoint failed: \(error)")
+            }
+        } else if !anchors.contains(where: { $0.size == end }), !treeAnchors.contains(where: { $0.size == end }) {
             throw ExportError(.cannotAnchor, "the export ends at seq \(end) but no checkpoint anchors it: pass --key (a registered key signs one) or an --anchor checkpoint taken at or after the period's end")
         }
         plan.end = end
-        return checkpoints.sorted { ($0.size, $0.time) < ($1.size, $1.time) }
+        return checkpoints.sorted { ($0.size, $0.time) < ($1.size, $1.time) }.map(AnyCheckpoint.chain)
+            + trees.reduce(into: [TreeCheckpoint]()) { unique, tree in if !unique.contains(tree) { unique.append(tree) } }
+            .sorted { $0.size < $1.size }.map(AnyCheckpoint.tree)
+    }
+
+    private static func check(_ anchor: TreeCheckpoint, ledger: Ledger, head: Int64) async throws {
+        guard anchor.ledgerID == ledger.ledgerID else {
+            throw ExportError(.cannotAnchor, "checkpoint of size \(anchor.size) belongs to ledger \(anchor.ledgerID), not \(ledger.ledgerID)")
+        }
+        guard anchor.size <= head else {
+            throw ExportError(.cannotAnchor, "checkpoint covers \(anchor.size) events but the ledger holds \(head): events were removed from the end. Run `ledger verify --anchor`.")
+        }
+        guard try await ledger.treeRoot(size: anchor.size).root == anchor.root else {
+            throw ExportError(.cannotAnchor, "the ledger's tree of \(anchor.size) events does not have the root the checkpoint signed: the ledger was rewritten. Run `ledger verify --anchor`.")
+        }
     }
 
     private static func check(_ anchor: Checkpoint, ledger: Ledger, head: Int64) async throws {

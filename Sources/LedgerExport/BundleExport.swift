@@ -19,7 +19,7 @@ public enum BundleExport {
 
     /// Writes the bundle. `checkpoints` must anchor `plan.end` (see `BundleAnchoring`).
     public static func write(
-        ledger: Ledger, plan: ExportPlan, checkpoints: [Checkpoint], to directory: String,
+        ledger: Ledger, plan: ExportPlan, checkpoints: [AnyCheckpoint], to directory: String,
         progress: ((Int64) -> Void)? = nil
     ) throws -> ExportSummary {
         try OutputFile.refuseExisting(directory)
@@ -43,8 +43,7 @@ public enum BundleExport {
         }
 
         for checkpoint in checkpoints {
-            let name = "\(checkpointsDirectory)/\(checkpoint.size)-\(checkpoint.checkpointHash.hex.prefix(16)).checkpoint"
-            listed.append(try writeFile(checkpoint.fileBytes, name: name, in: partial))
+            listed.append(try writeFile(checkpoint.fileBytes, name: fileName(checkpoint), in: partial))
         }
         guard let head = summary.headHash else { throw ExportError(.notExportable, "the ledger has no events to export") }
         let readme = BundleReadme(plan: plan, summary: summary, checkpoints: checkpoints, headHash: head).text
@@ -66,6 +65,16 @@ public enum BundleExport {
         summary.bytes = listed.reduce(0) { $0 + Int($1.bytes) } + manifest.fileBytes.count
         summary.checkpoints = checkpoints.map(\.size)
         return summary
+    }
+
+    /// `checkpoints/<size>-<16 hex digits>.checkpoint`: of the checkpoint hash for a JSON
+    /// checkpoint, of the file's SHA-256 for a note.
+    static func fileName(_ checkpoint: AnyCheckpoint) -> String {
+        let digest = switch checkpoint {
+        case .chain(let chain): chain.checkpointHash
+        case .tree(let tree): SHA256.hash(tree.fileBytes)
+        }
+        return "\(checkpointsDirectory)/\(checkpoint.size)-\(digest.hex.prefix(16)).checkpoint"
     }
 
     private static func writeFile(_ bytes: [UInt8], name: String, in directory: String) throws -> BundleManifest.File {

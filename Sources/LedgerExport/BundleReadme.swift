@@ -6,7 +6,7 @@ public import LedgerFormat
 public struct BundleReadme: Sendable {
     public let plan: ExportPlan
     public let summary: ExportSummary
-    public let checkpoints: [Checkpoint]
+    public let checkpoints: [AnyCheckpoint]
     public let headHash: SHA256Digest
 
     public var text: String {
@@ -52,7 +52,12 @@ public struct BundleReadme: Sendable {
 
             """
         for checkpoint in checkpoints {
-            lines += "| `checkpoints/\(checkpoint.size)-\(checkpoint.checkpointHash.hex.prefix(16)).checkpoint` | \(checkpoint.size) | \(checkpoint.time) | `\(checkpoint.keyID)` |\n"
+            switch checkpoint {
+            case .chain(let chain):
+                lines += "| `\(BundleExport.fileName(checkpoint))` | \(chain.size) | \(chain.time) | `\(chain.keyID)` |\n"
+            case .tree(let tree):
+                lines += "| `\(BundleExport.fileName(checkpoint))` | \(tree.size) | (tree root \(tree.root.hex.prefix(16))…) | note by `\(tree.origin)` |\n"
+            }
         }
         lines += """
 

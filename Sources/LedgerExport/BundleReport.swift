@@ -14,6 +14,8 @@ public struct BundleReport: Sendable {
     public var lines: Int64 = 0
     /// The bundle's checkpoints that passed the checkpoint reader's checks.
     public var checkpoints: [Checkpoint] = []
+    /// The bundle's tree checkpoints (C2SP notes) that passed the reader's checks.
+    public var treeCheckpoints: [TreeCheckpoint] = []
     /// Checkpoints the auditor gave besides the bundle's (`--anchor`).
     public var extraAnchors = 0
     /// Events whose payload is `null`: withheld by the export or erased from the ledger. Each
@@ -55,6 +57,8 @@ public struct BundleReport: Sendable {
         bundle["extraAnchors"] = .integer(Int64(extraAnchors))
         bundle["checkpoints"] = .array(checkpoints.map { checkpoint in
             ["size": .integer(checkpoint.size), "headHash": .string(checkpoint.headHash.hex), "time": .string(checkpoint.time.description), "keyId": .string(checkpoint.keyID.rawValue)]
+        } + treeCheckpoints.map { checkpoint in
+            ["size": .integer(checkpoint.size), "root": .string(checkpoint.root.hex), "origin": .string(checkpoint.origin)]
         })
         bundle["errors"] = .integer(Int64(self.findings.count))
         object["bundle"] = .object(bundle)

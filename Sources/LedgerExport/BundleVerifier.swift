@@ -14,6 +14,8 @@ internal import LedgerVerify
 public struct BundleVerifier: Sendable {
     /// Checkpoints the auditor holds from elsewhere, checked besides the bundle's own.
     public var extraAnchors: [Checkpoint]
+    /// Tree checkpoints (C2SP notes) the auditor holds from elsewhere.
+    public var extraTreeAnchors: [TreeCheckpoint] = []
     /// The time completeness (requests pending past their deadline) is judged at; nil: the
     /// time of the bundle's last event, so that the verdict is the same whenever it is checked.
     public var now: Timestamp?
@@ -40,7 +42,7 @@ public struct BundleVerifier: Sendable {
             throw ExportError(.notABundle, "'\(path)' has no \(BundleManifest.fileName), so it is not an evidence bundle", path: path)
         }
         var report = BundleReport(path: path)
-        report.extraAnchors = extraAnchors.count
+        report.extraAnchors = extraAnchors.count + extraTreeAnchors.count
         report.manifest = readManifest(manifestPath, into: &report)
         let present = try listFiles(path, into: &report)
         report.files = present.count
@@ -69,14 +71,16 @@ public struct BundleVerifier: Sendable {
         // from it (a bundle ends at its period): it is judged apart, not as an anchor.
         let beyond = self.extraAnchors.filter { $0.size > events.lastSeq }
         let extraAnchors = self.extraAnchors.filter { $0.size <= events.lastSeq }
+        let treeBeyond = extraTreeAnchors.filter { $0.size > events.lastSeq }
         var verifier = Verifier(anchors: report.checkpoints + extraAnchors, now: now ?? events.lastTime)
+        verifier.treeAnchors = report.treeCheckpoints + extraTreeAnchors.filter { $0.size <= events.lastSeq }
         verifier.checksProjections = false
         verifier.allowsWithheldPayloads = true
         if let progress { verifier.progress = { progress("verifying", $0) } }
         var verification = try verifier.verify(ledger)
         report.absentPayloads = events.absentPayloads
         Self.adapt(&verification, events: events)
-        Self.judge(beyond, bundleEnd: events.lastSeq, into: &verification)
+        Self.judge(beyond.map(AnyCheckpoint.chain) + treeBeyond.map(AnyCheckpoint.tree), bundleEnd: events.lastSeq, into: &verification)
         report.verification = verification
         checkHead(&report, events: events)
         return report
@@ -153,11 +157,17 @@ public struct BundleVerifier: Sendable {
                 report.findings.append(BundleFinding(.checkpointInvalid, path, "cannot be read or is larger than 64 KiB"))
                 continue
             }
-            do { report.checkpoints.append(try Checkpoint(fileBytes: data)) } catch {
+            do {
+                switch try AnyCheckpoint(fileBytes: data) {
+                case .chain(let checkpoint): report.checkpoints.append(checkpoint)
+                case .tree(let checkpoint): report.treeCheckpoints.append(checkpoint)
+                }
+            } catch {
                 report.findings.append(BundleFinding(.checkpointInvalid, path, error.message))
             }
         }
         report.checkpoints.sort { $0.size < $1.size }
+        report.treeCheckpoints.sort { $0.size < $1.size }
     }
 
     /// Whether the bundle's file at `path` is one of its checkpoints: `checkpoints/NAME.checkpoint`,
@@ -191,7 +201,7 @@ public struct BundleVerifier: Sendable {
     /// (docs/FORMAT.md §Verifying a bundle): another ledger's is `anchor-foreign`; this
     /// ledger's a warning, `anchor-beyond-bundle`, of what the bundle cannot show. They have no
     /// seq, so they stay last, where the report's order puts them.
-    static func judge(_ beyond: [Checkpoint], bundleEnd end: Int64, into report: inout VerificationReport) {
+    static func judge(_ beyond: [AnyCheckpoint], bundleEnd end: Int64, into report: inout VerificationReport) {
         report.anchorsChecked += beyond.count
         for anchor in beyond {
             if let ledgerID = report.ledgerID, anchor.ledgerID != ledgerID {
@@ -218,8 +228,8 @@ public struct BundleVerifier: Sendable {
             }
         }
         let anchoredSize = report.manifest?.size ?? last
-        if !report.checkpoints.contains(where: { $0.size == anchoredSize }) {
-            let sizes = report.checkpoints.map { String($0.size) }.joined(separator: ", ")
+        if !report.checkpoints.contains(where: { $0.size == anchoredSize }), !report.treeCheckpoints.contains(where: { $0.size == anchoredSize }) {
+            let sizes = (report.checkpoints.map(\.size) + report.treeCheckpoints.map(\.size)).sorted().map(String.init).joined(separator: ", ")
             report.findings.append(BundleFinding(
                 .unanchored, nil,
                 "no valid checkpoint covers the last event (seq \(anchoredSize))\(sizes.isEmpty ? "; the bundle has none" : "; checkpoints cover \(sizes)"): events could have been cut off the end"))

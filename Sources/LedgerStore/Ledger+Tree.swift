@@ -50,6 +50,21 @@ extension Ledger {
         }
     }
 
+    /// Signs a checkpoint of the tree at its current size, as a C2SP checkpoint note, with a
+    /// registered, unrevoked key of the ledger.
+    public func treeCheckpoint(signer: Signer) async throws -> TreeCheckpoint {
+        let keyID = signer.key.publicKey.keyID
+        guard let record = try await key(keyID), !record.isRevoked else {
+            throw LedgerError(.unknownKey, "key \(keyID) is not a registered, unrevoked key of this ledger; a checkpoint must be signed by one")
+        }
+        let (size, root) = try await treeRoot()
+        do {
+            return try TreeCheckpoint.sign(ledgerID: ledgerID, size: size, root: root, key: signer.key)
+        } catch {
+            throw LedgerError(.crypto, "signing the checkpoint failed: \(error)")
+        }
+    }
+
     /// Writes the tree of a ledger written before it existed (on its first writable open).
     func fillTree() async throws {
         try await StorageErrors.mapping(path: path) {

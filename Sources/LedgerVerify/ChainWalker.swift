@@ -42,6 +42,8 @@ public struct ChainWalker: Sendable {
     private var treeNodes: [(level: Int, index: UInt64, hash: SHA256Digest)] = []
     private var streamVersions: BoundedCache<String, Int64>
     private var anchors: [Int64: [Checkpoint]]
+    /// Checkpoints of the Merkle tree (C2SP notes), held to the root the walk computes.
+    private var treeAnchors: [Int64: [TreeCheckpoint]] = [:]
     private var conformance: ConformanceChecker
     /// An evidence bundle may withhold payloads a ledger must keep (see `RequiredPayloads`).
     private let allowsWithheldPayloads: Bool
@@ -62,8 +64,12 @@ public struct ChainWalker: Sendable {
     /// `latestTime`: events dated after it are reported as `time-future` (nil: not checked).
     /// `allowsWithheldPayloads`: for bundles, whose exporter may withhold the payloads a ledger
     /// must keep; a request is then replayed up to its first withheld payload.
-    public init(anchors: [Checkpoint] = [], streamsInMemory: Int = 50_000, latestTime: Timestamp? = nil, allowsWithheldPayloads: Bool = false) {
+    public init(
+        anchors: [Checkpoint] = [], treeAnchors: [TreeCheckpoint] = [], streamsInMemory: Int = 50_000, latestTime: Timestamp? = nil,
+        allowsWithheldPayloads: Bool = false
+    ) {
         self.anchors = Dictionary(grouping: anchors, by: \.size)
+        self.treeAnchors = Dictionary(grouping: treeAnchors, by: \.size)
         streamVersions = BoundedCache(capacity: streamsInMemory)
         conformance = ConformanceChecker(streamsInMemory: streamsInMemory, allowsWithheldPayloads: allowsWithheldPayloads)
         self.latestTime = latestTime
@@ -74,16 +80,19 @@ public struct ChainWalker: Sendable {
     /// it (genesis, keys, policies), from which the key timeline and policies are rebuilt.
     /// The prefix must be proven first (`PrefixProof`): its rows are applied unchecked.
     public init(
-        resumingAfter checkpoint: Checkpoint, prefix: [StoredEvent], anchors: [Checkpoint] = [], streamsInMemory: Int = 50_000,
-        headTime: Timestamp? = nil, latestTime: Timestamp? = nil
+        resumingAfter checkpoint: AnyCheckpoint, prefix: [StoredEvent], anchors: [Checkpoint] = [], treeAnchors: [TreeCheckpoint] = [],
+        streamsInMemory: Int = 50_000, headHash: SHA256Digest?, headTime: Timestamp? = nil, tree: MerkleFrontier?, latestTime: Timestamp? = nil
     ) {
-        self.init(anchors: anchors.filter { $0.size > checkpoint.size }, streamsInMemory: streamsInMemory, latestTime: latestTime)
+        self.init(
+            anchors: anchors.filter { $0.size > checkpoint.size }, treeAnchors: treeAnchors.filter { $0.size > checkpoint.size },
+            streamsInMemory: streamsInMemory, latestTime: latestTime)
         resumed = true
-        tree = nil
+        // The tree at the checkpoint, when the prefix proof rebuilt it, goes on from there.
+        self.tree = tree
         // Times follow seq order across the checkpoint too.
         lastTime = headTime
         lastSeq = checkpoint.size
-        headHash = checkpoint.headHash
+        self.headHash = headHash
         ledgerID = checkpoint.ledgerID
         for row in prefix {
             guard let envelope = try? EventEnvelope(canonicalBytes: row.envelopeBytes) else { continue }
@@ -354,9 +363,34 @@ public struct ChainWalker: Sendable {
     }
 
     private mutating func checkAnchors(seq: Int64, hash: SHA256Digest) {
-        guard let due = anchors.removeValue(forKey: seq) else { return }
-        for anchor in due {
-            checkAnchor(anchor, hashAtSize: hash)
+        if let due = anchors.removeValue(forKey: seq) {
+            for anchor in due { checkAnchor(anchor, hashAtSize: hash) }
+        }
+        if let due = treeAnchors.removeValue(forKey: seq) {
+            for anchor in due { checkTreeAnchor(anchor, rootAtSize: tree.map(\.root), reached: true) }
+        }
+    }
+
+    private mutating func checkTreeAnchor(_ anchor: TreeCheckpoint, rootAtSize root: SHA256Digest?, reached: Bool) {
+        if let ledgerID, anchor.ledgerID != ledgerID {
+            find(.anchorForeign, nil, "checkpoint of size \(anchor.size) belongs to ledger \(anchor.ledgerID), not \(ledgerID)")
+            return
+        }
+        guard reached else {
+            find(.anchorAhead, nil, "the checkpoint covers \(anchor.size) events but the ledger has only \(lastSeq): events were removed from the end")
+            return
+        }
+        if let root, root != anchor.root {
+            find(.anchorMismatch, anchor.size, "the Merkle tree of events 1…\(anchor.size) has root \(root.hex.prefix(16))…, but the checkpoint says \(anchor.root.hex.prefix(16))…: the ledger was rewritten")
+        } else if root == nil {
+            find(.anchorMismatch, anchor.size, "the tree root at \(anchor.size) cannot be computed in this walk (it resumed after a checkpoint that does not give it), so the checkpoint cannot be matched")
+        }
+        let valid = timeline.entries.values.filter { entry in
+            if case .valid = timeline.status(of: entry.registration.keyID, at: anchor.size + 1) { return true }
+            return false
+        }
+        if anchor.signer(among: valid.map(\.registration.publicKey)) == nil {
+            find(.anchorUntrusted, nil, "no key of this ledger valid at seq \(anchor.size) signed the checkpoint of size \(anchor.size) (under \(anchor.origin))")
         }
     }
 
@@ -388,5 +422,9 @@ public struct ChainWalker: Sendable {
             for anchor in due { checkAnchor(anchor, hashAtSize: nil) }
         }
         anchors = [:]
+        for (_, due) in treeAnchors.sorted(by: { $0.key < $1.key }) {
+            for anchor in due { checkTreeAnchor(anchor, rootAtSize: nil, reached: false) }
+        }
+        treeAnchors = [:]
     }
 }

@@ -24,6 +24,11 @@ struct PrefixProof {
     var systemEvents: [StoredEvent] = []
     /// The time of the checkpoint's head event.
     var headTime: Timestamp?
+    /// The hash of the checkpoint's head event, recomputed from its envelope.
+    var headHash: SHA256Digest?
+    /// The Merkle tree of the prefix, from the recomputed hashes, so the walk after it can
+    /// go on computing roots.
+    var tree = MerkleFrontier()
 
     /// The per-row half, independent of every other row: run on all cores.
     private struct RowCheck: Sendable {
@@ -34,7 +39,7 @@ struct PrefixProof {
         var payloadProven = false
     }
 
-    static func prove(_ checkpoint: Checkpoint, snapshot: LedgerSnapshot) throws -> PrefixProof {
+    static func prove(_ checkpoint: AnyCheckpoint, snapshot: LedgerSnapshot) throws -> PrefixProof {
         var proof = PrefixProof()
         var expected: Int64 = 1
         var previous = SHA256Digest.zero
@@ -57,12 +62,21 @@ struct PrefixProof {
                     if row.seq == checkpoint.size { proof.headTime = envelope.time }
                 }
                 previous = check.hash
+                proof.tree.append(MerkleTree.leafHash(check.hash.bytes))
             }
         }
+        proof.headHash = previous
         if expected <= checkpoint.size {
             proof.findings.append(Finding(.anchorAhead, seq: nil, "the trusted checkpoint covers \(checkpoint.size) events but the ledger holds \(expected - 1) of them: events were removed"))
-        } else if previous != checkpoint.headHash {
-            proof.findings.append(Finding(.anchorMismatch, seq: checkpoint.size, "the events up to the trusted checkpoint hash to \(previous.hex.prefix(16))…, but the checkpoint says \(checkpoint.headHash.hex.prefix(16))…: the ledger was rewritten before it"))
+        } else {
+            switch checkpoint {
+            case .chain(let chain) where previous != chain.headHash:
+                proof.findings.append(Finding(.anchorMismatch, seq: chain.size, "the events up to the trusted checkpoint hash to \(previous.hex.prefix(16))…, but the checkpoint says \(chain.headHash.hex.prefix(16))…: the ledger was rewritten before it"))
+            case .tree(let note) where proof.tree.root != note.root:
+                proof.findings.append(Finding(.anchorMismatch, seq: note.size, "the Merkle tree of the events up to the trusted checkpoint has root \(proof.tree.root.hex.prefix(16))…, but the checkpoint says \(note.root.hex.prefix(16))…: the ledger was rewritten before it"))
+            default:
+                break
+            }
         }
         return proof
     }

@@ -1,4 +1,5 @@
 internal import Foundation
+internal import LedgerCrypto
 public import LedgerFormat
 public import LedgerStore
 
@@ -12,6 +13,8 @@ public struct Verifier: Sendable {
     public static let maxFindings = 10_000
 
     public var anchors: [Checkpoint]
+    /// Checkpoints of the Merkle tree (C2SP notes), held to the tree's root at their size.
+    public var treeAnchors: [TreeCheckpoint] = []
     /// Called with the number of events walked so far, for progress display.
     public var progress: (@Sendable (Int64) -> Void)?
     /// The time completeness is judged at (pending past a deadline); nil: the clock.
@@ -49,6 +52,12 @@ public struct Verifier: Sendable {
     /// Verifies `ledger`; with `sinceCheckpoint`, only the events after that trusted checkpoint
     /// (after checking that the ledger still holds the checkpoint's head at its size).
     public func verify(_ ledger: Ledger, sinceCheckpoint trusted: Checkpoint?) throws -> VerificationReport {
+        try verify(ledger, since: trusted.map(AnyCheckpoint.chain))
+    }
+
+    /// Verifies `ledger`; with `since`, only the events after that trusted checkpoint (of
+    /// either form), after proving that the ledger still holds what it committed to.
+    public func verify(_ ledger: Ledger, since trusted: AnyCheckpoint?) throws -> VerificationReport {
         // The walk's state is released before the projection replay.
         var report = try walk(ledger, sinceCheckpoint: trusted)
         var findings = report.findings
@@ -76,7 +85,7 @@ public struct Verifier: Sendable {
 
     /// The streaming pass: the chain walked on this thread, signatures checked on all cores.
     /// Returns a report with every finding of the pass, not yet sorted or capped.
-    private func walk(_ ledger: Ledger, sinceCheckpoint trusted: Checkpoint?) throws -> VerificationReport {
+    private func walk(_ ledger: Ledger, sinceCheckpoint trusted: AnyCheckpoint?) throws -> VerificationReport {
         let cores = ProcessInfo.processInfo.activeProcessorCount
         let checker = SignatureChecker(maxInFlightChunks: max(4, cores * 4))
         var walker: ChainWalker?
@@ -93,12 +102,14 @@ public struct Verifier: Sendable {
             if let trusted {
                 let proof = try PrefixProof.prove(trusted, snapshot: snapshot)
                 walker = ChainWalker(
-                    resumingAfter: trusted, prefix: proof.systemEvents, anchors: anchors, streamsInMemory: streamsInMemory,
-                    headTime: proof.headTime, latestTime: latestTime)
+                    resumingAfter: trusted, prefix: proof.systemEvents, anchors: anchors, treeAnchors: treeAnchors,
+                    streamsInMemory: streamsInMemory, headHash: proof.headHash, headTime: proof.headTime, tree: proof.tree,
+                    latestTime: latestTime)
                 startFindings += proof.findings + Self.check(trusted, walker: walker!)
             } else {
                 walker = ChainWalker(
-                    anchors: anchors, streamsInMemory: streamsInMemory, latestTime: latestTime, allowsWithheldPayloads: allowsWithheldPayloads)
+                    anchors: anchors, treeAnchors: treeAnchors, streamsInMemory: streamsInMemory, latestTime: latestTime,
+                    allowsWithheldPayloads: allowsWithheldPayloads)
                 walker!.isSelection = verifiesSelection
             }
         }, after: { snapshot in
@@ -139,8 +150,8 @@ public struct Verifier: Sendable {
         report.policyVersions = walked.policyVersions
         report.eventsReplayed = walked.eventsReplayed
         report.signaturesChecked = checked
-        report.anchorsChecked = anchors.count + (trusted == nil ? 0 : 1)
-        report.checks = Self.checks(anchored: !anchors.isEmpty || trusted != nil)
+        report.anchorsChecked = anchors.count + treeAnchors.count + (trusted == nil ? 0 : 1)
+        report.checks = Self.checks(anchored: !anchors.isEmpty || !treeAnchors.isEmpty || trusted != nil)
         if checksTree { report.checks.append("tree") }
         return report
     }
@@ -188,13 +199,23 @@ public struct Verifier: Sendable {
 
     /// The trusted checkpoint a walk starts from must be signed by a key valid at its size
     /// (the prefix proof matched its head hash).
-    static func check(_ checkpoint: Checkpoint, walker: ChainWalker) -> [Finding] {
+    static func check(_ checkpoint: AnyCheckpoint, walker: ChainWalker) -> [Finding] {
         var findings: [Finding] = []
         if let ledgerID = walker.ledgerID, ledgerID != checkpoint.ledgerID {
             findings.append(Finding(.anchorForeign, seq: nil, "the checkpoint belongs to ledger \(checkpoint.ledgerID), not \(ledgerID)"))
         }
-        if case .valid = walker.timeline.status(of: checkpoint.keyID, at: checkpoint.size + 1) {} else {
-            findings.append(Finding(.anchorUntrusted, seq: nil, "the checkpoint is signed by key \(checkpoint.keyID), which is not a valid key of this ledger at seq \(checkpoint.size)"))
+        let timeline = walker.timeline, size = checkpoint.size
+        func isValid(_ keyID: KeyID) -> Bool {
+            if case .valid = timeline.status(of: keyID, at: size + 1) { return true }
+            return false
+        }
+        switch checkpoint {
+        case .chain(let chain) where !isValid(chain.keyID):
+            findings.append(Finding(.anchorUntrusted, seq: nil, "the checkpoint is signed by key \(chain.keyID), which is not a valid key of this ledger at seq \(size)"))
+        case .tree(let note) where note.signer(among: timeline.entries.values.filter { isValid($0.registration.keyID) }.map(\.registration.publicKey)) == nil:
+            findings.append(Finding(.anchorUntrusted, seq: nil, "no key of this ledger valid at seq \(size) signed the checkpoint (under \(note.origin))"))
+        default:
+            break
         }
         return findings
     }

@@ -115,4 +115,69 @@ import TestSupport
         #expect(throws: (any Error).self) { try fixture.tamper("UPDATE merkle_nodes SET hash = zeroblob(32)") }
         #expect(throws: (any Error).self) { try fixture.tamper("DELETE FROM merkle_nodes") }
     }
+
+    /// The rewrite a key holder can do without being seen in the chain: change an old event,
+    /// re-link, re-hash and re-sign everything after it, and rebuild the stored tree.
+    static func rewrite(_ fixture: LedgerFixture, seq target: Int64, keys: [KeyID: Ed25519PrivateKey]) async throws {
+        let events = try await hashes(fixture.ledger).indices.asyncMap { try await fixture.ledger.events(from: Int64($0) + 1, limit: 1)[0] }
+        var previous = SHA256Digest.zero
+        var frontier = MerkleFrontier()
+        var rows: [(Int64, Data)] = []
+        for event in events {
+            var envelope = event.envelope
+            var payload = event.payloadBytes ?? []
+            if envelope.seq == target {
+                payload = CanonicalJSON.encode(["n": .integer(999), "rewritten": .bool(true)])
+            }
+            envelope = EventEnvelope(
+                seq: envelope.seq, type: envelope.type, stream: envelope.stream, streamVersion: envelope.streamVersion, actor: envelope.actor,
+                keyID: envelope.keyID, time: envelope.time, previousHash: previous, payloadHash: SHA256.hash(payload),
+                idempotencyKey: envelope.idempotencyKey, correlationID: envelope.correlationID, origin: envelope.origin)
+            let sealed = try RecordedEvent.seal(envelope, payloadBytes: payload, signer: keys[envelope.keyID]!)
+            previous = sealed.hash
+            if envelope.seq >= target {
+                try fixture.tamper(
+                    "UPDATE events SET hash = ?, prev_hash = ?, envelope = ?, signature = ? WHERE seq = ?",
+                    arguments: [Data(sealed.hash.bytes), Data(envelope.previousHash.bytes), Data(sealed.envelopeBytes), Data(sealed.signature), envelope.seq])
+                try fixture.tamper("DELETE FROM payloads WHERE seq = ?; INSERT INTO payloads (seq, bytes) VALUES (?, ?)", arguments: [envelope.seq, envelope.seq, Data(payload)])
+            }
+            for node in frontier.append(MerkleTree.leafHash(sealed.hash.bytes)) {
+                rows.append((LedgerSnapshot.treePosition(level: node.level, index: node.index), Data(node.hash.bytes)))
+            }
+        }
+        try fixture.tamper("DROP TRIGGER merkle_nodes_are_immutable_delete; DELETE FROM merkle_nodes")
+        for (pos, hash) in rows { try fixture.tamper("INSERT INTO merkle_nodes (pos, hash) VALUES (?, ?)", arguments: [pos, hash]) }
+    }
+
+    @Test("A history rewritten after a checkpoint, chain and tree re-signed and rebuilt: it verifies alone, but not against the checkpoint, and no consistency proof joins them")
+    func rewrittenHistoryFailsTheCheckpoint() async throws {
+        let fixture = try await LedgerFixture.make()
+        try await fixture.appendNotes(10)
+        let checkpoint = try await fixture.ledger.treeCheckpoint(signer: fixture.root)
+        try await fixture.appendNotes(6)
+        let before = try await fixture.ledger.consistencyProof(from: checkpoint.size)
+        try before.proof.verify(oldRoot: checkpoint.root.bytes, newRoot: before.newRoot.bytes)
+
+        let keys = Dictionary(uniqueKeysWithValues: [fixture.root, fixture.alice, fixture.bob].map { ($0.key.publicKey.keyID, $0.key) })
+        try await Self.rewrite(fixture, seq: 6, keys: keys)
+
+        let alone = try fixture.verify()
+        #expect(alone.findings.isEmpty, "a perfect rewrite is invisible without an anchor: \(alone.findings)")
+        var verifier = Verifier()
+        verifier.treeAnchors = [checkpoint]
+        let anchored = try verifier.verify(fixture.ledger)
+        #expect(anchored.findings.map(\.code) == [.anchorMismatch])
+        // The ledger can only prove consistency with its own new past, not with the checkpoint.
+        let after = try await fixture.ledger.consistencyProof(from: checkpoint.size)
+        #expect(after.oldRoot != checkpoint.root)
+        #expect(throws: MerkleProofError.self) { try after.proof.verify(oldRoot: checkpoint.root.bytes, newRoot: after.newRoot.bytes) }
+    }
+}
+
+extension Collection {
+    func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
+        var result: [T] = []
+        for element in self { result.append(try await transform(element)) }
+        return result
+    }
 }
