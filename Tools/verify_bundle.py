@@ -580,6 +580,8 @@ class LedgerVerifier:
         self.signatures = 0
         self.envelope = None  # the decoded envelope of the last row walked, if valid
         self.tree = MerkleFrontier()  # §Merkle tree, over the recomputed event hashes
+        self.selection = False  # §Request bundles
+        self.hashes = []  # (seq, recomputed event hash) of every row walked, for the proofs
 
     def find(self, code, seq, message):
         self.findings.append({"code": code, "severity": SEVERITY.get(code, "error"), "seq": seq, "message": message})
@@ -599,7 +601,8 @@ class LedgerVerifier:
 
     def walk(self, seq, envelope_bytes, stored_hash, payload_bytes, signature):
         contiguous = seq == self.last + 1                                          # 1. sequence
-        if not contiguous:
+        # A request bundle's events are a selection placed by their proofs: only going back is a fault.
+        if not contiguous and not (self.selection and seq > self.last):
             self.find("seq-gap", seq, f"seq {seq} follows {self.last}")
         self.count += 1
         self.last = seq
@@ -608,6 +611,7 @@ class LedgerVerifier:
             self.find("hash-mismatch", seq, "the stored hash is not the hash of the envelope bytes")
         previous, self.head = self.head, digest
         self.tree.append(merkle_leaf(digest))
+        self.hashes.append((seq, digest))
         self.envelope = None
         try:
             self._walk(seq, contiguous, previous, digest, envelope_bytes, payload_bytes, signature)
@@ -784,7 +788,7 @@ class LedgerVerifier:
             self.find("anchor-ahead", None, f"the checkpoint covers {size} events but there are only {self.last}")
             return
         if anchor["form"] == "note":
-            if self.tree.size != size or self.tree.root() != anchor["root"]:
+            if not self.selection and (self.tree.size != size or self.tree.root() != anchor["root"]):
                 self.find("anchor-mismatch", size, f"the Merkle tree of events 1…{size} does not have the root the checkpoint names")
             keys = [entry["registration"]["publicKey"] for key_id, entry in self.timeline.items()
                     if self.status(key_id, size + 1)[0] == "valid"]
@@ -845,7 +849,7 @@ def read_manifest(data: bytes) -> dict:
     if isinstance(value, dict) and value.get("type") != "approval-ledger.bundle":
         raise Invalid("manifest type is not approval-ledger.bundle")
     check_version(value, "v", "bundle")
-    f = Fields(value, "manifest", {"type", "v", "ledgerId", "size", "headHash", "files"})
+    f = Fields(value, "manifest", {"type", "v", "ledgerId", "size", "headHash", "files", "requests"})
     f.string("type")
     f.integer("v")
     manifest = {"ledgerId": f.token("ledgerId"), "size": f.integer("size", 1), "headHash": f.hex_bytes("headHash", 32),
@@ -863,7 +867,34 @@ def read_manifest(data: bytes) -> dict:
             raise Invalid("manifest files must be sorted by path without duplicates")
         previous = path.encode()
         manifest["files"].append({"path": path, "sha256": g.hex_bytes("sha256", 32), "bytes": g.integer("bytes", 0)})
+    manifest["requests"] = None
+    if "requests" in value:  # §Request bundles
+        requests = value["requests"]
+        if (not isinstance(requests, list) or not requests or not all(isinstance(r, str) and _TOKEN.fullmatch(r) for r in requests)
+                or requests != sorted(requests) or len(set(requests)) != len(requests)):
+            raise Invalid("manifest requests must be a sorted array of distinct request ids")
+        manifest["requests"] = requests
     return manifest
+
+
+def read_proof(line: bytes, what: str) -> dict:
+    """§Proofs: an inclusion proof document; raises Invalid."""
+    value = parse_json(line, max_bytes=64 * 1024, max_depth=3)
+    check_version(value, "v", what)
+    f = Fields(value, what, {"type", "v", "ledgerId", "seq", "eventHash", "leafIndex", "treeSize", "hashes", "root",
+                             "checked", "failure"})
+    if f.string("type") != "approval-ledger.inclusion-proof":
+        raise Invalid(f"{what} is not an inclusion proof")
+    f.integer("v")
+    proof = {"ledgerId": f.token("ledgerId"), "seq": f.integer("seq", 1), "eventHash": f.hex_bytes("eventHash", 32),
+             "leafIndex": f.integer("leafIndex", 0), "treeSize": f.integer("treeSize", 1), "root": f.hex_bytes("root", 32)}
+    hashes = f.get("hashes")
+    if not isinstance(hashes, list) or not all(isinstance(h, str) and re.fullmatch(r"[0-9a-f]{64}", h) for h in hashes):
+        raise Invalid(f"{what} hashes must be 64 lowercase hex digits each")
+    proof["hashes"] = [bytes.fromhex(h) for h in hashes]
+    if proof["leafIndex"] != proof["seq"] - 1:
+        raise Invalid(f"{what} leafIndex is not seq - 1")
+    return proof
 
 
 def read_line(line: bytes) -> dict:
@@ -953,6 +984,7 @@ def verify_bundle(root, extra_anchors):
         report["verifier"] = None
         return report
     verifier = LedgerVerifier(anchors, extra_anchors)
+    verifier.selection = manifest is not None and manifest["requests"] is not None
     last_seq = 0
     with open(os.path.join(root, "events.jsonl"), "rb") as f:
         number = 0
@@ -979,13 +1011,16 @@ def verify_bundle(root, extra_anchors):
         report["lines"] = number
     verifier.finish()
     report["verifier"] = verifier
+    if verifier.selection:
+        check_proofs(root, manifest, anchors, verifier.hashes, problem)
 
     # 5. Head.
     if manifest is not None:
         differences = []
         if verifier.ledger_id is not None and verifier.ledger_id != manifest["ledgerId"]:
             differences.append("ledgerId")
-        if manifest["size"] != report["lines"] or manifest["size"] != last_seq:
+        # A request bundle's lines are a selection: its size is its last event's seq only.
+        if manifest["size"] != last_seq or (manifest["requests"] is None and manifest["size"] != report["lines"]):
             differences.append("size")
         if verifier.head != manifest["headHash"]:
             differences.append("headHash")
@@ -998,6 +1033,37 @@ def verify_bundle(root, extra_anchors):
     if not any(anchor["size"] == end for anchor in anchors):
         problem("bundle-unanchored", None, f"no valid checkpoint in the bundle covers the last event (seq {end})")
     return report
+
+
+def check_proofs(root, manifest, anchors, hashes, problem):
+    """§Request bundles: every event is leaf seq-1 of the tree the bundle's checkpoint note signed."""
+    size = manifest["size"]
+    notes = [a for a in anchors if a["form"] == "note" and a["size"] == size]
+    if not notes:
+        problem("bundle-proof-invalid", "proofs.jsonl", "a request bundle needs a checkpoint note of its size")
+        return
+    note = notes[0]
+    try:
+        with open(os.path.join(root, "proofs.jsonl"), "rb") as f:
+            lines = f.read().split(b"\n")
+    except OSError:
+        problem("bundle-proof-invalid", "proofs.jsonl", "a request bundle carries proofs.jsonl")
+        return
+    if lines and lines[-1] == b"":
+        lines.pop()
+    if len(lines) != len(hashes):
+        problem("bundle-proof-invalid", "proofs.jsonl", f"{len(lines)} proofs for {len(hashes)} events")
+    for number, ((seq, digest), line) in enumerate(zip(hashes, lines), 1):
+        subject = f"proofs.jsonl:{number}"
+        try:
+            proof = read_proof(line, subject)
+        except Invalid as error:
+            problem("bundle-proof-invalid", subject, str(error))
+            continue
+        if (proof["seq"] != seq or proof["eventHash"] != digest or proof["treeSize"] != size
+                or proof["ledgerId"] != note["ledgerId"] or proof["root"] != note["root"]
+                or not verify_inclusion(seq - 1, size, merkle_leaf(digest), proof["hashes"], note["root"])):
+            problem("bundle-proof-invalid", subject, f"event {seq} is not proven in the tree the checkpoint signed")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -108,7 +108,9 @@ extension LedgerTool {
                     let key = try exporterKey()
                     let bundled = try await BundleAnchoring.checkpoints(
                         for: &plan, ledger: ledger, anchors: checkpoints, treeAnchors: treeCheckpoints, key: key, now: SystemClock.now())
-                    summary = try BundleExport.write(ledger: ledger, plan: plan, checkpoints: bundled, to: out) { progress?.update($0, of: plan.end) }
+                    summary = try BundleExport.write(
+                        ledger: ledger, plan: plan, checkpoints: bundled, selectsRequests: !requests.isEmpty, to: out
+                    ) { progress?.update($0, of: plan.end) }
                 }
                 progress?.finish()
                 print(summary, seconds: (ContinuousClock.now - started) / .seconds(1))

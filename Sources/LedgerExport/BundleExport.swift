@@ -18,8 +18,10 @@ public enum BundleExport {
     public static let checkpointsDirectory = "checkpoints"
 
     /// Writes the bundle. `checkpoints` must anchor `plan.end` (see `BundleAnchoring`).
+    /// `selectsRequests`: a request bundle of `plan.requests` (docs/FORMAT.md §Request
+    /// bundles) instead of every event from seq 1.
     public static func write(
-        ledger: Ledger, plan: ExportPlan, checkpoints: [AnyCheckpoint], to directory: String,
+        ledger: Ledger, plan: ExportPlan, checkpoints: [AnyCheckpoint], selectsRequests: Bool = false, to directory: String,
         progress: ((Int64) -> Void)? = nil
     ) throws -> ExportSummary {
         try OutputFile.refuseExisting(directory)
@@ -35,7 +37,17 @@ public enum BundleExport {
 
         var listed: [BundleManifest.File] = []
         let events = try OutputFile(path: partial + "/" + eventsFile)
-        var summary = try JSONLinesExport.write(ledger: ledger, plan: plan, to: events, progress: progress)
+        var summary: ExportSummary
+        if selectsRequests {
+            guard checkpoints.contains(where: { if case .tree(let tree) = $0 { tree.size == plan.end } else { false } }) else {
+                throw ExportError(.cannotAnchor, "a request bundle's proofs lead to a checkpoint note of its end (seq \(plan.end)): pass --key to sign one, or an --anchor note of that size")
+            }
+            let proofs = try OutputFile(path: partial + "/" + RequestBundleEvents.proofsFile)
+            summary = try RequestBundleEvents.write(ledger: ledger, plan: plan, events: events, proofs: proofs, progress: progress)
+            listed.append(.init(path: RequestBundleEvents.proofsFile, sha256: try proofs.finish(), bytes: Int64(proofs.count)))
+        } else {
+            summary = try JSONLinesExport.write(ledger: ledger, plan: plan, to: events, progress: progress)
+        }
         let eventsHash = try events.finish()
         listed.append(.init(path: eventsFile, sha256: eventsHash, bytes: Int64(events.count)))
         guard summary.end == plan.end else {
@@ -49,7 +61,8 @@ public enum BundleExport {
         let readme = BundleReadme(plan: plan, summary: summary, checkpoints: checkpoints, headHash: head).text
         listed.append(try writeFile(Array(readme.utf8), name: readmeFile, in: partial))
 
-        let manifest = BundleManifest(ledgerID: plan.ledgerID, size: plan.end, headHash: head, files: listed)
+        let manifest = BundleManifest(
+            ledgerID: plan.ledgerID, size: plan.end, headHash: head, files: listed, requests: selectsRequests ? plan.requests.sorted() : nil)
         _ = try writeFile(manifest.fileBytes, name: BundleManifest.fileName, in: partial)
         do {
             try OutputFile.refuseExisting(directory)

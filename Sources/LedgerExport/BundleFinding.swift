@@ -21,6 +21,9 @@ public struct BundleFinding: Sendable, Hashable {
         case headMismatch = "bundle-head-mismatch"
         /// No valid checkpoint covers the bundle's last event.
         case unanchored = "bundle-unanchored"
+        /// A request bundle's event has no inclusion proof that leads from its hash to the
+        /// root of the bundle's checkpoint note, or a proof has no event.
+        case proofInvalid = "bundle-proof-invalid"
     }
 
     public let code: Code

@@ -31,20 +31,28 @@ public struct BundleManifest: Sendable, Hashable {
     public var headHash: SHA256Digest
     /// Every file except the manifest, in ascending byte order of path.
     public var files: [File]
+    /// For a request bundle: the requests it carries, sorted. Its events are then a selection
+    /// (those requests', the system events, the event at `size`), each with an inclusion
+    /// proof in `proofs.jsonl` (docs/FORMAT.md §Request bundles); nil for a whole bundle.
+    public var requests: [String]?
 
-    public init(ledgerID: String, size: Int64, headHash: SHA256Digest, files: [File]) {
+    public init(ledgerID: String, size: Int64, headHash: SHA256Digest, files: [File], requests: [String]? = nil) {
         self.ledgerID = ledgerID
         self.size = size
         self.headHash = headHash
+        self.requests = requests?.sorted()
         self.files = files.sorted { Array($0.path.utf8).lexicographicallyPrecedes(Array($1.path.utf8)) }
     }
 
     public var jsonValue: JSONValue {
-        [
+        let value: JSONValue = [
             "type": .string(Self.type), "v": .integer(EventEnvelope.formatVersion), "ledgerId": .string(ledgerID),
             "size": .integer(size), "headHash": .string(headHash.hex),
             "files": .array(files.map { ["path": .string($0.path), "sha256": .string($0.sha256.hex), "bytes": .integer($0.bytes)] }),
         ]
+        guard let requests, case .object(var object) = value else { return value }
+        object["requests"] = .array(requests.map(JSONValue.string))
+        return .object(object)
     }
 
     /// The file: `JCS(manifest) ‖ LF`.
@@ -70,7 +78,7 @@ public struct BundleManifest: Sendable, Hashable {
         guard version == EventEnvelope.formatVersion else {
             throw FormatError(.unsupportedVersion, "bundle format version \(version) is not supported (this build reads \(EventEnvelope.formatVersion))")
         }
-        try fields.rejectUnknown(allowed: ["type", "v", "ledgerId", "size", "headHash", "files"])
+        try fields.rejectUnknown(allowed: ["type", "v", "ledgerId", "size", "headHash", "files", "requests"])
         ledgerID = try fields.token("ledgerId")
         size = try fields.integer("size", minimum: 1)
         headHash = try fields.digest("headHash")
@@ -91,6 +99,13 @@ public struct BundleManifest: Sendable, Hashable {
             files.append(File(path: path, sha256: try file.digest("sha256"), bytes: try file.integer("bytes", minimum: 0)))
         }
         self.files = files
+        if fields.object["requests"] != nil {
+            let requests = try fields.stringArray("requests")
+            guard !requests.isEmpty, requests.allSatisfy(Identifier.isValidToken), requests == requests.sorted(), Set(requests).count == requests.count else {
+                throw FormatError(.invalidField, "manifest field \"requests\" must be a sorted array of distinct request ids")
+            }
+            self.requests = requests
+        }
     }
 
     /// A relative path of segments of `A–Z a–z 0–9 . _ -`, none of them `.` or `..`, and not

@@ -60,6 +60,8 @@ public struct BundleVerifier: Sendable {
         defer { try? FileManager.default.removeItem(atPath: scratch) }
 
         var events = EventsReader()
+        let selection = report.manifest?.requests != nil
+        events.keepsSeqs = selection
         let progress = self.progress
         let ledger = try await Ledger.restore(at: scratch + "/bundle.ledger", ledgerID: report.manifest?.ledgerID ?? "bundle") { insert in
             try events.read(path + "/" + BundleExport.eventsFile, insert: insert) { progress?("reading", $0) }
@@ -76,6 +78,10 @@ public struct BundleVerifier: Sendable {
         verifier.treeAnchors = report.treeCheckpoints + extraTreeAnchors.filter { $0.size <= events.lastSeq }
         verifier.checksProjections = false
         verifier.allowsWithheldPayloads = true
+        if selection {
+            verifier.verifiesSelection = true
+            checkProofs(events.hashes, root: path, into: &report)
+        }
         if let progress { verifier.progress = { progress("verifying", $0) } }
         var verification = try verifier.verify(ledger)
         report.absentPayloads = events.absentPayloads
@@ -84,6 +90,50 @@ public struct BundleVerifier: Sendable {
         report.verification = verification
         checkHead(&report, events: events)
         return report
+    }
+
+    // MARK: Request bundles
+
+    /// Every event of a request bundle must be proven by its line of `proofs.jsonl` to be
+    /// leaf `seq - 1` of the tree its checkpoint note signed at the manifest's size, and every
+    /// proof must belong to an event: that is what places a selection of events in the log.
+    private func checkProofs(_ hashes: [(seq: Int64, hash: SHA256Digest)], root: String, into report: inout BundleReport) {
+        let file = RequestBundleEvents.proofsFile
+        guard let size = report.manifest?.size, let note = report.treeCheckpoints.first(where: { $0.size == size }) else {
+            report.findings.append(BundleFinding(.proofInvalid, file, "a request bundle needs a checkpoint note of its size, whose root its proofs lead to"))
+            return
+        }
+        guard var reader = try? LineReader(path: root + "/" + file, maxLine: 64 * 1024) else {
+            report.findings.append(BundleFinding(.proofInvalid, file, "a request bundle carries proofs.jsonl, one inclusion proof per event"))
+            return
+        }
+        defer { reader.close() }
+        var number = 0
+        for (seq, hash) in hashes {
+            number += 1
+            let subject = "\(file):\(number)"
+            guard let (bytes, terminated) = try? reader.next(), terminated else {
+                report.findings.append(BundleFinding(.proofInvalid, subject, "event \(seq) has no inclusion proof"))
+                return
+            }
+            do {
+                let document = try ProofDocument(try JSONParser.parse(Array(bytes), limits: .init(maxBytes: 64 * 1024, maxDepth: 3)))
+                guard case .inclusion(let ledgerID, let proven, let eventHash, let proof, let proofRoot) = document,
+                      ledgerID == note.ledgerID, proven == seq, eventHash == hash, proof.treeSize == UInt64(size), proofRoot == note.root
+                else {
+                    report.findings.append(BundleFinding(.proofInvalid, subject, "the proof is not of event \(seq) (hash \(hash.hex.prefix(16))…) in the tree of \(size) events the checkpoint signed"))
+                    continue
+                }
+                try document.check()
+            } catch let error as MerkleProofError {
+                report.findings.append(BundleFinding(.proofInvalid, subject, "event \(seq) is not in the tree the checkpoint signed: \(error.message)"))
+            } catch {
+                report.findings.append(BundleFinding(.proofInvalid, subject, "not a valid proof line: \(error)"))
+            }
+        }
+        if (try? reader.next()) != nil {
+            report.findings.append(BundleFinding(.proofInvalid, file, "proofs.jsonl has more lines than the bundle has events"))
+        }
     }
 
     // MARK: Manifest and files
@@ -217,7 +267,8 @@ public struct BundleVerifier: Sendable {
         if let manifest = report.manifest, let verification = report.verification {
             var differences: [String] = []
             if let id = verification.ledgerID, id != manifest.ledgerID { differences.append("ledger id \(manifest.ledgerID) is not the genesis' \(id)") }
-            if manifest.size != last || manifest.size != events.lines {
+            // A request bundle's lines are a selection: its size is its last event's seq only.
+            if manifest.size != last || (manifest.requests == nil && manifest.size != events.lines) {
                 differences.append("size \(manifest.size) is not the \(events.lines) events (last seq \(last))")
             }
             if verification.headHash != manifest.headHash.hex {

@@ -1,3 +1,4 @@
+internal import LedgerCrypto
 internal import LedgerFormat
 internal import LedgerStore
 internal import LedgerVerify
@@ -18,6 +19,11 @@ struct EventsReader {
     /// `duplicate-idempotency-key` (the scratch ledger's UNIQUE column holds each key once).
     private(set) var sequenceFindings: [Finding] = []
     private var rows: Int64 = 0
+    /// A request bundle's lines keep their own seqs in the scratch ledger (its events are a
+    /// selection, placed by their proofs); they must rise.
+    var keepsSeqs = false
+    /// Each valid line's seq and recomputed event hash, for a request bundle's proofs.
+    private(set) var hashes: [(seq: Int64, hash: SHA256Digest)] = []
     private var streamVersions: Set<String> = []
     private var idempotencyKeys: Set<String> = []
 
@@ -38,7 +44,13 @@ struct EventsReader {
                 findings.append(BundleFinding(.lineInvalid, subject, error.message))
                 continue
             }
-            if line.seq != lastSeq + 1 {
+            if keepsSeqs {
+                guard line.seq > lastSeq else {
+                    findings.append(BundleFinding(.lineInvalid, subject, "seq \(line.seq) follows \(lastSeq): a request bundle's lines rise in seq"))
+                    continue
+                }
+                hashes.append((line.seq, DomainSeparation.eventHash(envelopeBytes: line.envelopeBytes)))
+            } else if line.seq != lastSeq + 1 {
                 sequenceFindings.append(Finding(.seqGap, seq: line.seq, line.seq > lastSeq + 1
                     ? "events \(lastSeq + 1)…\(line.seq - 1) are missing: the sequence jumps from \(lastSeq) to \(line.seq)"
                     : "seq \(line.seq) follows \(lastSeq): the sequence is out of order"))
@@ -71,7 +83,7 @@ struct EventsReader {
             absentPayloads += 1
         }
         return StoredEvent(
-            seq: rows, hash: line.hash, envelopeBytes: line.envelopeBytes, signature: line.signature,
+            seq: keepsSeqs ? line.seq : rows, hash: line.hash, envelopeBytes: line.envelopeBytes, signature: line.signature,
             payloadBytes: line.payloadBytes, envelope: line.envelope, storedStreamVersion: storedStreamVersion,
             storedIdempotencyKey: storedIdempotencyKey)
     }

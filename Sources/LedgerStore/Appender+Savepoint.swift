@@ -14,10 +14,11 @@ extension Appender {
         fileprivate var keys: [KeyID: KeyRecord?]
         fileprivate var now: Timestamp?
         fileprivate var treeEdge: [Int: (index: UInt64, hash: SHA256Digest)]
+        fileprivate var treeCaughtUp: Bool
     }
 
     var memory: Memory {
-        get { Memory(head: cachedHead, committedSeq: committedSeq, streamVersions: streamVersions, keys: keys, now: now, treeEdge: treeEdge) }
+        get { Memory(head: cachedHead, committedSeq: committedSeq, streamVersions: streamVersions, keys: keys, now: now, treeEdge: treeEdge, treeCaughtUp: treeCaughtUp) }
         set {
             cachedHead = newValue.head
             committedSeq = newValue.committedSeq
@@ -25,6 +26,7 @@ extension Appender {
             keys = newValue.keys
             now = newValue.now
             treeEdge = newValue.treeEdge
+            treeCaughtUp = newValue.treeCaughtUp
         }
     }
 }

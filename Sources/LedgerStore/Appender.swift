@@ -37,6 +37,8 @@ final class Appender {
     var keys: [KeyID: KeyRecord?] = [:]
     /// The last Merkle node written at each level in this transaction (`Appender+Merkle`).
     var treeEdge: [Int: (index: UInt64, hash: SHA256Digest)] = [:]
+    /// Whether this transaction checked that the stored tree covers the committed events.
+    var treeCaughtUp = false
 
     init(db: Database, configuration: LedgerConfiguration, signedKeys: SignedKeys = SignedKeys(), now: Timestamp? = nil) {
         self.db = db

@@ -40,10 +40,10 @@ struct MerkleNodes {
         return digest
     }
 
-    /// Writes every interior node of the first `events` events' tree into an empty table: for
-    /// a ledger written before the tree existed, and for a bundle restored to a scratch file.
-    static func fill(_ db: Database, events: Int64) throws {
-        let insert = try db.makeStatement(sql: "INSERT INTO merkle_nodes (pos, hash) VALUES (?, ?)")
+    /// Writes every interior node of the first `events` events' tree: into an empty table,
+    /// for a ledger written before the tree existed, or around the rows already there.
+    static func fill(_ db: Database, events: Int64, skippingExisting: Bool = false) throws {
+        let insert = try db.makeStatement(sql: "INSERT \(skippingExisting ? "OR IGNORE " : "")INTO merkle_nodes (pos, hash) VALUES (?, ?)")
         var frontier = MerkleFrontier()
         let hashes = try Row.fetchCursor(db, sql: "SELECT hash FROM events WHERE seq BETWEEN 1 AND ? ORDER BY seq", arguments: [events])
         var position: Int64 = 0

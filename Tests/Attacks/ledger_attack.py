@@ -296,6 +296,29 @@ class Ledger:
         names = ", ".join(row)
         marks = ", ".join("?" for _ in row)
         self.db.execute(f"INSERT INTO events ({names}) VALUES ({marks})", list(row.values()))
+        if row["seq"] == envelope["seq"] == self.db.execute("SELECT max(seq) FROM events").fetchone()[0]:
+            self.extend_tree(row["seq"], row["hash"])
+
+    def extend_tree(self, seq, hash_bytes):
+        """FORMAT.md §Storage, merkle_nodes: the interior nodes that leaf seq-1 completes, as any
+        writer adds them (an attacker keeps the derived tree in step, so it does not give them away)."""
+        if not self.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'merkle_nodes'").fetchone():
+            return
+        def position(level, index):
+            last = ((index + 1) << level) - 1
+            return last - bin(last).count("1") + level - 1
+        def subtree(level, index):
+            if level == 0:
+                (stored,) = self.db.execute("SELECT hash FROM events WHERE seq = ?", (index + 1,)).fetchone()
+                return sha256(b"\x00" + bytes(stored))
+            (stored,) = self.db.execute("SELECT hash FROM merkle_nodes WHERE pos = ?", (position(level, index),)).fetchone()
+            return bytes(stored)
+        index, level, node = seq - 1, 0, sha256(b"\x00" + bytes(hash_bytes))
+        while index & 1:
+            node = sha256(b"\x01" + subtree(level, index - 1) + node)
+            level += 1
+            index >>= 1
+            self.db.execute("INSERT OR REPLACE INTO merkle_nodes (pos, hash) VALUES (?, ?)", (position(level, index), node))
 
     def insert_payload(self, seq, payload_bytes):
         self.db.execute("INSERT INTO payloads (seq, bytes) VALUES (?, ?)", (seq, payload_bytes))

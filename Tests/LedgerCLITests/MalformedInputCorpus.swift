@@ -297,7 +297,10 @@ enum EntryPoint: String, CaseIterable, Sendable {
             bundle("a checkpoint with a changed signature", ["bundle-checkpoint-invalid", "bundle-unanchored"]) { path in
                 let directory = path + "/checkpoints"
                 for name in try FileManager.default.contentsOfDirectory(atPath: directory) {
-                    try edit(directory + "/" + name) { $0.replacingOccurrences(of: "\"signature\":\"", with: "\"signature\":\"00") }
+                    // A JSON checkpoint's signature, and a note's signature line (renamed away from its origin).
+                    try edit(directory + "/" + name) {
+                        $0.replacingOccurrences(of: "\"signature\":\"", with: "\"signature\":\"00").replacingOccurrences(of: "\n\u{2014} ", with: "\n\u{2014} x")
+                    }
                 }
             },
         ]

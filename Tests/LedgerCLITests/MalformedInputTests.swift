@@ -73,7 +73,7 @@ struct MalformedInputTests {
     static func setup() throws -> LedgerCLI {
         let cli = try TerminalTextTests.approvalSetup()
         try cli.expectSuccess(cli.run(["--ledger", "ops.ledger", "--key", "alice.pem", "append", "--type", "deploy.note", "--stream", "svc"]))
-        try cli.expectSuccess(cli.run(["--ledger", "ops.ledger", "--key", "root.pem", "checkpoint", "--out", "good.checkpoint"]))
+        try cli.expectSuccess(cli.run(["--ledger", "ops.ledger", "--key", "root.pem", "checkpoint", "--json", "--out", "good.checkpoint"]))
         try cli.expectSuccess(cli.run(["--ledger", "ops.ledger", "--key", "root.pem", "export", "--format", "bundle", "--out", "good-bundle"]))
         try cli.expectSuccess(cli.run(["verify", "--bundle", "good-bundle"]))
         return cli

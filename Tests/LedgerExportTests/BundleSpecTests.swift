@@ -64,10 +64,6 @@ struct BundleSpecTests {
         try Data(manifest.fileBytes).write(to: URL(fileURLWithPath: manifestPath))
     }
 
-    static func checkpointFile(_ bundle: String) throws -> String {
-        bundle + "/checkpoints/" + (try FileManager.default.contentsOfDirectory(atPath: bundle + "/checkpoints").first!)
-    }
-
     @Test("The forging helper makes a bundle both verifiers accept, so the findings below are the edits' own")
     func helperIsSound() async throws {
         let fixture = try await ExportFixture.make()
@@ -404,9 +400,11 @@ struct BundleSpecTests {
     func nestedCheckpointsDoNotCount() async throws {
         let fixture = try await ExportFixture.make()
         let bundle = try await fixture.bundle()
-        let file = try Self.checkpointFile(bundle)
         try FileManager.default.createDirectory(atPath: bundle + "/checkpoints/a", withIntermediateDirectories: true)
-        try FileManager.default.moveItem(atPath: file, toPath: bundle + "/checkpoints/a/b.checkpoint")
+        // Both of the bundle's checkpoints (the JSON one and the note) go down a level.
+        for name in try FileManager.default.contentsOfDirectory(atPath: bundle + "/checkpoints") where name.hasSuffix(".checkpoint") {
+            try FileManager.default.moveItem(atPath: bundle + "/checkpoints/" + name, toPath: bundle + "/checkpoints/a/" + name)
+        }
         try Self.reseal(bundle)
         let (swift, python, status) = try await Self.codes(bundle)
         #expect(swift == ["bundle-unanchored"], "\(swift)")

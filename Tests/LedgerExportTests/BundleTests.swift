@@ -27,7 +27,7 @@ struct BundleTests {
 
     /// Rewrites the manifest so that it lists the files as they now are: what someone editing
     /// a bundle on purpose would do.
-    static func reseal(_ bundle: String) throws {
+    static func reseal(_ bundle: String, requests: [String]? = nil) throws {
         let manifestPath = bundle + "/manifest.json"
         let old = try BundleManifest(fileBytes: [UInt8](try Data(contentsOf: URL(fileURLWithPath: manifestPath))))
         var files: [BundleManifest.File] = []
@@ -37,7 +37,7 @@ struct BundleTests {
             let data = try Data(contentsOf: URL(fileURLWithPath: bundle + "/" + relative))
             files.append(.init(path: relative, sha256: SHA256.hash([UInt8](data)), bytes: Int64(data.count)))
         }
-        let manifest = BundleManifest(ledgerID: old.ledgerID, size: old.size, headHash: old.headHash, files: files)
+        let manifest = BundleManifest(ledgerID: old.ledgerID, size: old.size, headHash: old.headHash, files: files, requests: requests ?? old.requests)
         try Data(manifest.fileBytes).write(to: URL(fileURLWithPath: manifestPath))
     }
 

@@ -85,12 +85,13 @@ struct ExportFixture {
     static let dayTwo = ExportScope(since: day(2, "00:00"), until: day(3, "00:00"))
 
     /// Writes a bundle of `scope` signed with the root key and returns its path.
-    func bundle(_ scope: ExportScope = ExportScope(), name: String = "bundle") async throws -> String {
+    /// `selectsRequests`: a request bundle of the scope's requests.
+    func bundle(_ scope: ExportScope = ExportScope(), name: String = "bundle", selectsRequests: Bool = false) async throws -> String {
         var plan = try ExportPlan.make(ledger: ledger, scope: scope)
         let checkpoints = try await BundleAnchoring.checkpoints(
             for: &plan, ledger: ledger, anchors: [], key: root.key, now: Self.day(4, "00:00"))
         let path = directory.file(name)
-        _ = try BundleExport.write(ledger: ledger, plan: plan, checkpoints: checkpoints, to: path)
+        _ = try BundleExport.write(ledger: ledger, plan: plan, checkpoints: checkpoints, selectsRequests: selectsRequests, to: path)
         return path
     }
 
