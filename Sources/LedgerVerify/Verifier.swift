@@ -106,6 +106,7 @@ public struct Verifier: Sendable {
                     streamsInMemory: streamsInMemory, headHash: proof.headHash, headTime: proof.headTime, tree: proof.tree,
                     latestTime: latestTime)
                 startFindings += proof.findings + Self.check(trusted, walker: walker!)
+                startFindings += try Self.checkOlderTreeAnchors(treeAnchors, trusted: trusted, walker: walker!, snapshot: snapshot)
             } else {
                 walker = ChainWalker(
                     anchors: anchors, treeAnchors: treeAnchors, streamsInMemory: streamsInMemory, latestTime: latestTime,
@@ -216,6 +217,30 @@ public struct Verifier: Sendable {
             findings.append(Finding(.anchorUntrusted, seq: nil, "no key of this ledger valid at seq \(size) signed the checkpoint (under \(note.origin))"))
         default:
             break
+        }
+        return findings
+    }
+
+    /// Tree checkpoints older than the trusted one an incremental walk starts after: each is
+    /// held to it by a consistency proof from the stored tree (O(log n) reads), not by walking
+    /// the events between them again, and to a key of the ledger valid at its size.
+    static func checkOlderTreeAnchors(
+        _ anchors: [TreeCheckpoint], trusted: AnyCheckpoint, walker: ChainWalker, snapshot: LedgerSnapshot
+    ) throws -> [Finding] {
+        guard case .tree(let newer) = trusted else { return [] }
+        var findings: [Finding] = []
+        for anchor in anchors where anchor.size <= newer.size {
+            let signer = Self.check(.tree(anchor), walker: walker)
+            findings += signer
+            guard signer.isEmpty else { continue }
+            do {
+                let proof = try MerkleTree.consistencyProof(oldSize: UInt64(anchor.size), newSize: UInt64(newer.size), subtree: snapshot.subtree)
+                try proof.verify(oldRoot: anchor.root.bytes, newRoot: newer.root.bytes)
+            } catch let error as MerkleProofError {
+                findings.append(Finding(.anchorMismatch, seq: anchor.size, "the checkpoint of size \(anchor.size) is not consistent with the trusted checkpoint of size \(newer.size): \(error.message); the ledger was rewritten between them, or one of them is of another history"))
+            } catch {
+                findings.append(Finding(.anchorMismatch, seq: anchor.size, "no consistency proof from size \(anchor.size) to \(newer.size) can be made from the stored tree (\(error)); run a full `ledger verify --anchor`"))
+            }
         }
         return findings
     }

@@ -174,6 +174,30 @@ import TestSupport
     }
 }
 
+extension MerkleStoreTests {
+    @Test("An incremental verify holds an older checkpoint to the trusted one by a consistency proof: the same history passes, a fork fails")
+    func olderAnchorsAreCheckedByProof() async throws {
+        let fixture = try await LedgerFixture.make()
+        try await fixture.appendNotes(9)
+        let old = try await fixture.ledger.treeCheckpoint(signer: fixture.root)
+        try await fixture.appendNotes(7)
+        let trusted = try await fixture.ledger.treeCheckpoint(signer: fixture.root)
+        try await fixture.appendNotes(3)
+        var verifier = Verifier()
+        verifier.treeAnchors = [old]
+        let same = try verifier.verify(fixture.ledger, since: .tree(trusted))
+        #expect(same.findings.isEmpty, "\(same.findings)")
+
+        // The operator rewrites event 4, re-signs everything after it, and signs a new trusted
+        // checkpoint of the fork: the fork verifies against it, but the old one exposes it.
+        let keys = Dictionary(uniqueKeysWithValues: [fixture.root, fixture.alice, fixture.bob].map { ($0.key.publicKey.keyID, $0.key) })
+        try await Self.rewrite(fixture, seq: 4, keys: keys)
+        let forked = try await fixture.ledger.treeCheckpoint(signer: fixture.root)
+        let fork = try verifier.verify(fixture.ledger, since: .tree(forked))
+        #expect(fork.findings.map(\.code) == [.anchorMismatch], "\(fork.findings)")
+    }
+}
+
 extension Collection {
     func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
         var result: [T] = []
