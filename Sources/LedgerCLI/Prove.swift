@@ -13,8 +13,8 @@ extension LedgerTool {
 
                 Examples:
                   ledger prove inclusion 1042 --checkpoint ops-2026-12-01.checkpoint
-                  ledger prove consistency ops-2026-11-01.checkpoint ops-2026-12-01.checkpoint --format json > proof.json
-                  ledger prove check proof.json --checkpoint ops-2026-12-01.checkpoint
+                  ledger prove consistency old.cp new.cp --format json > p.json
+                  ledger prove check p.json --checkpoint new.cp
                 """,
             subcommands: [Inclusion.self, Consistency.self, Check.self])
     }
@@ -69,7 +69,7 @@ extension LedgerTool.Prove {
 
                 Examples:
                   ledger prove consistency ops-2026-11-01.checkpoint
-                  ledger prove consistency ops-2026-11-01.checkpoint ops-2026-12-01.checkpoint --format json
+                  ledger prove consistency old.checkpoint new.checkpoint --format json
                 """)
 
         @OptionGroup var global: GlobalOptions
@@ -114,13 +114,7 @@ extension LedgerTool.Prove {
 
         func run() async throws {
             try await CommandRunner.run {
-                let bytes = try InputFile.read(proof, what: "proof file", limit: 1 << 20)
-                let document: ProofDocument
-                do { document = try ProofDocument(try JSONParser.parse(bytes)) } catch let error as FormatError {
-                    throw FormatError(error.code, "proof file '\(proof)': \(error.message)")
-                } catch {
-                    throw FormatError(.invalidJSON, "proof file '\(proof)' is not JSON: \(error)")
-                }
+                let document = try LedgerTool.Verify.readProof(proof)
                 var failure: String?
                 do throws(MerkleProofError) { try document.check() } catch { failure = error.message }
                 if failure == nil, let checkpoint {

@@ -38,6 +38,7 @@ extension LedgerTool {
                   ledger verify --anchor ops-2026-11-01.checkpoint --format json
                   ledger verify --since-checkpoint ops-2026-11-01.checkpoint --strict
                   ledger verify --bundle audit-2026-11 --anchor ops-2026-12-01.checkpoint
+                  ledger verify --bundle audit --anchor new.checkpoint --consistency-proof p.json
                 """)
 
         @OptionGroup var global: GlobalOptions
@@ -49,6 +50,8 @@ extension LedgerTool {
         var now: String?
         @Option(help: ArgumentHelp("Verify this evidence bundle directory instead of a ledger file.", valueName: "dir"))
         var bundle: String?
+        @Option(name: .customLong("consistency-proof"), help: ArgumentHelp("With --bundle: a consistency proof (`ledger prove consistency … --format json`) from the bundle's checkpoint note to a newer --anchor note (repeatable).", valueName: "file"))
+        var consistencyProofs: [String] = []
         @Flag(help: "Treat warnings as failures.") var strict = false
         @Option(help: "Output format: text or json.") var format: OutputFormat = .text
 
@@ -85,6 +88,9 @@ extension LedgerTool {
         }
 
         func validate() throws {
+            if bundle == nil, !consistencyProofs.isEmpty {
+                throw ValidationError("--consistency-proof joins a bundle to a newer checkpoint: use it with --bundle")
+            }
             if bundle != nil, sinceCheckpoint != nil {
                 throw ValidationError("--since-checkpoint applies to a ledger file; a bundle is verified whole (give checkpoints you hold with --anchor)")
             }
@@ -94,6 +100,7 @@ extension LedgerTool {
             let progress = ProgressLine(label: "reading")
             var verifier = BundleVerifier(extraAnchors: anchors, now: now)
             verifier.extraTreeAnchors = treeAnchors
+            verifier.consistencyProofs = try consistencyProofs.map(Self.readProof)
             if let progress {
                 verifier.progress = { phase, count in progress.update(count, label: phase) }
             }
@@ -104,6 +111,16 @@ extension LedgerTool {
             case .text: VerifyText.print(report, strict: strict)
             }
             return report.isVerified(strict: strict)
+        }
+
+        /// Reads a proof file; one that is not a valid proof document stops the command (exit 2).
+        static func readProof(_ path: String) throws -> ProofDocument {
+            let bytes = try InputFile.read(path, what: "proof file", limit: 1 << 20)
+            do { return try ProofDocument(try JSONParser.parse(bytes)) } catch let error as FormatError {
+                throw FormatError(error.code, "proof file '\(path)': \(error.message)")
+            } catch {
+                throw FormatError(.invalidJSON, "proof file '\(path)' is not JSON: \(error)")
+            }
         }
 
         /// Reads an anchor. A file that is not a valid checkpoint stops the command (exit 2)

@@ -16,6 +16,10 @@ public struct BundleVerifier: Sendable {
     public var extraAnchors: [Checkpoint]
     /// Tree checkpoints (C2SP notes) the auditor holds from elsewhere.
     public var extraTreeAnchors: [TreeCheckpoint] = []
+    /// Consistency proofs (`ledger prove consistency … --format json`) from the bundle's
+    /// checkpoint note to newer notes in `extraTreeAnchors`: with one, a newer checkpoint is
+    /// checked against the bundle instead of being beyond it.
+    public var consistencyProofs: [ProofDocument] = []
     /// The time completeness (requests pending past their deadline) is judged at; nil: the
     /// time of the bundle's last event, so that the verdict is the same whenever it is checked.
     public var now: Timestamp?
@@ -73,7 +77,9 @@ public struct BundleVerifier: Sendable {
         // from it (a bundle ends at its period): it is judged apart, not as an anchor.
         let beyond = self.extraAnchors.filter { $0.size > events.lastSeq }
         let extraAnchors = self.extraAnchors.filter { $0.size <= events.lastSeq }
-        let treeBeyond = extraTreeAnchors.filter { $0.size > events.lastSeq }
+        var treeBeyond = extraTreeAnchors.filter { $0.size > events.lastSeq }
+        let joined = Self.joinedByProof(treeBeyond, bundle: report.treeCheckpoints.first { $0.size == events.lastSeq }, proofs: consistencyProofs)
+        treeBeyond.removeAll { joined.contains($0) }
         var verifier = Verifier(anchors: report.checkpoints + extraAnchors, now: now ?? events.lastTime)
         verifier.treeAnchors = report.treeCheckpoints + extraTreeAnchors.filter { $0.size <= events.lastSeq }
         verifier.checksProjections = false
@@ -87,9 +93,24 @@ public struct BundleVerifier: Sendable {
         report.absentPayloads = events.absentPayloads
         Self.adapt(&verification, events: events)
         Self.judge(beyond.map(AnyCheckpoint.chain) + treeBeyond.map(AnyCheckpoint.tree), bundleEnd: events.lastSeq, into: &verification)
+        verification.anchorsChecked += joined.count
         report.verification = verification
         checkHead(&report, events: events)
         return report
+    }
+
+    /// The newer notes a consistency proof joins to the bundle's own note of its end (whose
+    /// root the walk holds to the bundle's events, and whose signer to the bundle's keys).
+    static func joinedByProof(_ newer: [TreeCheckpoint], bundle: TreeCheckpoint?, proofs: [ProofDocument]) -> [TreeCheckpoint] {
+        guard let bundle else { return [] }
+        return newer.filter { anchor in
+            anchor.ledgerID == bundle.ledgerID && proofs.contains { document in
+                guard case .consistency(let ledgerID, let proof, let oldRoot, let newRoot) = document, ledgerID == bundle.ledgerID,
+                      proof.oldSize == UInt64(bundle.size), proof.newSize == UInt64(anchor.size), oldRoot == bundle.root, newRoot == anchor.root
+                else { return false }
+                return (try? document.check()) != nil
+            }
+        }
     }
 
     // MARK: Request bundles

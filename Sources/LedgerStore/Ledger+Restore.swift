@@ -37,7 +37,9 @@ extension Ledger {
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """)
                     let payload = try db.makeStatement(sql: "INSERT INTO payloads (seq, bytes) VALUES (?, ?)")
+                    var rows: Int64 = 0
                     try produce { row in
+                        rows += 1
                         try event.execute(arguments: [
                             row.seq, Data(row.hash), Data(row.previousHash), row.stream, row.streamVersion, row.type,
                             row.actor, row.keyID, row.time, row.idempotencyKey, row.correlationID, Data(row.envelopeBytes),
@@ -47,6 +49,9 @@ extension Ledger {
                             try payload.execute(arguments: [row.seq, Data(bytes)])
                         }
                     }
+                    // The tree of the rows as given (their hash columns), so that the copy is
+                    // a ledger file like any other; the verifier holds both to the envelopes.
+                    try MerkleNodes.fill(db, events: rows)
                     return .commit
                 }
             }

@@ -115,7 +115,8 @@ public struct Verifier: Sendable {
             }
         }, after: { snapshot in
             startFindings += try Self.projectionsAhead(snapshot, head: walker?.lastSeq ?? 0)
-            if checksTree { treeFindings += try treeCheck.finish(size: walker?.tree?.size ?? 0, snapshot: snapshot) }
+            // An empty ledger is `ledger-empty` already; its leftover tree rows add nothing.
+            if checksTree, let size = walker?.tree?.size, size > 0 { treeFindings += try treeCheck.finish(size: size, snapshot: snapshot) }
         }) { rows, snapshot in
             var jobs: [ChainWalker.SignatureJob] = []
             jobs.reserveCapacity(rows.count)

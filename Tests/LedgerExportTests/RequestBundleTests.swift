@@ -86,4 +86,30 @@ struct RequestBundleTests {
             #expect(python.status == 1 && python.stdout.contains("bundle-proof-invalid"), "\(attack): \(python.stdout)\(python.stderr)")
         }
     }
+
+    @Test("An auditor's newer checkpoint note is checked against a bundle through a consistency proof; without one it stays a warning")
+    func newerCheckpointJoinedByProof() async throws {
+        let fixture = try await ExportFixture.make()
+        let bundle = try await fixture.bundle()
+        let size = try await fixture.ledger.head().size
+        try await fixture.ledger.append(EventDraft(type: "deploy.note", stream: "svc-notes", payload: ["text": "later"]), signer: fixture.alice)
+        let newer = try await fixture.ledger.treeCheckpoint(signer: fixture.root)
+        var verifier = BundleVerifier()
+        verifier.extraTreeAnchors = [newer]
+        let alone = try await verifier.verify(bundleAt: bundle)
+        #expect(alone.verification?.findings.map(\.code) == [.anchorBeyondBundle])
+        #expect(!alone.isVerified(strict: true))
+
+        let made = try await fixture.ledger.consistencyProof(from: size)
+        verifier.consistencyProofs = [.consistency(ledgerID: fixture.ledger.ledgerID, proof: made.proof, oldRoot: made.oldRoot, newRoot: made.newRoot)]
+        let joined = try await verifier.verify(bundleAt: bundle)
+        #expect(joined.isVerified(strict: true), "\(BundleTests.codes(joined))")
+
+        // A proof to another root (a fork the auditor was shown) joins nothing.
+        var forged = made.proof
+        forged.hashes[0][0] ^= 1
+        verifier.consistencyProofs = [.consistency(ledgerID: fixture.ledger.ledgerID, proof: forged, oldRoot: made.oldRoot, newRoot: made.newRoot)]
+        let refused = try await verifier.verify(bundleAt: bundle)
+        #expect(refused.verification?.findings.map(\.code) == [.anchorBeyondBundle])
+    }
 }

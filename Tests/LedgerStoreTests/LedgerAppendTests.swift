@@ -210,7 +210,7 @@ struct LedgerAppendTests {
         #expect(throws: DatabaseError.self) { try queue.write { try $0.execute(sql: "DELETE FROM events WHERE seq = 3") } }
         #expect(throws: DatabaseError.self) { try queue.write { try $0.execute(sql: "UPDATE payloads SET bytes = x'7b7d' WHERE seq = 2") } }
         let applied = try await queue.read { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations") }
-        #expect(applied == ["0001_events", "0002_requests", "0003_projections", "0004_tokens"])
+        #expect(applied == ["0001_events", "0002_requests", "0003_projections", "0004_tokens", "0005_merkle"])
         let journal = try await queue.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }
         #expect(journal == "wal")
     }

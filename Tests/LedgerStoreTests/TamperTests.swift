@@ -101,6 +101,8 @@ struct TamperTests {
         #expect(try fixture.verify(anchors: [checkpoint]).isVerified())
         try fixture.tamper("DELETE FROM payloads WHERE seq > 8")
         try fixture.tamper("DELETE FROM events WHERE seq > 8")
+        // A careful attacker also cuts the derived tree back to 8 events (8 − popcount(8) rows).
+        try fixture.tamper("DROP TRIGGER merkle_nodes_are_immutable_delete; DELETE FROM merkle_nodes WHERE pos >= 7")
         #expect(try fixture.verify().isVerified(), "without an anchor, truncation is invisible: that is why checkpoints exist")
         let report = try fixture.verify(anchors: [checkpoint])
         #expect(report.errors.map(\.0) == [.anchorAhead])
