@@ -38,7 +38,7 @@ extension LedgerTool {
                   ledger verify --anchor ops-2026-11-01.checkpoint --format json
                   ledger verify --since-checkpoint ops-2026-11-01.checkpoint --strict
                   ledger verify --bundle audit-2026-11 --anchor ops-2026-12-01.checkpoint
-                  ledger verify --bundle audit --anchor new.checkpoint --consistency-proof p.json
+                  ledger verify --bundle audit --anchor new.cp --consistency-proof p.json
                 """)
 
         @OptionGroup var global: GlobalOptions
