@@ -15,6 +15,25 @@ struct BenchmarkCommandLineTests {
         #expect(throws: BenchmarkError.self) { try BenchmarkOptions.parse(["--writers", "none"]) }
     }
 
+    @Test func proofSizesAreAListAndTheProofLedgerMayBeLeftOut() throws {
+        let defaults = try BenchmarkOptions.parse([])
+        #expect(defaults.proofSizes == [1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000])
+        #expect(defaults.proofLedgerEvents == 1_000_000)
+        let options = try BenchmarkOptions.parse([
+            "--proof-sizes", "100_000_000,1000", "--proof-repetitions", "50", "--proof-ledger-events", "0",
+        ])
+        #expect(options.proofSizes == [1_000, 100_000_000])
+        #expect(options.proofRepetitions == 50)
+        #expect(options.proofLedgerEvents == 0)
+        #expect(try BenchmarkOptions.parse(["--proof-sizes", "none"]).proofSizes.isEmpty)
+        #expect(try BenchmarkOptions.parse(["--projections-only", "--projection-events", "1000"]).proofSizes.isEmpty)
+        #expect(throws: BenchmarkError.self) { try BenchmarkOptions.parse(["--proof-sizes", "1e8"]) }
+        #expect(throws: BenchmarkError.self) { try BenchmarkOptions.parse(["--proof-sizes", "0,1000"]) }
+        #expect(throws: BenchmarkError.self) { try BenchmarkOptions.parse(["--proof-sizes"]) }
+        #expect(throws: BenchmarkError.self) { try BenchmarkOptions.parse(["--proof-repetitions", "0"]) }
+        #expect(throws: BenchmarkError.self) { try BenchmarkOptions.parse(["--proof-ledger-events", "-1"]) }
+    }
+
     @Test func aWriterJobAndItsReportRoundTrip() throws {
         let job = WriterProcess.Job(
             ledger: "/tmp/a b.ledger", key: "/tmp/k.pem", identity: "deploy-bot", first: 500, events: 250, batchSize: 100, streams: 40,

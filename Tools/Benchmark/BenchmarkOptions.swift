@@ -25,6 +25,10 @@ struct BenchmarkOptions {
     var concurrency = [1, 16, 64]
     var loadWrites = 20_000
     var server = true
+    /// Tree sizes (leaves) of the proof phase; sizes up to `proofLedgerEvents` use a real ledger.
+    var proofSizes = [1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000]
+    var proofRepetitions = 1_000
+    var proofLedgerEvents = 1_000_000
     var showHelp = false
 
     static let help = """
@@ -35,8 +39,9 @@ struct BenchmarkOptions {
         peer (Python `eventsourcing` 9.5 with its SQLite recorder) and ours on the same durable
         per-save workload, batch appends and verification against their crypto limits, then how
         the cost of append (1, 2 and 4 writer processes), verify, incremental verify, rebuild,
-        metrics and export grows with the ledger, and times the projection rebuild and metrics
-        through the library on workflow ledgers (simulated approval traffic). Prints a table with
+        metrics and export grows with the ledger, times the projection rebuild and metrics
+        through the library on workflow ledgers (simulated approval traffic), and Merkle
+        inclusion and consistency proofs from 10^3 to 10^8 leaves. Prints a table with
         PASS/FAIL per budget, writes every figure to a JSON file and plots time against ledger
         size as SVG.
 
@@ -78,6 +83,15 @@ struct BenchmarkOptions {
           --no-server           Skip driving `ledger serve` in the load phase (it runs whenever the
                                 `ledger` binary has `serve`): the same writes as raw appends over
                                 HTTP from as many clients, each its own kept-alive connection.
+          --proof-sizes LIST    Merkle tree sizes (leaves) at which inclusion and consistency proofs
+                                are produced and checked, comma-separated (default 1000,10000,
+                                100000,1000000,10000000,100000000); `none` skips the proof phase.
+          --proof-ledger-events N
+                                Events of the ledger built for the proof phase (default 1000000;
+                                0: none): sizes up to it are proved from its stored tree through
+                                `Ledger`, every size also from a synthetic tree of equal leaves.
+          --proof-repetitions N Proofs timed per position and size; the table shows the median
+                                (default 1000).
           --no-peer             Skip the peer (its budget is then not checked).
           --python PATH         Python for the peer (default Tools/peer/.venv/bin/python, made by
                                 Tools/peer/setup.sh, else python3).
@@ -105,6 +119,14 @@ struct BenchmarkOptions {
           rebuild       >= 100,000 events/s replayed (median of runs; the whole rebuild, with its
                         two digests, is reported beside it)
           metrics       < 1 s for `ledger metrics --format json` as a process (median of runs)
+          tree upkeep   batch append's share of the sign rate >= 90% of its share before the
+                        Merkle tree (90.2%, 2026-11-22); the tree's own CPU alone <= 10% of a
+                        batch append's CPU per event
+          proofs        at the largest proof size (10^8 leaves by default): an inclusion proof
+                        <= 1,000 bytes and produced + checked in < 1 ms (slowest position,
+                        SQLite reads costed as measured on the stored tree); cost per proof at
+                        the largest size <= 1.25 × (log2 largest / log2 smallest) × its cost at
+                        the smallest, for inclusion and consistency, synthetic and stored trees
           scaling       every operation's time per event at the largest size <= 1.25x that at the
                         smallest; `ledger verify` peak RSS <= 100 MB at every size; incremental
                         verify time per new event <= 1.25x a full verify's time per event on a
@@ -157,6 +179,14 @@ struct BenchmarkOptions {
             case "--concurrency": options.concurrency = try list(argument)
             case "--load-writes": options.loadWrites = try positive(argument)
             case "--no-server": options.server = false
+            case "--proof-sizes": options.proofSizes = try list(argument)
+            case "--proof-repetitions": options.proofRepetitions = try positive(argument)
+            case "--proof-ledger-events":
+                let text = try value(for: argument)
+                guard let number = Int(text.replacingOccurrences(of: "_", with: "")), number >= 0 else {
+                    throw BenchmarkError.usage("--proof-ledger-events needs a non-negative integer, got '\(text)'")
+                }
+                options.proofLedgerEvents = number
             case "--no-peer": options.peer = false
             case "--python": options.python = try value(for: argument)
             case "--peer-script": options.peerScript = try value(for: argument)
@@ -183,6 +213,7 @@ struct BenchmarkOptions {
         }
         if options.projectionsOnly {
             options.sizes = []
+            options.proofSizes = []
             options.peer = false
         }
         if !options.sizes.isEmpty, options.writers.isEmpty {

@@ -55,6 +55,9 @@ struct BenchmarkRun {
         let signsAfter = try limits.signsPerSecond(seconds: half)
         figures[.signsPerSecond] = (signsBefore + signsAfter) / 2
 
+        log("run \(number): the Merkle tree's upkeep alone for \(options.events) events (leaf and node hashes, node inserts)")
+        figures[.treeUpkeepCPU] = TreeUpkeepProbe.measure(directory: directory, events: options.events, batchSize: options.batchSize)
+
         log("run \(number): verify, between verify limits")
         let verifiesBefore = try limits.verifiesPerSecond(seconds: half)
         let parallelBefore = try limits.parallelVerifiesPerSecond(seconds: half, cores: cores)

@@ -21,6 +21,7 @@ enum Metric: String, CaseIterable {
     case approvalsSaveCPU = "approvals_api_cpu_us_per_save"
     case batchAppendCPU = "batch_append_cpu_us_per_event"
     case verifyCPU = "verify_cpu_us_per_event"
+    case treeUpkeepCPU = "merkle_tree_upkeep_cpu_us_per_event"
     case batchAppendCores = "batch_append_cores_busy"
     case verifyCores = "verify_cores_busy"
     case residentBeforeVerifyBytes = "rss_before_verify_bytes"
@@ -52,6 +53,7 @@ enum Metric: String, CaseIterable {
         case .approvalsSaveCPU: "ours, Approvals API, per save"
         case .batchAppendCPU: "batch append"
         case .verifyCPU: "verify"
+        case .treeUpkeepCPU: "Merkle tree upkeep alone"
         case .batchAppendCores: "batch append, cores busy"
         case .verifyCores: "verify, cores busy"
         case .residentBeforeVerifyBytes: "RSS just before verifying"
@@ -73,7 +75,7 @@ enum Metric: String, CaseIterable {
         case .residentBeforeVerifyBytes, .verifyPeakBytes, .processPeakBytes, .ledgerBytes: "bytes"
         case .commitCPU: "CPU µs/commit"
         case .approvalsSaveCPU: "CPU µs/save"
-        case .peerSaveCPU, .saveFullCPU, .saveNormalCPU, .batchAppendCPU, .verifyCPU: "CPU µs/event"
+        case .peerSaveCPU, .saveFullCPU, .saveNormalCPU, .batchAppendCPU, .verifyCPU, .treeUpkeepCPU: "CPU µs/event"
         case .batchAppendCores, .verifyCores: "cores"
         }
     }

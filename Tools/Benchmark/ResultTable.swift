@@ -8,6 +8,7 @@ struct ResultTable {
     let comparisons: [Comparison]
     let loads: LoadReport
     let projections: [ProjectionBenchmark.Figures]
+    let proofs: ProofReport?
     let scaling: ScalingReport?
     /// "eventsourcing 9.5.6 (Python 3.11.7, SQLite 3.40.1)" when the peer ran.
     let peer: String?
@@ -17,7 +18,7 @@ struct ResultTable {
     func render() -> String {
         let core = options.projectionsOnly ? [] : limits() + rates() + loads.render() + cpuTime() + memory()
         let scalingLines = scaling.map { ScalingTable(report: $0, runs: options.runs).render() } ?? []
-        return (header() + core + projectionRates() + scalingLines + verdict()).joined(separator: "\n")
+        return (header() + core + (proofs?.render() ?? []) + projectionRates() + scalingLines + verdict()).joined(separator: "\n")
     }
 
     /// Every budget with its result, in the order printed.
@@ -41,7 +42,8 @@ struct ResultTable {
                     detail: String(format: "%.3f s (< %.0f s)", metrics, ProjectionBenchmark.metricsBudgetSeconds), passes: figures.metricsPasses),
             ]
         }
-        return rates + loads.budgets + projected + (scaling?.budgets ?? [])
+        let tree = AppendTreeCost(comparisons: comparisons, statistics: statistics).budgets
+        return rates + tree + loads.budgets + (proofs?.budgets ?? []) + projected + (scaling?.budgets ?? [])
     }
 
     private func projectionRates() -> [String] {
@@ -154,6 +156,11 @@ struct ResultTable {
                 line += String(format: "; %.2f cores busy", busy.median)
             }
             lines.append(line)
+        }
+        if let tree = statistics[.treeUpkeepCPU], let share = AppendTreeCost(comparisons: comparisons, statistics: statistics).treeShareOfAppendCPU {
+            lines.append(
+                "  " + Self.pad(Metric.treeUpkeepCPU.label, 38) + Self.padLeft(String(format: "%.1f µs", tree.median), 10)
+                    + String(format: "   leaf + node hashes and node inserts, batches as above = %.1f%% of a batch append", share * 100))
         }
         return lines + [""]
     }

@@ -9,6 +9,7 @@ struct ResultsFile {
     let comparisons: [Comparison]
     let loads: LoadReport
     let projections: [ProjectionBenchmark.Figures]
+    let proofs: ProofReport?
     let scaling: ScalingReport?
     let peer: String?
     let budgets: [Budget]
@@ -57,7 +58,8 @@ struct ResultsFile {
                 "streams": options.streams, "runs": options.runs, "cryptoSeconds": options.cryptoSeconds,
                 "meanPayloadBytes": meanPayloadBytes, "sizes": options.sizes, "writers": options.writers,
                 "incremental": options.incremental, "projectionEvents": options.projectionEvents,
-                "concurrency": options.concurrency, "loadWrites": options.loadWrites,
+                "concurrency": options.concurrency, "loadWrites": options.loadWrites, "proofSizes": options.proofSizes,
+                "proofRepetitions": options.proofRepetitions, "proofLedgerEvents": options.proofLedgerEvents,
             ] as [String: Any],
             "metrics": metrics,
             "comparisons": rows,
@@ -67,6 +69,7 @@ struct ResultsFile {
             "allBudgetsPass": budgets.allSatisfy(\.passes),
         ]
         if let peer { document["peer"] = peer }
+        if let proofs { document["proofs"] = proofs.json }
         if let scaling {
             document["scaling"] = [
                 "series": scaling.series.map(Self.json), "incremental": scaling.incremental.map(Self.json) ?? NSNull(),

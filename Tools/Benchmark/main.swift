@@ -38,6 +38,7 @@ progress("warning: this is a debug build; figures mean nothing. Use `-c release`
 var runs: [[Metric: Double]] = []
 var loads: [[LoadFigures]] = []
 var projections: [ProjectionBenchmark.Figures] = []
+var proofs: ProofReport?
 var scaling: ScalingReport?
 var peerDescription: String?
 do {
@@ -51,6 +52,9 @@ do {
         loads.append(figures.loads)
     }
     if let peer, let description = peer.describe() { peerDescription = description }
+    if !options.proofSizes.isEmpty {
+        proofs = try await ProofBenchmark(options: options, log: progress).run()
+    }
     if !options.projectionEvents.isEmpty {
         projections = try await ProjectionBenchmark(options: options, log: progress).run()
     }
@@ -71,13 +75,13 @@ let meanPayloadBytes = Workload(streams: options.streams).meanPayloadBytes()
 let loadReport = LoadReport(runs: loads, peerSaves: runs.map { $0[.peerSave] })
 let table = ResultTable(
     machine: machine, options: options, statistics: statistics, comparisons: comparisons, loads: loadReport, projections: projections,
-    scaling: scaling, peer: peerDescription, meanPayloadBytes: meanPayloadBytes, date: date)
+    proofs: proofs, scaling: scaling, peer: peerDescription, meanPayloadBytes: meanPayloadBytes, date: date)
 print(table.render())
 
 do {
     try ResultsFile(
         machine: machine, options: options, arguments: arguments, statistics: statistics, comparisons: comparisons,
-        loads: loadReport, projections: projections, scaling: scaling, peer: peerDescription, budgets: table.budgets, meanPayloadBytes: meanPayloadBytes, date: date
+        loads: loadReport, projections: projections, proofs: proofs, scaling: scaling, peer: peerDescription, budgets: table.budgets, meanPayloadBytes: meanPayloadBytes, date: date
     ).write(to: options.outPath)
     print("results written to \(options.outPath)")
     if let scaling, let svg = ScalingPlot(series: scaling.series, title: "Time against ledger size (\(machine.cores) cores)").svg {
