@@ -70,10 +70,12 @@ let package = Package(
             dependencies: ["LedgerCrypto", "LedgerFormat", "LedgerDomain", "LedgerStore", "LedgerVerify"],
             swiftSettings: strict
         ),
+        // A C2SP tlog-witness: the add-checkpoint checks (pure) and its state directory.
+        .target(name: "LedgerWitness", dependencies: ["LedgerCrypto", "LedgerFormat"], swiftSettings: strict),
         // The public library: re-exports the layers services need.
         .target(
             name: "ApprovalLedger",
-            dependencies: ["LedgerCrypto", "LedgerFormat", "LedgerDomain", "LedgerStore", "LedgerVerify", "LedgerExport"],
+            dependencies: ["LedgerCrypto", "LedgerFormat", "LedgerDomain", "LedgerStore", "LedgerVerify", "LedgerExport", "LedgerWitness"],
             swiftSettings: strict
         ),
         // HTTP Message Signatures (RFC 9421) with Ed25519 and Content-Digest (RFC 9530): pure,
@@ -122,6 +124,10 @@ let package = Package(
         .testTarget(
             name: "LedgerFormatTests",
             dependencies: ["LedgerFormat", "TestSupport"],
+        ),
+        .testTarget(
+            name: "LedgerWitnessTests",
+            dependencies: ["LedgerWitness", "TestSupport"]
         ),
         .testTarget(
             name: "LedgerDomainTests",

@@ -6,6 +6,7 @@
 @_exported public import LedgerFormat
 @_exported public import LedgerStore
 @_exported public import LedgerVerify
+@_exported public import LedgerWitness
 
 /// The version of this package and of the `ledger` tool.
 public enum ApprovalLedgerVersion {

@@ -16,6 +16,11 @@ extension LedgerTool {
                 as they fall due. Prints one line with the bound address when ready; SIGTERM \
                 finishes in-flight requests and exits 0.
 
+                With --witness DIR and --witness-key KEY it is also a C2SP tlog-witness: POST \
+                /add-checkpoint cosigns checkpoints of the logs DIR trusts (`ledger witness`, \
+                docs/WITNESS.md). The witness key is its own, never the server's --key: a \
+                cosignature does not name its signer, so one key must serve one witness.
+
                 Plaintext HTTP is for loopback only: beyond it, put a TLS-terminating reverse \
                 proxy in front (docs/SERVER.md), or pass --insecure-listen on a network you trust.
 
@@ -27,6 +32,8 @@ extension LedgerTool {
                       --capability request
                   ledger serve --ledger ops.ledger --key server.pem
                   ledger serve --ledger ops.ledger --key server.pem --listen 127.0.0.1:0
+                  ledger serve --ledger ops.ledger --key server.pem \\
+                      --witness wit --witness-key witness.pem
                 """)
 
         @OptionGroup var global: GlobalOptions
@@ -43,11 +50,16 @@ extension LedgerTool {
             "The scheme clients use to reach the server: https behind a TLS proxy. HTTP message signatures cover the URL the client signed.",
             valueName: "http|https"))
         var publicScheme: String = "http"
+        @Option(help: ArgumentHelp("Also serve C2SP tlog-witness POST /add-checkpoint from this witness directory.", valueName: "dir"))
+        var witness: String?
+        @Option(help: ArgumentHelp("The witness's private key (with --witness; not the server's --key).", valueName: "path"))
+        var witnessKey: String?
 
         func validate() throws {
             guard readTimeout >= 1, idleTimeout >= 1, maxWait >= 1 else { throw ValidationError("timeouts are whole seconds ≥ 1") }
             guard maxInFlightWrites >= 1 else { throw ValidationError("--max-in-flight-writes must be at least 1") }
             guard ["http", "https"].contains(publicScheme) else { throw ValidationError("--public-scheme is http or https") }
+            guard (witness == nil) == (witnessKey == nil) else { throw ValidationError("--witness and --witness-key go together") }
             let (host, _) = try ListenAddress.parse(listen)
             if !ListenAddress.isLoopback(host), !insecureListen {
                 throw ValidationError(
@@ -62,16 +74,26 @@ extension LedgerTool {
                 let signer = try await LedgerServer.serverSigner(key: try global.privateKey(), ledger: ledger)
                 let limits = ServerLimits(
                     readTimeout: .seconds(readTimeout), idleTimeout: .seconds(idleTimeout), maxInFlightWrites: maxInFlightWrites, maxWait: .seconds(maxWait))
+                let witness = try openWitness(serverKey: signer.key)
                 let options = ServerOptions(
                     host: host, port: port, allowAnonymous: allowAnonymous, limits: limits,
-                    signatures: MessageSignatureAuthenticator(scheme: publicScheme))
+                    signatures: MessageSignatureAuthenticator(scheme: publicScheme), witness: witness)
                 let server = LedgerServer(ledger: ledger, serverSigner: signer, options: options)
                 let ledgerID = ledger.ledgerID
                 try await server.run { host, port in
                     let shown = host.contains(":") ? "[\(host)]" : host
-                    Output.line("ledger serve: listening on http://\(shown):\(port) (ledger \(ledgerID), server key of \(signer.identity))")
+                    Output.line("ledger serve: listening on http://\(shown):\(port) (ledger \(ledgerID), server key of \(signer.identity)\(witness.map { ", witness \($0.identity.name)" } ?? ""))")
                 }
             }
+        }
+
+        func openWitness(serverKey: Ed25519PrivateKey) throws -> Witness? {
+            guard let witness, let witnessKey else { return nil }
+            let key = try KeyFile.readPrivateKey(atPath: witnessKey)
+            guard key.publicKey != serverKey.publicKey else {
+                throw ValidationError("--witness-key is the server's --key: give the witness a key of its own (`ledger key generate`)")
+            }
+            return try Witness(directory: WitnessDirectory(path: witness), key: key)
         }
     }
 }

@@ -13,16 +13,19 @@ public struct ServerOptions: Sendable {
     public var limits: ServerLimits
     /// Checks HTTP message signatures (RFC 9421) by the ledger's registered keys.
     public var signatures: any MessageSignatureAuthenticating
+    /// The C2SP witness `POST /add-checkpoint` serves; nil answers it 404.
+    public var witness: Witness?
 
     public init(
         host: String = "127.0.0.1", port: Int = 8480, allowAnonymous: Bool = false, limits: ServerLimits = ServerLimits(),
-        signatures: any MessageSignatureAuthenticating = MessageSignatureAuthenticator()
+        signatures: any MessageSignatureAuthenticating = MessageSignatureAuthenticator(), witness: Witness? = nil
     ) {
         self.host = host
         self.port = port
         self.allowAnonymous = allowAnonymous
         self.limits = limits
         self.signatures = signatures
+        self.witness = witness
     }
 }
 
@@ -70,6 +73,7 @@ public struct LedgerServer: Sendable {
         RequestRoutes(environment: environment, signing: signing).register(&table)
         EventRoutes(environment: environment, signing: signing).register(&table)
         OperationRoutes(environment: environment).register(&table)
+        WitnessRoutes(witness: options.witness).register(&table)
         return table
     }
 
@@ -79,7 +83,8 @@ public struct LedgerServer: Sendable {
         router.add(middleware: RequestBodyMiddleware(readTimeout: options.limits.readTimeout))
         router.add(
             middleware: AuthenticationMiddleware(
-                ledger: environment.ledger, signatures: options.signatures, allowAnonymous: options.allowAnonymous, openPaths: OperationRoutes.openPaths))
+                ledger: environment.ledger, signatures: options.signatures, allowAnonymous: options.allowAnonymous,
+                openPaths: OperationRoutes.openPaths.union(WitnessRoutes.openPaths)))
         routeTable().register(on: router)
         return router
     }
