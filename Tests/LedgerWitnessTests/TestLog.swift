@@ -8,10 +8,10 @@ struct TestLog: Sendable {
     let key: Ed25519PrivateKey
     let leaves: [SHA256Digest]
 
-    init(origin: String = "example.test/log", entries: Int = 20) throws {
+    init(origin: String = "example.test/log", entries: Int = 20, salt: String = "") throws {
         self.origin = origin
         key = try Ed25519PrivateKey()
-        leaves = (0..<entries).map { MerkleTree.leafHash(Array("entry \($0)".utf8)) }
+        leaves = (0..<entries).map { MerkleTree.leafHash(Array("\(salt)entry \($0)".utf8)) }
     }
 
     var verifierKey: NoteVerifierKey { NoteVerifierKey(name: origin, publicKey: key.publicKey) }

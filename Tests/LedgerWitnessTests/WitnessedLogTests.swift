@@ -49,7 +49,7 @@ import Testing
         #expect(refusal(at5, fork)?.code == .inconsistent)
         #expect(refusal(at5, fork)?.httpStatus == 422)
         // A different history of the same length signed by the log: a split view, refused.
-        let other = try TestLog(origin: log.origin, entries: 20)
+        let other = try TestLog(origin: log.origin, entries: 20, salt: "forked ")
         let split = AddCheckpointRequest(oldSize: 5, proof: try other.proof(from: 5, to: 9), checkpoint: try log.checkpoint(9, root: other.root(9)))
         #expect(refusal(at5, split)?.code == .inconsistent)
     }
