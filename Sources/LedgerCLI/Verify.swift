@@ -39,6 +39,7 @@ extension LedgerTool {
                   ledger verify --since-checkpoint ops-2026-11-01.checkpoint --strict
                   ledger verify --bundle audit-2026-11 --anchor ops-2026-12-01.checkpoint
                   ledger verify --bundle audit --anchor new.cp --consistency-proof p.json
+                  ledger verify --anchor ops.cp --witness-key "$W1" --witnesses 1
                 """)
 
         @OptionGroup var global: GlobalOptions
@@ -52,6 +53,10 @@ extension LedgerTool {
         var bundle: String?
         @Option(name: .customLong("consistency-proof"), help: ArgumentHelp("With --bundle: a consistency proof (`ledger prove consistency … --format json`) from the bundle's checkpoint note to a newer --anchor note (repeatable).", valueName: "file"))
         var consistencyProofs: [String] = []
+        @Option(name: .customLong("witness-key"), help: ArgumentHelp("A witness's cosigner key (NAME+HASH+BASE64, `ledger witness key` prints it) whose cosignatures count (repeatable).", valueName: "key"))
+        var witnessKeys: [String] = []
+        @Option(help: ArgumentHelp("Require every checkpoint note given to carry valid cosignatures of N of the --witness-key witnesses.", valueName: "n"))
+        var witnesses = 0
         @Flag(help: "Treat warnings as failures.") var strict = false
         @Option(help: "Output format: text or json.") var format: OutputFormat = .text
 
@@ -73,6 +78,10 @@ extension LedgerTool {
                 let progress = ProgressLine(label: "verifying", total: size - (trusted?.size ?? 0))
                 var verifier = Verifier(anchors: chainAnchors, now: judgedAt)
                 verifier.treeAnchors = treeAnchors
+                verifier.witnessKeys = try witnessKeys.map { text in
+                    do throws(FormatError) { return try CosignerKey(text) } catch { throw ValidationError("--witness-key '\(text)': \(error.message)") }
+                }
+                verifier.requiredWitnesses = witnesses
                 if let progress {
                     verifier.progress = { count in progress.update(count) }
                 }
@@ -88,6 +97,9 @@ extension LedgerTool {
         }
 
         func validate() throws {
+            if witnesses > witnessKeys.count {
+                throw ValidationError("--witnesses \(witnesses) needs at least that many --witness-key keys")
+            }
             if bundle == nil, !consistencyProofs.isEmpty {
                 throw ValidationError("--consistency-proof joins a bundle to a newer checkpoint: use it with --bundle")
             }

@@ -78,6 +78,7 @@ public enum FindingCode: String, Sendable, Hashable, CaseIterable {
     case anchorMismatch = "anchor-mismatch"
     case anchorUntrusted = "anchor-untrusted"
     case anchorBeyondBundle = "anchor-beyond-bundle"
+    case anchorUnwitnessed = "anchor-unwitnessed"
     case policyInvalid = "policy-invalid"
     case requestInvalid = "request-invalid"
     case voteNotAllowed = "vote-not-allowed"

@@ -15,6 +15,10 @@ public struct Verifier: Sendable {
     public var anchors: [Checkpoint]
     /// Checkpoints of the Merkle tree (C2SP notes), held to the tree's root at their size.
     public var treeAnchors: [TreeCheckpoint] = []
+    /// Witnesses whose cosignatures count (`--witness-key`), and how many of them every
+    /// checkpoint note must carry (`--witnesses`; 0: none required).
+    public var witnessKeys: [CosignerKey] = []
+    public var requiredWitnesses = 0
     /// Called with the number of events walked so far, for progress display.
     public var progress: (@Sendable (Int64) -> Void)?
     /// The time completeness is judged at (pending past a deadline); nil: the clock.
@@ -95,6 +99,9 @@ public struct Verifier: Sendable {
         // walk rebuilds it from the genesis, in a ledger file that has one.
         var checksTree = checksProjections && trusted == nil
         var treeCheck = TreeCheck()
+        let witnessFindings = Self.witnessFindings(
+            treeAnchors + (trusted.flatMap { if case .tree(let note) = $0 { [note] } else { nil } } ?? []),
+            keys: witnessKeys, required: requiredWitnesses)
         try ledger.scan(from: (trusted?.size ?? 0) + 1, batchSize: 1024, before: { snapshot in
             if checksTree { checksTree = try snapshot.hasTree() }
             // Every row of the file is accounted for: those outside the ledger are findings.
@@ -133,7 +140,7 @@ public struct Verifier: Sendable {
         let (failed, checked) = checker.finish()
 
         var report = VerificationReport()
-        report.findings = startFindings + walked.findings + treeFindings
+        report.findings = witnessFindings + startFindings + walked.findings + treeFindings
             + failed.map { failure in
                 switch failure.kind {
                 case .event: Finding(.signatureInvalid, seq: failure.seq, "the Ed25519 signature does not verify under the key the event names: the event was forged or altered")
@@ -244,6 +251,18 @@ public struct Verifier: Sendable {
             }
         }
         return findings
+    }
+
+    /// Each note must carry valid cosignatures (C2SP tlog-cosignature) of at least `required`
+    /// distinct witnesses among `keys`: a log operator cannot show this history to one auditor
+    /// and another to the next without those witnesses co-signing both.
+    static func witnessFindings(_ notes: [TreeCheckpoint], keys: [CosignerKey], required: Int) -> [Finding] {
+        guard required > 0 else { return [] }
+        return notes.compactMap { note in
+            let witnessed = keys.filter { key in note.note.signatures.contains { key.isValid($0, text: note.note.text) } }
+            guard witnessed.count < required else { return nil }
+            return Finding(.anchorUnwitnessed, seq: nil, "the checkpoint of size \(note.size) carries valid cosignatures of \(witnessed.count) of the given witnesses, \(required) required\(witnessed.isEmpty ? "" : " (\(witnessed.map(\.name).joined(separator: ", ")))")")
+        }
     }
 
     static func checks(anchored: Bool) -> [String] {

@@ -198,6 +198,32 @@ extension MerkleStoreTests {
     }
 }
 
+extension MerkleStoreTests {
+    @Test("--witnesses N: a checkpoint note needs valid cosignatures of N given witnesses (anchor-unwitnessed)")
+    func witnessedAnchors() async throws {
+        let fixture = try await LedgerFixture.make()
+        try await fixture.appendNotes(5)
+        var checkpoint = try await fixture.ledger.treeCheckpoint(signer: fixture.root)
+        let first = try Ed25519PrivateKey(), second = try Ed25519PrivateKey()
+        let keys = [CosignerKey(name: "witness.example/a", publicKey: first.publicKey), CosignerKey(name: "witness.example/b", publicKey: second.publicKey)]
+        var verifier = Verifier()
+        verifier.witnessKeys = keys
+        verifier.requiredWitnesses = 1
+        verifier.treeAnchors = [checkpoint]
+        #expect(try verifier.verify(fixture.ledger).findings.map(\.code) == [.anchorUnwitnessed])
+
+        checkpoint.note.signatures.append(try Cosignature.sign(checkpoint.note.text, timestamp: 1_764_000_000, name: "witness.example/a", key: first))
+        verifier.treeAnchors = [checkpoint]
+        #expect(try verifier.verify(fixture.ledger).findings.isEmpty)
+        verifier.requiredWitnesses = 2
+        #expect(try verifier.verify(fixture.ledger).findings.map(\.code) == [.anchorUnwitnessed])
+        // A cosignature over another text (a fork's checkpoint) does not count.
+        checkpoint.note.signatures.append(try Cosignature.sign(Array("other\n".utf8), timestamp: 1_764_000_000, name: "witness.example/b", key: second))
+        verifier.treeAnchors = [checkpoint]
+        #expect(try verifier.verify(fixture.ledger).findings.map(\.code) == [.anchorUnwitnessed])
+    }
+}
+
 extension Collection {
     func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
         var result: [T] = []
