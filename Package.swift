@@ -52,6 +52,7 @@ let package = Package(
                 .embedInCode("0003_projections.sql"),
                 .embedInCode("0004_tokens.sql"),
                 .embedInCode("0005_merkle.sql"),
+                .embedInCode("0006_redactions.sql"),
             ],
             swiftSettings: strict
         ),
