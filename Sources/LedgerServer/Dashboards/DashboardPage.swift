@@ -165,7 +165,7 @@ struct DashboardPage {
         table { border-collapse: collapse; width: 100%; font-size: 13px; } th, td { text-align: left; padding: 5px 8px; border-bottom: 1px solid var(--line); vertical-align: top; }
         th { background: #f8fafc; color: #334155; font-weight: 600; } td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
         .late { color: var(--fail); font-weight: 600; } .soon { color: var(--warn); font-weight: 600; } .fine { color: var(--ok); }
-        .status { font-weight: 600; } .status.granted, .status.verified { color: #15803d; } .status.denied, .status.finding { color: #b91c1c; } .status.expired { color: #d97706; }
+        .status { font-weight: 600; } .status.granted, .status.verified { color: #15803d; } .status.denied, .status.error { color: #b91c1c; } .status.expired, .status.warning { color: #d97706; }
         .status.cancelled, .status.unchecked { color: #64748b; } .status.bypassed { color: #7c3aed; } .status.pending { color: #2563eb; }
         .empty { color: var(--muted); margin: 4px 0; } .pill { display: inline-block; padding: 0 8px; border-radius: 999px; background: #e2e8f0; font-size: 12px; margin: 0 4px 2px 0; }
         .cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(300px, 1fr)); gap: 14px; } .cards a { color: inherit; text-decoration: none; } .cards section:hover { border-color: #2563eb; }

@@ -76,11 +76,12 @@ enum DebugDashboard {
             let channel = VoteChannel.of(envelope.origin)
             let status: String
             if let findings = findingsBySeq[envelope.seq] {
-                status = DashboardPage.status("finding") + " " + findings.map { DashboardPage.code($0.code.rawValue) }.joined(separator: " ")
+                let worst = findings.contains { $0.severity == .error } ? "error" : "warning"
+                status = DashboardPage.status(worst) + " " + findings.map { DashboardPage.code($0.code.rawValue) }.joined(separator: " ")
             } else if envelope.seq > verified.size {
                 status = DashboardPage.status("unchecked") + " appended since"
             } else if let firstError, envelope.seq >= firstError {
-                status = DashboardPage.status("finding") + " after an error"
+                status = DashboardPage.status("error") + " after an error"
             } else {
                 status = DashboardPage.status("verified")
             }
@@ -93,7 +94,7 @@ enum DebugDashboard {
             "Recent events",
             "<p class=\"lede\">Latest full verification at \(DashboardPage.time(verified.at)) UTC over events 1 … \(verified.size): "
                 + (report.isVerified() ? "hash chain, signatures, key timeline, decisions and projections all check." : "\(errors.count) errors; the first at seq \(firstError.map(String.init) ?? "–").")
-                + " An event is <em>verified</em> when it is within that pass and no finding names it or an earlier seq; <em>unchecked</em> when appended since.</p>"
+                + " An event is <em>verified</em> when that pass covered it and found no error at or before it; <em>warning</em> or <em>error</em> names the findings at its seq (a warning, such as a request past its deadline, does not fail verification); <em>unchecked</em> when appended since.</p>"
                 + DashboardPage.table(["Seq", "Time (UTC)", "Type", "Stream", "Actor", "Channel", "Verify"], eventRows, empty: "The ledger has no events."))
         return page
     }
