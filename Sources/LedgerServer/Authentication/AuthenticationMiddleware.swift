@@ -5,6 +5,8 @@ public import Hummingbird
 /// Proves who each request comes from before any route runs, and records it as
 /// `context.caller`: an HTTP message signature (requests with `Signature-Input`), else a
 /// bearer token (`Authorization: Bearer lgr_…`), else anonymous when the server allows it.
+/// Under `/dashboards` only, the token may also come as `?token=` or as the dashboard
+/// cookie (`dashboardCredential`).
 /// A request that proves nothing is answered 401; what a caller may then do is each route's
 /// check (`context.requireCapability`).
 ///
