@@ -51,15 +51,16 @@ extension SVGChart {
     /// Horizontal bars, one row per label, stacked when there are several series: for
     /// rankings (reasons, identities) whose labels are too long for a column's foot.
     public static func horizontalBars(title: String, labels: [String], series: [Series]) -> String {
-        let rowHeight = 22.0, labelWidth = 150.0, rightPad = 40.0
+        // Narrower than the column charts, so that labels read at the same size in a grid cell.
+        let chartWidth = 380.0, rowHeight = 24.0, labelWidth = 170.0, rightPad = 36.0
         let chartHeight = max(1, Double(labels.count)) * rowHeight + 8
         let totals = labels.indices.map { index in series.reduce(0) { $0 + ($1.values.indices.contains(index) ? $1.values[index] : 0) } }
         let maximum = Double(max(totals.max() ?? 0, 1))
-        let span = width - labelWidth - rightPad
-        var svg = #"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \#(Int(width)) \#(Int(chartHeight))" role="img" aria-label="\#(HTML.escape(title))"><title>\#(HTML.escape(title))</title>"#
+        let span = chartWidth - labelWidth - rightPad
+        var svg = #"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \#(Int(chartWidth)) \#(Int(chartHeight))" role="img" aria-label="\#(HTML.escape(title))"><title>\#(HTML.escape(title))</title>"#
         for (index, label) in labels.enumerated() {
             let rowY = 4 + Double(index) * rowHeight
-            svg += #"<text x="\#(format(labelWidth - 6))" y="\#(format(rowY + 15))" text-anchor="end" class="tick">\#(HTML.escape(String(label.prefix(22))))</text>"#
+            svg += #"<text x="\#(format(labelWidth - 6))" y="\#(format(rowY + 16))" text-anchor="end" class="tick">\#(HTML.escape(label.count > 22 ? label.prefix(21) + "…" : label))</text>"#
             var base = 0.0
             for line in series {
                 let value = line.values.indices.contains(index) ? line.values[index] : 0

@@ -250,6 +250,7 @@ final class DashboardFixture: Sendable {
             try await vote("carol", migrate.id, after: 20, "online-safe")
             _ = try await open("bob", "autoscale.raise", "k8s/checkout", "prod", "max replicas 40 -> 120 for the sale",
                                risk: ["blast_radius": "20", "rollback_available": "yes"])
+            _ = try await open("frank", "deploy.promote", "svc/ledger-ui", "staging", "ledger-ui v2 on staging", risk: Self.staging)
             _ = try await open("carol", "deploy.promote", "svc/search", "staging", "search v8 on staging", risk: Self.staging)
             _ = try await open("alice", "deploy.promote", "svc/cart", "staging", "cart v14 on staging", risk: Self.staging)
             let slow = try await open("bob", "firewall.open", "fw/office", "prod", "allow 443 from the new office", risk: ["blast_radius": "10", "rollback_available": "yes"])

@@ -16,7 +16,7 @@ enum OnCallDashboard {
         page.section(
             "Right now",
             DashboardPage.tiles([
-                ("Pending", "\(figures.pending.count)", "across \(figures.pendingByEnvironment.count) environments", figures.pending.isEmpty ? "ok" : "neutral"),
+                ("Pending", "\(figures.pending.count)", figures.pendingByEnvironment.count == 1 ? "in 1 environment" : "across \(figures.pendingByEnvironment.count) environments", figures.pending.isEmpty ? "ok" : "neutral"),
                 ("Stalled", "\(stalled.count)", stalled.first.map { "worst \(DashboardPage.duration(-$0.timeLeftMs)) past deadline" } ?? "none past deadline", stalled.isEmpty ? "ok" : "fail"),
                 ("Next deadline", next.map { DashboardPage.duration($0.timeLeftMs) } ?? "–", next.map { $0.requestID } ?? "nothing waiting", next.map { $0.timeLeftMs < 900_000 ? "warn" : "neutral" } ?? "ok"),
                 ("Oldest pending", oldest.map { DashboardPage.duration(snapshot.now.millisecondsSinceEpoch - $0.openedMs) } ?? "–", oldest?.requestID ?? "queue empty", "neutral"),
