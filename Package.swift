@@ -155,6 +155,8 @@ let package = Package(
             dependencies: [
                 "LedgerServer", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                // Reads the Prometheus rule files whose expressions the Prometheus test runs.
+                .product(name: "Yams", package: "Yams"),
             ]
         ),
         .testTarget(

@@ -74,6 +74,7 @@ public struct LedgerServer: Sendable {
         EventRoutes(environment: environment, signing: signing).register(&table)
         OperationRoutes(environment: environment).register(&table)
         WitnessRoutes(witness: options.witness).register(&table)
+        DashboardRoutes(environment: environment).register(&table)
         return table
     }
 
