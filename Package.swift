@@ -140,7 +140,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LedgerExportTests",
-            dependencies: ["ApprovalLedger", "TestSupport"]
+            dependencies: ["ApprovalLedger", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "LedgerCLITests",

@@ -380,6 +380,12 @@ def required_capability(event_type: str):
 REQUIRED_NAMESPACES = {"ledger", "key", "policy", "request", "vote", "review", "execution", "payload"}
 
 
+# Unicode's White_Space property: a redaction's reason or basis of these code points alone is
+# empty (str.strip and str.isspace use another definition, with U+001C…U+001F in it).
+WHITE_SPACE = set(map(chr, [*range(0x09, 0x0E), 0x20, 0x85, 0xA0, 0x1680, *range(0x2000, 0x200B),
+                            0x2028, 0x2029, 0x202F, 0x205F, 0x3000]))
+
+
 def payload_required(event_type: str) -> bool:
     return event_type.split(".", 1)[0] in REQUIRED_NAMESPACES
 
@@ -591,7 +597,7 @@ class LedgerVerifier:
         self.tree = MerkleFrontier()  # §Merkle tree, over the recomputed event hashes
         self.selection = False  # §Request bundles
         self.hashes = []  # (seq, recomputed event hash) of every row walked, for the proofs
-        self.erasable = {}  # seq -> (event hash, payload present) of events whose payload may be erased
+        self.walked = {}  # seq -> (event hash, type, payload present) of every event walked
         self.absent = set()  # erasable events without a payload that no redaction answered for yet
         self.redacted = set()  # targets of the redactions walked
 
@@ -684,8 +690,7 @@ class LedgerVerifier:
             self.find("payload-withheld", seq, "the bundle withholds this payload")
         else:
             self.absent.add(seq)  # withheld, or erased by a redaction later in the log
-        if not payload_required(event_type):
-            self.erasable[seq] = (digest, payload_bytes is not None)
+        self.walked[seq] = (digest, event_type, payload_bytes is not None)
         if seq == 1:                                                               # 9. genesis
             self.walk_genesis(envelope, payload, signature, digest)
             return
@@ -708,7 +713,7 @@ class LedgerVerifier:
                     and needed not in registration["capabilities"]:
                 self.find("key-not-authorized", seq, f"the key lacks the {needed!r} capability for {event_type}")
             self.check_signature(seq, registration["publicKey"], signature, digest)  # 12. signature
-            if event_type == "payload.redacted" and payload_bytes is not None \
+            if event_type == "payload.redacted" and stream == "$redactions" and payload_bytes is not None \
                     and sha256(payload_bytes) == envelope["payloadHash"]:
                 answerable = envelope["origin"] is None and registration["identity"] == envelope["actor"] \
                     and has_capability(registration["capabilities"], "redact")
@@ -830,6 +835,8 @@ class LedgerVerifier:
         by a key that may redact answers for that event's absent payload."""
         try:
             record = parse_json(payload_bytes)
+            if jcs(record) != payload_bytes:
+                raise Invalid("the record is not in canonical form")
             if not isinstance(record, dict) or set(record) != {"seq", "eventHash", "reason", "basis"}:
                 raise Invalid("a redaction record has exactly the members seq, eventHash, reason, basis")
             target, event_hash = record["seq"], record["eventHash"]
@@ -839,7 +846,7 @@ class LedgerVerifier:
                 raise Invalid("eventHash must be 64 lowercase hex digits")
             for name in ("reason", "basis"):
                 text = record[name]
-                if not isinstance(text, str) or not text.strip() or len(text.encode()) > 4096:
+                if not isinstance(text, str) or all(c in WHITE_SPACE for c in text) or len(text.encode()) > 4096:
                     raise Invalid(f"{name} must be a non-empty string of at most 4096 bytes")
         except Invalid as error:
             self.find("redaction-invalid", seq, f"the redaction record is invalid: {error}")
@@ -853,14 +860,18 @@ class LedgerVerifier:
             self.find("redaction-invalid", seq, f"the payload of event {target} was already recorded as redacted")
             return
         self.redacted.add(target)
-        if target not in self.erasable:
+        if target not in self.walked:
+            # A request bundle holds only the events it selected; this one is not among them.
             if not self.selection:
-                self.find("redaction-invalid", seq, f"the redaction names event {target}, which this bundle does not "
-                          "hold or whose payload the rules are re-derived from")
+                self.find("redaction-invalid", seq, f"the redaction names event {target}, which this bundle does not hold")
             return
-        digest, present = self.erasable[target]
+        digest, target_type, present = self.walked[target]
         if digest.hex() != event_hash:
             self.find("redaction-invalid", seq, f"the redaction names event {target} by a hash that is not its own")
+            return
+        if payload_required(target_type):
+            self.find("redaction-invalid", seq, f"the redaction names a {target_type} event (seq {target}), whose payload "
+                      "the rules are re-derived from: it may not be erased")
             return
         if present:
             self.find("redaction-incomplete", target, f"the redaction at seq {seq} records this payload as erased, "

@@ -12,7 +12,9 @@ internal import LedgerDomain
 /// - events of a request in scope: all of them up to the period's end, so each request's
 ///   history is complete even when it began before the period;
 /// - other events (not of a request) in the period, when no request was named;
-/// and in every case not when the redaction withholds them.
+/// and in every case not when the redaction withholds them, nor when a redaction record of the
+/// ledger says the payload was erased (the erasure did not happen if it is still stored, and
+/// an export must not undo it: `redaction-incomplete`).
 public struct ExportPlan: Sendable {
     public let scope: ExportScope
     public let ledgerID: String
@@ -26,6 +28,8 @@ public struct ExportPlan: Sendable {
     public let requests: Set<String>
     /// Every request stream up to the head: events of other streams are not requests.
     let requestStreams: Set<String>
+    /// Events that a redaction record in `$redactions` names: their payloads are never disclosed.
+    let erased: Set<Int64>
     /// The last seq the export writes: `periodEnd`, or later when a checkpoint that anchors
     /// the export lies beyond it.
     public internal(set) var end: Int64
@@ -43,10 +47,15 @@ public struct ExportPlan: Sendable {
         var eventsInPeriod: Int64 = 0
         var requestStreams: Set<String> = []
         var touched: Set<String> = []
+        var erased: Set<Int64> = []
         try ledger.scan { rows, _ in
             for row in rows {
                 let envelope = try ExportedEvent.envelope(of: row)
                 head = envelope.seq
+                // Any record, judged or not: withholding more than the scope asks is always safe.
+                if envelope.stream == Redaction.stream, let bytes = row.payloadBytes, let record = try? Redaction(payloadBytes: bytes) {
+                    erased.insert(record.seq)
+                }
                 if envelope.streamVersion == 1, envelope.type == ApprovalEvents.opened {
                     requestStreams.insert(envelope.stream)
                 }
@@ -75,7 +84,7 @@ public struct ExportPlan: Sendable {
         }
         return ExportPlan(
             scope: scope, ledgerID: ledger.ledgerID, head: head, periodEnd: periodEnd, eventsInPeriod: eventsInPeriod,
-            requests: requests, requestStreams: requestStreams, end: periodEnd)
+            requests: requests, requestStreams: requestStreams, erased: erased, end: periodEnd)
     }
 
     /// What the export does with the payload of `envelope`'s event, whose stored payload is
@@ -83,6 +92,7 @@ public struct ExportPlan: Sendable {
     func disclosure(of envelope: EventEnvelope, hasPayload: Bool, payload: () -> JSONValue?) -> PayloadDisclosure {
         guard hasPayload else { return .absent }
         if envelope.stream.hasPrefix("$") { return .disclosed }
+        if erased.contains(envelope.seq) { return .withheld }
         guard envelope.seq <= periodEnd else { return .withheld }
         let inScope = requests.contains(envelope.stream)
             || (scope.requestIDs.isEmpty && !requestStreams.contains(envelope.stream) && scope.contains(envelope.time))

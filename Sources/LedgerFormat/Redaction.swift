@@ -34,6 +34,19 @@ public struct Redaction: Sendable, Hashable {
         ["seq": .integer(seq), "eventHash": .string(eventHash.hex), "reason": .string(reason), "basis": .string(basis)]
     }
 
+    /// Reads a record from its stored bytes, which must be its canonical form, as every
+    /// writer stores a payload (a record an exporter could not carry byte for byte is no record).
+    public init(payloadBytes: [UInt8]) throws(FormatError) {
+        let value: JSONValue
+        do { value = try JSONParser.parse(payloadBytes) } catch {
+            throw FormatError(.invalidField, "the redaction payload is not JSON: \(error)")
+        }
+        guard CanonicalJSON.encode(value) == payloadBytes else {
+            throw FormatError(.invalidField, "the redaction payload is not in canonical form (docs/FORMAT.md §Canonical form)")
+        }
+        try self.init(value)
+    }
+
     public init(_ value: JSONValue) throws(FormatError) {
         let fields = try FieldReader(value, what: "redaction payload")
         try fields.rejectUnknown(allowed: ["seq", "eventHash", "reason", "basis"])
@@ -47,7 +60,11 @@ public struct Redaction: Sendable, Hashable {
     /// Why a reason or basis cannot be recorded, or nil: both must say something, and briefly.
     public static func textProblem(reason: String, basis: String) -> String? {
         for (name, text) in [("reason", reason), ("basis", basis)] {
-            if text.allSatisfy(\.isWhitespace) { return "\(name) must not be empty: a redaction says why and under which legal basis" }
+            // Unicode's White_Space property, code point by code point: what docs/FORMAT.md
+            // and every verifier mean by empty.
+            if text.unicodeScalars.allSatisfy(\.properties.isWhitespace) {
+                return "\(name) must not be empty: a redaction says why and under which legal basis"
+            }
             if text.utf8.count > maxTextBytes { return "\(name) is \(text.utf8.count) bytes; the limit is \(maxTextBytes)" }
         }
         return nil

@@ -1,3 +1,4 @@
+internal import Foundation
 internal import GRDB
 public import LedgerFormat
 
@@ -34,16 +35,34 @@ extension Ledger {
                     "the payload of event \(seq) (\(envelope.type)) cannot be redacted: the rules are re-derived from it (keys, policies, the approval workflow and redactions keep theirs; docs/FORMAT.md §Redaction)",
                     seq: seq)
             }
-            if let earlier = try Int64.fetchOne(db, sql: "SELECT seq FROM redactions WHERE target_seq = ?", arguments: [seq]) {
+            if let earlier = try Self.recordedRedaction(of: seq, db: db) {
                 throw LedgerError(.alreadyExists, "the payload of event \(seq) was already redacted, by the event at seq \(earlier)", seq: earlier)
             }
             let record = Redaction(seq: seq, eventHash: DomainSeparation.eventHash(envelopeBytes: target.envelopeBytes), reason: reason, basis: basis)
             batch.appender.now = nil
             let event = try batch.appender.append(
                 [EventDraft(type: Redaction.type, stream: Redaction.stream, payload: record.jsonValue)], signer: signer, allowWorkflowTypes: true)[0]
-            try db.execute(sql: "INSERT INTO redactions (target_seq, seq) VALUES (?, ?)", arguments: [seq, event.envelope.seq])
+            // A row someone wrote by hand may be there already; the event is the record.
+            try db.execute(sql: "INSERT OR IGNORE INTO redactions (target_seq, seq) VALUES (?, ?)", arguments: [seq, event.envelope.seq])
             try db.execute(sql: "DELETE FROM payloads WHERE seq = ?", arguments: [seq])
             return (event, event.envelopeBytes.count + (event.payloadBytes?.count ?? 0))
         }
+    }
+
+    /// The seq of a redaction record in `$redactions` that names `target`, read from the
+    /// records themselves, not from the `redactions` table, which is only a cache for the
+    /// schema's trigger and could have been edited. Redactions are few: one indexed range.
+    static func recordedRedaction(of target: Int64, db: Database) throws -> Int64? {
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT e.seq, p.bytes FROM events e JOIN payloads p ON p.seq = e.seq
+            WHERE e.stream = ? AND e.seq >= 1 ORDER BY e.stream_version
+            """, arguments: [Redaction.stream])
+        for row in rows {
+            guard let bytes = Data.fromDatabaseValue(row[1] as DatabaseValue),
+                  let record = try? Redaction(payloadBytes: [UInt8](bytes)), record.seq == target
+            else { continue }
+            return Int64.fromDatabaseValue(row[0] as DatabaseValue)
+        }
+        return nil
     }
 }

@@ -10,6 +10,21 @@ extension ChainWalker {
         return entry.registration.identity == envelope.actor && entry.registration.allows(eventType: envelope.type)
     }
 
+    /// The event a redaction record of a trusted prefix erased, or nil when it erases nothing.
+    /// The prefix proof proved the rows, not that the record was allowed (a checkpoint can be
+    /// signed over a ledger that does not verify), so the record is judged as in a full walk,
+    /// but its signature: by a key valid at its seq that may redact, in `$redactions`, with no
+    /// origin, naming an earlier absent payload of the prefix by its recomputed hash.
+    static func prefixErasure(
+        _ row: StoredEvent, _ envelope: EventEnvelope, timeline: KeyTimeline, absent: [Int64: SHA256Digest]
+    ) -> Int64? {
+        guard envelope.stream == Redaction.stream, let bytes = row.payloadBytes,
+              let record = try? Redaction(payloadBytes: bytes), record.seq < envelope.seq,
+              absent[record.seq] == record.eventHash, signsOwnEvent(envelope, timeline.status(of: envelope.keyID, at: envelope.seq))
+        else { return nil }
+        return record.seq
+    }
+
     /// A `payload.redacted` event (docs/FORMAT.md §Redaction): it must name an earlier event by
     /// its true hash, one whose payload may be erased, once. A valid record by a key allowed
     /// to redact turns that event's absent payload into `payload-redacted` (information); a
@@ -19,9 +34,11 @@ extension ChainWalker {
         let seq = envelope.seq
         // An absent or altered payload is `payload-missing` / `payload-mismatch` already.
         guard let payloadBytes else { return }
+        // Outside `$redactions` the record is `stream-invalid` already, and erases nothing.
+        guard envelope.stream == Redaction.stream else { return }
         let record: Redaction
-        do { record = try Redaction(try JSONParser.parse(payloadBytes)) } catch {
-            find(.redactionInvalid, seq, "the redaction record is invalid: \(error)")
+        do { record = try Redaction(payloadBytes: payloadBytes) } catch {
+            find(.redactionInvalid, seq, "the redaction record is invalid: \(error.message)")
             return
         }
         guard record.seq < seq else {

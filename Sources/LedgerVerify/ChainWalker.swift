@@ -85,10 +85,11 @@ public struct ChainWalker: Sendable {
     /// A walk that starts after `checkpoint`, trusted: `prefix` holds the system events up to
     /// it (genesis, keys, policies, redactions), from which the key timeline and policies are
     /// rebuilt. The prefix must be proven first (`PrefixProof`): its rows are applied
-    /// unchecked. `absentPayloads`: the prefix's events whose erasable payload is absent,
-    /// which its redactions, or later ones, must answer for.
+    /// unchecked. `absentPayloads`: the prefix's events whose erasable payload is absent (with
+    /// their recomputed hashes), which its redactions, or later ones, must answer for.
     public init(
-        resumingAfter checkpoint: AnyCheckpoint, prefix: [StoredEvent], absentPayloads: [Int64] = [], anchors: [Checkpoint] = [], treeAnchors: [TreeCheckpoint] = [],
+        resumingAfter checkpoint: AnyCheckpoint, prefix: [StoredEvent], absentPayloads: [Int64: SHA256Digest] = [:], anchors: [Checkpoint] = [],
+        treeAnchors: [TreeCheckpoint] = [],
         streamsInMemory: Int = 50_000, headHash: SHA256Digest?, headTime: Timestamp? = nil, tree: MerkleFrontier?, latestTime: Timestamp? = nil
     ) {
         self.init(
@@ -112,12 +113,12 @@ public struct ChainWalker: Sendable {
                 try? timeline.apply(type: envelope.type, payload: payload, seq: envelope.seq)
             } else if envelope.type == ApprovalEvents.policyPublished {
                 conformance.preload(policyEvent: envelope, payload: payload)
-            } else if envelope.type == Redaction.type, let payload, let record = try? Redaction(payload) {
-                // Judged by the verification that passed the checkpoint.
-                redactedSeqs.insert(record.seq)
+            } else if envelope.type == Redaction.type, let target = Self.prefixErasure(row, envelope, timeline: timeline, absent: absentPayloads),
+                      redactedSeqs.insert(target).inserted {
+                find(.payloadRedacted, target, "the payload was erased by the redaction at seq \(envelope.seq) by '\(envelope.actor)', before the trusted checkpoint; the envelope and signature still verify")
             }
         }
-        self.absentPayloads = Set(absentPayloads).subtracting(redactedSeqs)
+        self.absentPayloads = Set(absentPayloads.keys).subtracting(redactedSeqs)
     }
 
     /// The interior tree nodes completed since the last call, lowest level first per event.

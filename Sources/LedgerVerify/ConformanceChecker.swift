@@ -102,7 +102,9 @@ struct ConformanceChecker {
         let payload: JSONValue
         if let bytes = payloadBytes, let parsed = try? JSONParser.parse(bytes) {
             payload = parsed
-        } else if payloadBytes == nil, allowsWithheldPayloads {
+        } else if payloadBytes == nil, allowsWithheldPayloads, isWorkflow {
+            // Only a workflow event's payload stops the replay: a service's own event in the
+            // request's stream (erased on record, or withheld) carries nothing the rules read.
             stream = .withheld
             pending[id] = nil
             openReviews[id] = nil
@@ -217,7 +219,7 @@ struct ConformanceChecker {
             // Rows the walk (or the prefix proof) already checked: their columns equal their
             // envelopes, and their payloads their commitments.
             let payload = row.payloadBytes.flatMap { try? JSONParser.parse($0) }
-            if payload == nil, row.payloadBytes == nil, allowsWithheldPayloads { return .withheld }
+            if payload == nil, row.payloadBytes == nil, allowsWithheldPayloads, ApprovalEvents.all.contains(row.type) { return .withheld }
             guard let time = Timestamp(row.time) else { return .other }
             events.append(RequestEvent(
                 seq: row.seq, streamVersion: row.streamVersion, time: time, actor: row.actor, type: row.type,

@@ -29,9 +29,10 @@ struct PrefixProof {
     /// The Merkle tree of the prefix, from the recomputed hashes, so the walk after it can
     /// go on computing roots.
     var tree = MerkleFrontier()
-    /// Events of the prefix whose payload is absent and may be erased: each must be answered
-    /// for by a redaction, in the prefix or after it, or it is `payload-missing`.
-    var absentPayloads: [Int64] = []
+    /// Events of the prefix whose payload is absent and may be erased, with their recomputed
+    /// hashes: each must be answered for by a redaction, in the prefix or after it, or it is
+    /// `payload-missing`.
+    var absentPayloads: [Int64: SHA256Digest] = [:]
 
     /// The per-row half, independent of every other row: run on all cores.
     private struct RowCheck: Sendable {
@@ -66,7 +67,7 @@ struct PrefixProof {
                     if envelope.stream.hasPrefix("$"), check.payloadProven { proof.systemEvents.append(row) }
                     if row.seq == checkpoint.size { proof.headTime = envelope.time }
                 }
-                if check.payloadErasedOrDeleted { proof.absentPayloads.append(row.seq) }
+                if check.payloadErasedOrDeleted { proof.absentPayloads[row.seq] = check.hash }
                 previous = check.hash
                 proof.tree.append(MerkleTree.leafHash(check.hash.bytes))
             }

@@ -1,5 +1,6 @@
 import ApprovalLedger
 import Foundation
+import GRDB
 import TestSupport
 import Testing
 
@@ -85,5 +86,36 @@ struct RedactionBundleTests {
         }
         let (swiftOther, pythonOther, _) = try await BundleSpecTests.codes(other)
         #expect(swiftOther == ["redaction-invalid"] && pythonOther == ["redaction-invalid"], "\(swiftOther) \(pythonOther)")
+    }
+
+    @Test("A payload a record names is withheld by the exporter even when it is still stored (redaction-incomplete)")
+    func exportNeverDisclosesAnErasedPayload() async throws {
+        let (fixture, dpo, note) = try await Self.ledger()
+        let original = try #require(try await fixture.ledger.events(from: note, limit: 1).first?.payloadBytes)
+        try await fixture.ledger.redact(seq: note, reason: "names a customer", basis: "GDPR Art. 17(1)(a)", signer: dpo)
+        // Put back from a backup: the ledger now holds data it says was erased.
+        let queue = try DatabaseQueue(path: fixture.ledger.path)
+        try await queue.write { db in try db.execute(sql: "INSERT INTO payloads (seq, bytes) VALUES (?, ?)", arguments: [note, Data(original)]) }
+        try queue.close()
+        #expect(try Verifier().verify(fixture.ledger).findings.contains { $0.code == .redactionIncomplete && $0.seq == note })
+        let bundle = try await fixture.bundle()
+        let lines = try String(contentsOfFile: bundle + "/events.jsonl", encoding: .utf8).split(separator: "\n")
+        let line = try #require(try lines.map { try EventLine(line: ArraySlice($0.utf8)) }.first { $0.seq == note })
+        #expect(line.payloadBytes == nil)
+        let report = try await BundleVerifier().verify(bundleAt: bundle)
+        #expect(report.verification?.findings.contains { $0.code == .payloadRedacted && $0.seq == note } == true)
+    }
+
+    @Test("A service event erased inside a request's stream does not stop that request's replay in its bundle")
+    func erasedServiceEventInARequestStream() async throws {
+        let (fixture, dpo, _) = try await Self.ledger()
+        let note = try await fixture.ledger.append(
+            EventDraft(type: "deploy.note", stream: "req-c", payload: ["customer": "jane@example.com"]), signer: fixture.alice)
+        try await fixture.ledger.redact(seq: note.envelope.seq, reason: "names a customer", basis: "GDPR Art. 17(1)(a)", signer: dpo)
+        let bundle = try await fixture.bundle(ExportScope(requestIDs: ["req-c"]), selectsRequests: true)
+        let report = try await BundleVerifier().verify(bundleAt: bundle)
+        #expect(report.isVerified(strict: true), "\(report.verification?.findings ?? [])")
+        #expect(report.verification?.requestsWithheld == 0)
+        #expect(try Self.pythonFindings(bundle).status == 0)
     }
 }

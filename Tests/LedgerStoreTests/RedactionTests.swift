@@ -191,4 +191,34 @@ struct RedactionTests {
         #expect(report.has(.payloadMissing, seq: 7))
         #expect(!report.has(.payloadMissing, seq: 5))
     }
+
+    @Test func incrementalVerifyJudgesTheRedactionsOfItsPrefix() async throws {
+        // A checkpoint is signed over whatever the file holds; the records before it are judged
+        // again, so a forged one does not become trusted by being checkpointed.
+        let (fixture, _) = try await Self.ledger()
+        let unauthorized = try await Self.forgeRedaction(fixture, of: 4, actor: "alice", key: fixture.alice.key)
+        let wrongHash = try await Self.forgeRedaction(fixture, of: 5, hash: SHA256Digest(bytes: [UInt8](repeating: 7, count: 32))!, actor: "root", key: fixture.root.key)
+        let checkpoint = try await fixture.ledger.checkpoint(signer: fixture.root)
+        let report = try Verifier().verify(fixture.ledger, since: .chain(checkpoint))
+        #expect(report.has(.payloadMissing, seq: 4), "\(report.findings)")
+        #expect(report.has(.payloadMissing, seq: 5))
+        #expect(unauthorized < wrongHash)
+    }
+
+    @Test func aRedactionRecordMustBeCanonicalAndItsReasonVisible() async throws {
+        let (fixture, carol) = try await Self.ledger()
+        // U+001C…U+001F are not White_Space: a reason of them says something (if not much).
+        try await fixture.ledger.redact(seq: 4, reason: "\u{1C}", basis: "GDPR", signer: carol)
+        // A space and a combining accent: the accent is not White_Space either.
+        try await fixture.ledger.redact(seq: 5, reason: " \u{301}", basis: "GDPR", signer: carol)
+        for reason in ["\u{3000}", "\u{A0}\u{2028}", "\u{85}"] {
+            await #expect { try await fixture.ledger.redact(seq: 7, reason: reason, basis: "GDPR", signer: carol) } throws: { error in
+                (error as? LedgerError)?.code == .invalidEvent
+            }
+        }
+        #expect(try fixture.verify().isVerified(strict: true))
+        let target = try #require(try await fixture.ledger.events(from: 7, limit: 1).first)
+        let spaced = Array(#"{"basis":"b", "eventHash":"\#(target.hash.hex)","reason":"r","seq":7}"#.utf8)
+        #expect(throws: FormatError.self) { try Redaction(payloadBytes: spaced) }
+    }
 }
