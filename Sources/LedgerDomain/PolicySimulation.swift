@@ -111,7 +111,8 @@ public struct PolicySimulation: Sendable {
                 if case .vote(let vote) = command {
                     let was = VoteVerdict(recorded: event)
                     let now = VoteVerdict(counted: decision.events.first?.type == ApprovalEvents.voteCast, code: decision.refusal?.code)
-                    if was != now {
+                    // Only whether it counts: a refusal for another reason changes no decision.
+                    if was.counted != now.counted {
                         result.votes.append(VoteChange(seq: event.seq, voter: event.actor, approve: vote.approve, time: event.time, recorded: was, draft: now))
                     }
                 }
