@@ -27,7 +27,11 @@ enum PolicyExplanationText {
         let groups = rule.requiredByGroup.sorted { $0.key < $1.key }.map { group, count in
             "\(count) \(f(group)) (\(policy.policy.members(of: group).sorted().map(f).joined(separator: ", ")))"
         }
-        Output.line("  needs: \(groups.isEmpty ? "" : groups.joined(separator: " and ") + "; ")\(rule.requiredTotal) approval\(rule.requiredTotal == 1 ? "" : "s") in all")
+        if rule.requiredTotal == 0 {
+            Output.line("  needs: no approvals")
+        } else {
+            Output.line("  needs: \(groups.isEmpty ? "" : groups.joined(separator: " and ") + "; ")\(rule.requiredTotal) approval\(rule.requiredTotal == 1 ? "" : "s") in all")
+        }
         var votes: [String] = []
         votes.append(rule.distinctApprovers ? "distinct approvers" : "repeated approvals count")
         votes.append(rule.allowSelfApproval ? "self-approval allowed" : "no self-approval")

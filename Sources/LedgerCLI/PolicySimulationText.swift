@@ -16,7 +16,7 @@ enum PolicySimulationText {
             rules(simulation)
             return
         }
-        var totals = "\(changes.count) would differ; waiting saved \(DurationText.format(simulation.savedMs)), cost \(DurationText.format(simulation.costMs))"
+        var totals = "\(changes.count) would differ; waiting saved \(PolicySimulation.duration(simulation.savedMs)), cost \(PolicySimulation.duration(simulation.costMs))"
         if simulation.stillPending > 0 { totals += ", and \(simulation.stillPending) grant\(simulation.stillPending == 1 ? "" : "s") still pending (cost unbounded)" }
         Output.line(totals)
         Output.line()

@@ -54,6 +54,12 @@ public struct PolicySimulation: Sendable {
     /// Requests granted as recorded that the draft still holds pending: an unbounded cost.
     public var stillPending: Int { requests.filter { $0.latency == .unbounded }.count }
 
+    /// A latency in words, to the nearest second ("45m", "1h15m"): events are dated to the
+    /// millisecond, and "29m59s" for a half-hour wait only distracts.
+    public static func duration(_ milliseconds: Int64) -> String {
+        DurationText.format((milliseconds + 500) / 1000 * 1000)
+    }
+
     /// Replays every request of `recorded` that `query` selects (opened in its window, its
     /// environment and action) under `draft`.
     public static func run(_ recorded: [RecordedRequest], draft: Policy, query: MetricsQuery) -> PolicySimulation {

@@ -135,10 +135,10 @@ public enum Latency: Sendable, Hashable {
     /// "saved 2h", "cost 30m", "cost unbounded (still pending)", "saved at least 1d".
     public var summary: String {
         switch self {
-        case .saved(let ms): "saved \(DurationText.format(ms))"
-        case .cost(let ms): "cost \(DurationText.format(ms))"
+        case .saved(let ms): "saved \(PolicySimulation.duration(ms))"
+        case .cost(let ms): "cost \(PolicySimulation.duration(ms))"
         case .unbounded: "cost unbounded (still pending)"
-        case .savedAtLeast(let ms): "saved at least \(DurationText.format(ms)) (still pending as recorded)"
+        case .savedAtLeast(let ms): "saved at least \(PolicySimulation.duration(ms)) (still pending as recorded)"
         }
     }
 }
