@@ -87,6 +87,10 @@ struct PolicySimulationTests {
             run(id, .vote(VoteCommand(approve: true, reason: "ok", claimedIdentity: actor)), by: actor, at: minutes)
         }
 
+        mutating func deny(_ id: String, by actor: String, at minutes: Int64) {
+            run(id, .vote(VoteCommand(approve: false, reason: "no", claimedIdentity: actor)), by: actor, at: minutes)
+        }
+
         var requests: [RecordedRequest] {
             order.map { id in
                 RecordedRequest(steps: streams[id]!.map { RecordedRequest.Step(event: $0, authority: SignerAuthority(mayVote: true, keepsTime: true)) })
@@ -215,6 +219,39 @@ struct PolicySimulationTests {
         #expect(a.draft.rule == nil && a.draft.summary == "refused (no-matching-rule)")
         #expect(a.latency == nil)
         #expect(simulation.ruleCounts == [.init(recordedRule: "db", draftRule: nil, requests: 1, changed: 1)])
+    }
+
+    @Test func aVetoTheDraftRemovesAndAPendingRequestItGrants() throws {
+        var history = History()
+        // req-e: sam's deny vetoes it at 5m; bob's approval at 10m comes too late.
+        history.open("req-e", action: "deploy", blast: 50, by: "alice")
+        history.deny("req-e", by: "sam", at: 5)
+        history.approve("req-e", by: "bob", at: 10)
+        // req-f: a migration nobody has voted on yet.
+        history.open("req-f", action: "db.migrate", blast: 30, by: "alice", at: 60)
+        let yaml = Self.groups.replacingOccurrences(of: "NAME", with: "two-vetoes") + """
+              - name: db-auto
+                match: {action: db.migrate, risk: {max: 39}}
+                auto_approve_below: 40
+              - name: deploy
+                match: {action: deploy}
+                require: {groups: {sre: 1}}
+                deny_veto: 2
+            """
+        let simulation = PolicySimulation.run(history.requests, draft: try Policy(yaml: yaml), query: Self.query)
+        #expect(simulation.changes.map(\.requestID) == ["req-e", "req-f"])
+
+        let e = try Self.change(simulation, "req-e")
+        #expect(e.recorded.summary == "denied" && e.draft.summary == "granted")
+        #expect(e.draft.decidedAt == Self.t0.adding(milliseconds: 10 * Self.minute))
+        #expect(e.votes.map(\.voter) == ["bob"] && e.votes[0].draft.counted)
+        #expect(e.latency == nil, "no recorded grant to compare with")
+
+        let f = try Self.change(simulation, "req-f")
+        #expect(f.recorded.summary == "pending" && f.draft.summary == "auto-approved")
+        #expect(f.latency == .savedAtLeast(23 * 60 * Self.minute))
+        #expect(f.latency?.summary == "saved at least 23h (still pending as recorded)")
+        #expect(simulation.savedMs == 23 * 60 * Self.minute)
     }
 
     @Test func theWindowSelectsByOpeningTime() throws {
