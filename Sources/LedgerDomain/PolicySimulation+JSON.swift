@@ -65,7 +65,7 @@ extension VoteChange {
     }
 }
 
-extension Latency {
+extension LatencyChange {
     /// `kind` is `saved`, `cost`, `unbounded` or `saved-at-least`; `ms` is absent when unbounded.
     public var jsonValue: JSONValue {
         var object = JSONObject.members(["summary": .string(summary)])

@@ -93,7 +93,7 @@ public struct PolicySimulation: Sendable {
         let opened = Decider.decide(state: nil, command: command, actor: first.actor, policy: draft, now: first.time)
         if let refusal = opened.refusal {
             result.draft = SimulatedOutcome(refusedWith: refusal.code)
-            result.latency = Latency(recorded: recorded, draft: nil, asOf: asOf)
+            result.latency = LatencyChange(recorded: recorded, draft: nil, asOf: asOf)
             return result
         }
         var draftRun = DraftRun(policy: draft)
@@ -136,7 +136,7 @@ public struct PolicySimulation: Sendable {
         guard let state = draftRun.state else { return nil }
         result.draft = SimulatedOutcome(state)
         if state.status == .pending { result.draft.stillNeeded = ApprovalNeeds.of(state, policy: draft.policy) }
-        result.latency = Latency(recorded: recorded, draft: state, asOf: asOf)
+        result.latency = LatencyChange(recorded: recorded, draft: state, asOf: asOf)
         return result
     }
 }
