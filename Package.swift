@@ -52,6 +52,7 @@ let package = Package(
                 .embedInCode("0003_projections.sql"),
                 .embedInCode("0004_tokens.sql"),
                 .embedInCode("0005_merkle.sql"),
+                .embedInCode("0006_redactions.sql"),
             ],
             swiftSettings: strict
         ),
@@ -154,6 +155,8 @@ let package = Package(
             dependencies: [
                 "LedgerServer", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                // Reads the Prometheus rule files whose expressions the Prometheus test runs.
+                .product(name: "Yams", package: "Yams"),
             ]
         ),
         .testTarget(

@@ -310,7 +310,7 @@ def decode_envelope(data: bytes) -> dict:
     return envelope
 
 
-CAPABILITIES = ["admin", "append", "approve", "clock", "execute", "relay", "request"]
+CAPABILITIES = ["admin", "append", "approve", "clock", "execute", "redact", "relay", "request"]
 
 
 def key_registration(value, what) -> dict:
@@ -373,11 +373,19 @@ def required_capability(event_type: str):
         return "clock"
     prefix = event_type.split(".", 1)[0]
     return {"ledger": "admin", "key": "admin", "policy": "admin", "request": "request", "vote": "approve",
-            "review": "approve", "execution": "execute"}.get(prefix, "append")
+            "review": "approve", "execution": "execute", "payload": "redact"}.get(prefix, "append")
+
+
+# §Redaction: the namespaces whose payloads the rules are re-derived from, never erased.
+REQUIRED_NAMESPACES = {"ledger", "key", "policy", "request", "vote", "review", "execution", "payload"}
+
+
+def payload_required(event_type: str) -> bool:
+    return event_type.split(".", 1)[0] in REQUIRED_NAMESPACES
 
 
 SYSTEM_STREAMS = {"$ledger": {"ledger.genesis"}, "$keys": {"key.registered", "key.revoked"},
-                  "$policy": {"policy.published"}}
+                  "$policy": {"policy.published"}, "$redactions": {"payload.redacted"}}
 
 
 def stream_violation(event_type: str, stream: str):
@@ -558,7 +566,8 @@ def ed25519_valid(public_key: bytes, signature: bytes, message: bytes) -> bool:
 # ---------------------------------------------------------------------------------------------
 # §Verification, over rows (seq, envelope bytes, stored hash, payload bytes or None, signature).
 
-SEVERITY = {"payload-redacted": "info", "anchor-beyond-bundle": "warning"}
+SEVERITY = {"payload-redacted": "info", "payload-withheld": "info", "anchor-beyond-bundle": "warning",
+            "redaction-incomplete": "warning"}
 
 
 class LedgerVerifier:
@@ -582,6 +591,9 @@ class LedgerVerifier:
         self.tree = MerkleFrontier()  # §Merkle tree, over the recomputed event hashes
         self.selection = False  # §Request bundles
         self.hashes = []  # (seq, recomputed event hash) of every row walked, for the proofs
+        self.erasable = {}  # seq -> (event hash, payload present) of events whose payload may be erased
+        self.absent = set()  # erasable events without a payload that no redaction answered for yet
+        self.redacted = set()  # targets of the redactions walked
 
     def find(self, code, seq, message):
         self.findings.append({"code": code, "severity": SEVERITY.get(code, "error"), "seq": seq, "message": message})
@@ -666,8 +678,14 @@ class LedgerVerifier:
                     payload = parse_json(payload_bytes)
                 except Invalid:
                     self.find("payload-mismatch", seq, "the payload matches its hash but is not valid JSON")
+        elif payload_required(event_type) and stream.startswith("$"):
+            self.find("payload-missing", seq, "a bundle may not withhold the payload of a system event")
+        elif payload_required(event_type):
+            self.find("payload-withheld", seq, "the bundle withholds this payload")
         else:
-            self.find("payload-redacted", seq, "the payload is absent (withheld or redacted)")
+            self.absent.add(seq)  # withheld, or erased by a redaction later in the log
+        if not payload_required(event_type):
+            self.erasable[seq] = (digest, payload_bytes is not None)
         if seq == 1:                                                               # 9. genesis
             self.walk_genesis(envelope, payload, signature, digest)
             return
@@ -690,6 +708,11 @@ class LedgerVerifier:
                     and needed not in registration["capabilities"]:
                 self.find("key-not-authorized", seq, f"the key lacks the {needed!r} capability for {event_type}")
             self.check_signature(seq, registration["publicKey"], signature, digest)  # 12. signature
+            if event_type == "payload.redacted" and payload_bytes is not None \
+                    and sha256(payload_bytes) == envelope["payloadHash"]:
+                answerable = envelope["origin"] is None and registration["identity"] == envelope["actor"] \
+                    and has_capability(registration["capabilities"], "redact")
+                self.check_redaction(seq, envelope, payload_bytes, answerable)
         if key_event:
             if payload is None:
                 self.find("key-event-invalid", seq, f"the payload of this {event_type} event is unavailable")
@@ -802,9 +825,56 @@ class LedgerVerifier:
             self.find("anchor-untrusted", None, f"the checkpoint of size {size} is signed by key {anchor['keyId']}, "
                       f"which is {state} in this ledger at seq {size + 1}")
 
+    def check_redaction(self, seq, envelope, payload_bytes, answerable):
+        """§Redaction: a record names an earlier, erasable event by its hash, once; a valid one
+        by a key that may redact answers for that event's absent payload."""
+        try:
+            record = parse_json(payload_bytes)
+            if not isinstance(record, dict) or set(record) != {"seq", "eventHash", "reason", "basis"}:
+                raise Invalid("a redaction record has exactly the members seq, eventHash, reason, basis")
+            target, event_hash = record["seq"], record["eventHash"]
+            if type(target) is not int or target < 2:
+                raise Invalid("seq must be an integer of at least 2")
+            if not isinstance(event_hash, str) or len(event_hash) != 64 or event_hash != event_hash.lower():
+                raise Invalid("eventHash must be 64 lowercase hex digits")
+            for name in ("reason", "basis"):
+                text = record[name]
+                if not isinstance(text, str) or not text.strip() or len(text.encode()) > 4096:
+                    raise Invalid(f"{name} must be a non-empty string of at most 4096 bytes")
+        except Invalid as error:
+            self.find("redaction-invalid", seq, f"the redaction record is invalid: {error}")
+            return
+        if target >= seq:
+            self.find("redaction-invalid", seq, f"the redaction names event {target}, which does not come before it")
+            return
+        if not answerable:
+            return
+        if target in self.redacted:
+            self.find("redaction-invalid", seq, f"the payload of event {target} was already recorded as redacted")
+            return
+        self.redacted.add(target)
+        if target not in self.erasable:
+            if not self.selection:
+                self.find("redaction-invalid", seq, f"the redaction names event {target}, which this bundle does not "
+                          "hold or whose payload the rules are re-derived from")
+            return
+        digest, present = self.erasable[target]
+        if digest.hex() != event_hash:
+            self.find("redaction-invalid", seq, f"the redaction names event {target} by a hash that is not its own")
+            return
+        if present:
+            self.find("redaction-incomplete", target, f"the redaction at seq {seq} records this payload as erased, "
+                      "but it is still present")
+        else:
+            self.absent.discard(target)
+            self.find("payload-redacted", target, f"the payload was erased by the redaction at seq {seq}")
+
     def finish(self):
         if self.count == 0:
             self.find("ledger-empty", None, "no events, not even a genesis event")
+        for seq in sorted(self.absent):
+            self.find("payload-withheld", seq, "the bundle withholds this payload and carries no redaction of it")
+        self.absent = set()
         for size in sorted(self.anchors):
             for anchor in self.anchors[size]:
                 if id(anchor) in self.extra and size > self.last:
@@ -1074,7 +1144,7 @@ def summarize(report, strict):
     findings = verifier.findings if verifier else []
     failing = [f for f in findings if f["severity"] == "error" or (strict and f["severity"] == "warning")]
     verified = verifier is not None and not report["bundleFindings"] and not failing
-    listed = sorted((f for f in findings if f["code"] != "payload-redacted"),
+    listed = sorted((f for f in findings if f["code"] != "payload-withheld"),
                     key=lambda f: (f["seq"] if f["seq"] is not None else float("inf"), f["code"]))
     return verified, listed
 

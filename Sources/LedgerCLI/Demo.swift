@@ -13,9 +13,10 @@ extension LedgerTool {
                 production migration needing a DBA AND an SRE, a denied firewall change, an \
                 autoscale needing Finance AND SRE, an escalated emergency, an expiry, a refused \
                 self-approval, a failed execution rolled back, an auto-approved low-risk change and \
-                a break-glass bypass. Then it verifies the ledger.
+                a break-glass bypass; and a service's note naming a customer is erased by a \
+                recorded redaction. Then it verifies the ledger.
 
-                With --rounds N the ten scenarios are played N times, one after the other (about \
+                With --rounds N the ten approval scenarios are played N times, one after the other (about \
                 40 events a round), for a bigger ledger to try exports and metrics on; appends then \
                 use --durability normal (no fsync per commit).
 
@@ -38,7 +39,7 @@ extension LedgerTool {
                 let progress = rounds > 1 ? ProgressLine(label: "playing", total: Int64(rounds), unit: "rounds") : nil
                 var lines: [DemoScript.Line] = []
                 for round in 1...rounds {
-                    lines = try await script.play()
+                    lines = try await script.play(withErasure: round == 1)
                     progress?.update(Int64(round))
                 }
                 progress?.finish()
@@ -53,13 +54,22 @@ extension LedgerTool {
                 case .text:
                     Output.line("approval-ledger demo: \(directory)\(rounds > 1 ? " (\(rounds) rounds; the last one below)" : "")")
                     for (index, line) in lines.enumerated() {
-                        Output.line("\(String(index + 1).leftPadded(2)). \(line.title.padded(24)) \(line.id)  \(line.status.padded(8)) \(line.story)")
+                        Output.line("\(String(index + 1).leftPadded(2)). \(line.title.padded(24)) \(line.id.padded(14))  \(line.status.padded(8)) \(line.story)")
                     }
-                    Output.line("verify: \(report.isVerified() ? "VERIFIED" : "NOT VERIFIED") — \(report.events) events, \(report.keysSeen) keys, \(report.signaturesChecked) signatures, \(report.findings.count) findings")
+                    Output.line("verify: \(report.isVerified() ? "VERIFIED" : "NOT VERIFIED") — \(report.events) events, \(report.keysSeen) keys, \(report.signaturesChecked) signatures, \(Self.findingsText(report))")
                     Output.line("explore: ledger --ledger \(script.ledger.path) request list    (keys in \(directory)/keys)")
                 }
                 if !report.isVerified() { throw ExitCode(1) }
             }
+        }
+
+        /// "0 findings", or "0 findings, 1 note (payload-redacted)": notes never fail.
+        static func findingsText(_ report: VerificationReport) -> String {
+            let notes = report.findings.filter { $0.severity == .info }
+            let text = "\(report.findings.count - notes.count) findings"
+            guard !notes.isEmpty else { return text }
+            let codes = Set(notes.map(\.code.rawValue)).sorted().joined(separator: ", ")
+            return text + ", \(notes.count) note\(notes.count == 1 ? "" : "s") (\(codes))"
         }
 
         func validate() throws {

@@ -17,7 +17,9 @@ struct DemoScript {
 
     static let team: [(String, [Capability])] = [
         ("alice", [.request, .approve]), ("bob", [.request, .approve]), ("carol", [.request, .approve]),
-        ("dave", [.approve]), ("frank", [.request, .approve]), ("grace", [.approve]), ("deploy-bot", [.request, .execute]),
+        ("dave", [.approve]), ("frank", [.request, .approve]), ("grace", [.approve]), ("deploy-bot", [.append, .request, .execute]),
+        // The data protection officer may erase payloads, and do nothing else.
+        ("dpo", [.redact]),
         // The sweeper keeps time: only a clock key may expire or escalate requests.
         ("sweeper", [.clock]),
     ]
@@ -77,7 +79,8 @@ struct DemoScript {
         }
     }
 
-    func play() async throws -> [Line] {
+    /// `withErasure`: also erase a service note on record (once per demo ledger is enough).
+    func play(withErasure: Bool = true) async throws -> [Line] {
         var lines: [Line] = []
         let safe = ["rollback_available": "yes", "change_size": "40"]
 
@@ -130,6 +133,7 @@ struct DemoScript {
         clock.advance(minutes: 11)
         r = try await approvals.recover(r.id, detail: "5xx back to 0.1%", signer: people["deploy-bot"]!)
         lines.append(Line(title: "failed execution", id: r.id, status: r.status.rawValue, story: "execution failed, rolled back 4m later, recovered after 15m"))
+        if withErasure { lines.append(try await erasure()) }
 
         r = try await open("carol", "config.update", "svc/search", "dev", "raise log level", risk: safe.merging(["blast_radius": "1"]) { $1 })
         lines.append(Line(title: "low-risk change", id: r.id, status: r.status.rawValue, story: r.decisionExplanation ?? ""))
@@ -142,5 +146,21 @@ struct DemoScript {
         r = try await approvals.closeReview(r.id, accepted: true, reason: "justified, see INC-4411 postmortem", signer: people["frank"]!)
         lines.append(Line(title: "break-glass bypass", id: r.id, status: r.status.rawValue, story: "bob acted without approval; frank (sre-lead) closed the review in 90m"))
         return lines
+    }
+
+    /// A service's note that names a customer, erased on request: the erasure is recorded
+    /// (`payload.redacted`) and verify reports it as information, not as a deletion.
+    func erasure() async throws -> Line {
+        let note = try await ledger.append(
+            EventDraft(type: "deploy.notified", stream: "notify-svc-cart", payload: [
+                "message": "rollback of cart v13 reported to the customer who raised the ticket",
+                "customer": "jane.doe@example.com",
+            ]),
+            signer: people["deploy-bot"]!)
+        let record = try await ledger.redact(
+            seq: note.envelope.seq, reason: "erasure request from the customer (PRIV-77)", basis: "GDPR Art. 17(1)(a)", signer: people["dpo"]!)
+        return Line(
+            title: "erased payload", id: "event \(note.envelope.seq)", status: "redacted",
+            story: "a deploy note named a customer; dpo erased it, recorded at seq \(record.envelope.seq)")
     }
 }

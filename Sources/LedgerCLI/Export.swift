@@ -26,7 +26,7 @@ extension LedgerTool {
                 Selective disclosure: --redact-payloads withholds every payload but those of key \
                 and policy events; --redact-field NAME withholds every payload with a member NAME \
                 (a payload is committed to as a whole, so it is withheld whole). Hashes and \
-                signatures still verify; each withheld payload is reported as payload-redacted.
+                signatures still verify; each withheld payload is counted as payload-withheld.
 
                 A bundle must end at a checkpoint: with --key (or LEDGER_KEY), a fresh one is \
                 signed at the end; --anchor adds checkpoints you keep elsewhere (the bundle then \

@@ -1,4 +1,5 @@
 import ApprovalLedger
+import ArgumentParser
 import Foundation
 
 /// How `ledger prove` prints a proof and decides whether it holds.
@@ -53,6 +54,12 @@ enum ProofOutput {
         }
         if roots[index] != tree.root { return "the proof's root at \(tree.size) is not the root the checkpoint signed" }
         return nil
+    }
+
+    /// Prints the proof and whether it checked; a proof that failed exits 1.
+    static func report(_ document: ProofDocument, format: OutputFormat, failure: String?) throws {
+        print(document, format: format, failure: failure)
+        if failure != nil { throw ExitCode(1) }
     }
 
     static func print(_ document: ProofDocument, format: OutputFormat, failure: String?) {

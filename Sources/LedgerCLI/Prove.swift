@@ -53,8 +53,7 @@ extension LedgerTool.Prove {
                 let document = ProofDocument.inclusion(
                     ledgerID: ledger.ledgerID, seq: seq, eventHash: made.event.hash, proof: made.proof, root: made.root)
                 let failure = ProofOutput.failure(document, against: anchor, ledger: ledger)
-                ProofOutput.print(document, format: format, failure: failure)
-                if failure != nil { throw ExitCode(1) }
+                try ProofOutput.report(document, format: format, failure: failure)
             }
         }
     }
@@ -90,8 +89,7 @@ extension LedgerTool.Prove {
                     guard failure == nil, let checkpoint else { continue }
                     failure = try await ProofOutput.mismatch(checkpoint, root: root, ledger: ledger)
                 }
-                ProofOutput.print(document, format: format, failure: failure)
-                if failure != nil { throw ExitCode(1) }
+                try ProofOutput.report(document, format: format, failure: failure)
             }
         }
     }
@@ -120,8 +118,7 @@ extension LedgerTool.Prove {
                 if failure == nil, let checkpoint {
                     failure = ProofOutput.offlineMismatch(try LedgerTool.Verify.readCheckpoint(checkpoint), document: document)
                 }
-                ProofOutput.print(document, format: format, failure: failure)
-                if failure != nil { throw ExitCode(1) }
+                try ProofOutput.report(document, format: format, failure: failure)
             }
         }
     }

@@ -260,9 +260,10 @@ public struct BundleVerifier: Sendable {
         report.checks.removeAll { $0 == "columns" }
         var findings = report.findings.filter { $0.code != .columnMismatch }
         // A bundle of a short period withholds most payloads: the report counts them
-        // (`absentPayloads`) instead of listing a note for each.
-        // Likewise the requests whose replay stopped at a withheld payload (`requestsWithheld`).
-        findings.removeAll { $0.code == .payloadRedacted || $0.code == .requestWithheld }
+        // (`absentPayloads`) instead of listing a note for each. Likewise the requests whose
+        // replay stopped at a withheld payload (`requestsWithheld`). Erasures recorded in the
+        // ledger (`payload-redacted`) stay listed: each is a redaction event the bundle holds.
+        findings.removeAll { $0.code == .payloadWithheld || $0.code == .requestWithheld }
         findings += events.sequenceFindings
         findings.sort { ($0.seq ?? .max, $0.code.rawValue) < ($1.seq ?? .max, $1.code.rawValue) }
         report.findings = findings

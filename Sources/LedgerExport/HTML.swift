@@ -1,13 +1,13 @@
 internal import LedgerFormat
 
 /// Escaping for text placed in HTML (and SVG) content and attribute values.
-enum HTML {
+public enum HTML {
     /// `text` with `& < > " '` replaced by entities, and every character `DisplayText` calls
     /// unsafe (controls, bidi overrides and isolates, invisible characters) written visibly as
     /// `\u{202e}`, so a reason cannot reorder or hide the report's text around it; tabs and line
     /// feeds stay, as whitespace. Plain ASCII, nearly all of a report, is handled byte by byte:
     /// a report of a large period escapes hundreds of megabytes.
-    static func escape(_ text: String) -> String {
+    public static func escape(_ text: String) -> String {
         var plainASCII = true
         var needsEntities = false
         for byte in text.utf8 {

@@ -19,7 +19,9 @@ enum RequestBundleEvents {
         var line: [UInt8] = []
         var lastEnvelope: [UInt8]?
         let size = UInt64(plan.end)
-        try ledger.scan(before: nil) { rows, snapshot in
+        // One root for the whole bundle, read in the scan's snapshot: every proof leads to it.
+        var root = SHA256Digest.zero
+        try ledger.scan(before: { root = try MerkleTree.root(size: size, subtree: $0.subtree) }) { rows, snapshot in
             for row in rows where row.seq <= plan.end {
                 // The column picks candidates; the envelope, which the proof covers, decides.
                 guard row.stream.hasPrefix("$") || plan.requests.contains(row.stream) || row.seq == plan.end else { continue }
@@ -30,7 +32,6 @@ enum RequestBundleEvents {
                 EventLine.write(exported.event, into: &line)
                 try events.write(line)
                 let proof = try MerkleTree.inclusionProof(leafIndex: UInt64(row.seq - 1), treeSize: size, subtree: snapshot.subtree)
-                let root = try MerkleTree.root(size: size, subtree: snapshot.subtree)
                 let document = ProofDocument.inclusion(ledgerID: plan.ledgerID, seq: row.seq, eventHash: exported.event.hash, proof: proof, root: root)
                 try proofs.write(CanonicalJSON.encode(document.jsonValue) + [0x0A])
                 summary.count(exported)

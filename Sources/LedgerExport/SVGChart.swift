@@ -1,19 +1,32 @@
-/// Small charts drawn as inline SVG, so the HTML report needs no script, font or image from
-/// anywhere and prints as it shows.
-enum SVGChart {
-    struct Series {
-        let name: String
-        let color: String
-        let values: [Int]
+/// Small charts drawn as inline SVG, so the HTML report and the server's dashboards need no
+/// script, font or image from anywhere and print as they show.
+public enum SVGChart {
+    /// One named, coloured row of values, a value per label.
+    public struct Series: Sendable {
+        public let name: String
+        public let color: String
+        public let values: [Int]
+
+        public init(name: String, color: String, values: [Int]) {
+            self.name = name
+            self.color = color
+            self.values = values
+        }
     }
 
     /// One step of `steps`: from `x` (0…1) to the next step's.
-    struct Step {
-        let x: Double
+    public struct Step: Sendable {
+        public let x: Double
         /// Drawn as a line.
-        let line: Int
+        public let line: Int
         /// Shaded beneath the line.
-        let area: Double
+        public let area: Double
+
+        public init(x: Double, line: Int, area: Double) {
+            self.x = x
+            self.line = line
+            self.area = area
+        }
     }
 
     static let width = 480.0, height = 240.0
@@ -22,7 +35,7 @@ enum SVGChart {
     static var plotHeight: Double { height - top - bottom }
 
     /// Bars, stacked when there are several series, one slot per label.
-    static func bars(title: String, labels: [String], series: [Series]) -> String {
+    public static func bars(title: String, labels: [String], series: [Series]) -> String {
         let totals = labels.indices.map { index in series.reduce(0) { $0 + ($1.values.indices.contains(index) ? $1.values[index] : 0) } }
         let scale = niceMaximum(totals.max() ?? 0)
         var svg = open(title)
@@ -50,7 +63,7 @@ enum SVGChart {
 
     /// Steps, each from its `x` to the next one's (the last to the right edge), a line over a
     /// shaded area, over labelled x ticks.
-    static func steps(title: String, points: [Step], ticks: [(x: Double, label: String)]) -> String {
+    public static func steps(title: String, points: [Step], ticks: [(x: Double, label: String)]) -> String {
         let scale = niceMaximum(points.map(\.line).max() ?? 0)
         var svg = open(title)
         svg += axes(maximum: scale)
@@ -73,12 +86,12 @@ enum SVGChart {
         return svg + "</svg>"
     }
 
-    private static func open(_ title: String) -> String {
+    static func open(_ title: String) -> String {
         #"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \#(Int(width)) \#(Int(height))" role="img" aria-label="\#(HTML.escape(title))"><title>\#(HTML.escape(title))</title>"#
     }
 
     /// Horizontal grid lines with their values, and the baseline.
-    private static func axes(maximum: Int) -> String {
+    static func axes(maximum: Int) -> String {
         var svg = ""
         for step in 0...4 {
             let value = Double(maximum) * Double(step) / 4
@@ -90,7 +103,7 @@ enum SVGChart {
         return svg
     }
 
-    private static func y(_ value: Double, _ maximum: Int) -> Double {
+    static func y(_ value: Double, _ maximum: Int) -> Double {
         top + plotHeight * (1 - value / Double(max(maximum, 1)))
     }
 

@@ -21,9 +21,12 @@ public struct Capability: RawRepresentable, Sendable, Hashable, Comparable, Cust
     /// Relaying: appending events for an identity other than the key's own, each carrying an
     /// `origin` that says who asked and how (the server, for callers it authenticated).
     public static let relay = Capability(rawValue: "relay")
+    /// Erasing a payload: appending the `payload.redacted` event that records the erasure
+    /// (`ledger redact`). Kept apart from `append`, so that a service key cannot erase.
+    public static let redact = Capability(rawValue: "redact")
 
     /// Every capability the format defines.
-    public static let all: [Capability] = [.admin, .request, .approve, .execute, .append, .clock, .relay]
+    public static let all: [Capability] = [.admin, .request, .approve, .execute, .append, .clock, .relay, .redact]
     /// What a key gets when registration names none.
     public static let defaults: [Capability] = [.request, .approve, .execute]
 
@@ -64,6 +67,7 @@ public struct Capability: RawRepresentable, Sendable, Hashable, Comparable, Cust
         case "request": .request
         case "vote", "review": .approve
         case "execution": .execute
+        case "payload": .redact
         default: .append
         }
     }

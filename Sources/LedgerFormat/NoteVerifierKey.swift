@@ -16,31 +16,16 @@ public struct NoteVerifierKey: Sendable, Hashable, CustomStringConvertible {
 
     /// The first 4 bytes of SHA-256(name ‖ LF ‖ 0x01 ‖ public key): how a signature line names
     /// its key.
-    public var keyHash: [UInt8] {
-        Array(SHA256.hash(Array(name.utf8) + [0x0A, Self.ed25519Type] + publicKey.rawRepresentation).bytes.prefix(4))
-    }
+    public var keyHash: [UInt8] { NoteKeyText.keyHash(name: name, type: Self.ed25519Type, publicKey: publicKey) }
 
-    public var description: String {
-        "\(name)+\(Hex.encode(keyHash))+\(Base64.encode([Self.ed25519Type] + publicKey.rawRepresentation))"
-    }
+    public var description: String { NoteKeyText.text(name: name, type: Self.ed25519Type, publicKey: publicKey) }
 
     /// Parses the text form, refusing a key hash that does not match the name and key.
     public init(_ text: some StringProtocol) throws(FormatError) {
-        let parts = text.split(separator: "+", maxSplits: 2, omittingEmptySubsequences: false)
-        guard parts.count == 3, Self.isValidName(parts[0]), parts[1].utf8.count == 8, let hash = Hex.decode(parts[1]),
-              let key = Base64.decode(parts[2]), key.count == 33, key[0] == Self.ed25519Type
-        else {
-            throw FormatError(.invalidField, "a verifier key is NAME+KEYHASH+BASE64 with an Ed25519 key (type 0x01)")
-        }
-        do { publicKey = try Ed25519PublicKey(rawRepresentation: Array(key.dropFirst())) } catch {
-            throw FormatError(.invalidField, "the verifier key's public key is not a valid Ed25519 key")
-        }
-        name = String(parts[0])
-        guard hash == keyHash else { throw FormatError(.invalidField, "the verifier key's hash does not match its name and key") }
+        let shape = "a verifier key is NAME+KEYHASH+BASE64 with an Ed25519 key (type 0x01)"
+        (name, publicKey) = try NoteKeyText.parse(text, type: Self.ed25519Type, what: "verifier key", shape: shape) { _, _ in shape }
     }
 
     /// A key name is non-empty, printable, without spaces or `+`.
-    public static func isValidName(_ name: some StringProtocol) -> Bool {
-        !name.isEmpty && name.unicodeScalars.allSatisfy { !$0.properties.isWhitespace && $0 != "+" && $0.value >= 0x21 && $0.value != 0x7F }
-    }
+    public static func isValidName(_ name: some StringProtocol) -> Bool { NoteKeyText.isValidName(name) }
 }

@@ -5,6 +5,7 @@ public enum SystemStreams {
         KeyEvents.ledgerStream: [KeyEvents.genesisType],
         KeyEvents.keysStream: [KeyEvents.registeredType, KeyEvents.revokedType],
         "$policy": ["policy.published"],
+        Redaction.stream: [Redaction.type],
     ]
 
     /// Every system stream: the ledger's own history, which later events depend on.

@@ -61,17 +61,16 @@ public struct TreeCheckpoint: Sendable, Hashable {
     public init(fileBytes: [UInt8]) throws(FormatError) {
         guard fileBytes.count <= 64 * 1024 else { throw FormatError(.invalidField, "a checkpoint note is at most 64 KiB") }
         let note = try SignedNote(fileBytes)
-        guard let text = String(validating: note.text, as: UTF8.self) else { throw FormatError(.invalidField, "checkpoint text is not UTF-8") }
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
-        guard lines.count >= 3 else { throw FormatError(.invalidField, "a checkpoint's text has an origin, a size and a root hash line") }
-        let origin = lines[lines.startIndex], sizeLine = lines[lines.startIndex + 1], rootLine = lines[lines.startIndex + 2]
+        // Any log's checkpoint text first (c2sp.org/tlog-checkpoint), then this ledger's rules.
+        let text = try CheckpointText(text: note.text)
+        let origin = text.origin
         guard origin.hasPrefix(Self.originPrefix), Identifier.isValidToken(String(origin.dropFirst(Self.originPrefix.count))) else {
-            throw FormatError(.invalidField, "the checkpoint's origin '\(Identifier.printable(String(origin)))' is not an approval ledger's (\(Self.originPrefix)<ledger id>)")
+            throw FormatError(.invalidField, "the checkpoint's origin '\(Identifier.printable(origin))' is not an approval ledger's (\(Self.originPrefix)<ledger id>)")
         }
-        guard let size = Int64(sizeLine), size >= 1, String(size) == sizeLine else {
+        guard text.size >= 1, let size = Int64(exactly: text.size) else {
             throw FormatError(.invalidField, "the checkpoint's size must be a decimal number ≥ 1 without leading zeros")
         }
-        guard let bytes = Base64.decode(rootLine), let root = SHA256Digest(bytes: bytes) else {
+        guard let root = SHA256Digest(bytes: text.rootHash) else {
             throw FormatError(.invalidField, "the checkpoint's root hash must be 32 bytes of base64")
         }
         guard note.signatures.contains(where: { $0.name == origin }) else {

@@ -75,6 +75,7 @@ public struct LedgerServer: Sendable {
         PolicyRoutes(environment: environment).register(&table)
         OperationRoutes(environment: environment).register(&table)
         WitnessRoutes(witness: options.witness).register(&table)
+        DashboardRoutes(environment: environment).register(&table)
         return table
     }
 

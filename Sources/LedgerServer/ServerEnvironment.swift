@@ -14,6 +14,8 @@ final class ServerEnvironment: Sendable {
     let writes: WriteGate
     let metrics = ServerMetrics()
     let draining = DrainFlag()
+    let voteChannels = VoteChannelTally()
+    let verification = VerificationCache()
     let logger: Logger
 
     init(ledger: Ledger, serverSigner: Signer, limits: ServerLimits, logger: Logger) {

@@ -116,6 +116,11 @@ final class Appender {
                     .invalidEvent,
                     "\(namespace).* events belong to the approval workflow and must follow the policy: use the approval commands (ledger request/approve/deny/execute/policy), not a raw append")
             }
+            if !allowWorkflowTypes, namespace == Redaction.namespace {
+                throw LedgerError(
+                    .invalidEvent,
+                    "\(namespace).* events record erasures and are written with the erasure itself: use `ledger redact`, not a raw append")
+            }
             let payloadBytes = try validate(draft)
             try authorize(signer, eventType: draft.type)
             let signer = try attribute(&draft, signer: signer, payloadBytes: payloadBytes)

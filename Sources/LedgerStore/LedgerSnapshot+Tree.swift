@@ -1,7 +1,7 @@
 internal import Foundation
 internal import GRDB
 public import LedgerCrypto
-public import LedgerFormat
+internal import LedgerFormat
 
 extension LedgerSnapshot {
     /// Whether the file has a Merkle tree table (a file written before it, opened read-only,

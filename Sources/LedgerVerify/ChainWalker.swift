@@ -53,6 +53,12 @@ public struct ChainWalker: Sendable {
     private var resumed = false
     /// Reused for each event's time text, which the walk compares with the time column.
     private var timeText: [UInt8] = []
+    /// Events walked whose payload is absent and may be erased (not `RequiredPayloads`), and
+    /// for which no redaction has been walked yet: each is `payload-missing` at the end unless
+    /// a later `payload.redacted` event answers for it.
+    var absentPayloads: Set<Int64> = []
+    /// Events a walked redaction erased, so that a second record of the same erasure is seen.
+    var redactedSeqs: Set<Int64> = []
 
     public var requests: Int64 { conformance.requests }
     public var policyVersions: Int { conformance.policies.count }
@@ -77,10 +83,12 @@ public struct ChainWalker: Sendable {
     }
 
     /// A walk that starts after `checkpoint`, trusted: `prefix` holds the system events up to
-    /// it (genesis, keys, policies), from which the key timeline and policies are rebuilt.
-    /// The prefix must be proven first (`PrefixProof`): its rows are applied unchecked.
+    /// it (genesis, keys, policies, redactions), from which the key timeline and policies are
+    /// rebuilt. The prefix must be proven first (`PrefixProof`): its rows are applied
+    /// unchecked. `absentPayloads`: the prefix's events whose erasable payload is absent,
+    /// which its redactions, or later ones, must answer for.
     public init(
-        resumingAfter checkpoint: AnyCheckpoint, prefix: [StoredEvent], anchors: [Checkpoint] = [], treeAnchors: [TreeCheckpoint] = [],
+        resumingAfter checkpoint: AnyCheckpoint, prefix: [StoredEvent], absentPayloads: [Int64] = [], anchors: [Checkpoint] = [], treeAnchors: [TreeCheckpoint] = [],
         streamsInMemory: Int = 50_000, headHash: SHA256Digest?, headTime: Timestamp? = nil, tree: MerkleFrontier?, latestTime: Timestamp? = nil
     ) {
         self.init(
@@ -104,8 +112,12 @@ public struct ChainWalker: Sendable {
                 try? timeline.apply(type: envelope.type, payload: payload, seq: envelope.seq)
             } else if envelope.type == ApprovalEvents.policyPublished {
                 conformance.preload(policyEvent: envelope, payload: payload)
+            } else if envelope.type == Redaction.type, let payload, let record = try? Redaction(payload) {
+                // Judged by the verification that passed the checkpoint.
+                redactedSeqs.insert(record.seq)
             }
         }
+        self.absentPayloads = Set(absentPayloads).subtracting(redactedSeqs)
     }
 
     /// The interior tree nodes completed since the last call, lowest level first per event.
@@ -114,7 +126,7 @@ public struct ChainWalker: Sendable {
         return treeNodes
     }
 
-    private mutating func find(_ code: FindingCode, _ seq: Int64?, _ message: String) {
+    mutating func find(_ code: FindingCode, _ seq: Int64?, _ message: String) {
         findings.append(Finding(code, seq: seq, message))
     }
 
@@ -183,10 +195,13 @@ public struct ChainWalker: Sendable {
                     if payload == nil { find(.payloadMismatch, seq, "the stored payload matches its hash but is not valid JSON") }
                 }
             }
-        } else if RequiredPayloads.isRequired(eventType: envelope.type), !allowsWithheldPayloads {
-            find(.payloadMissing, seq, "the payload of this \(envelope.type) event is absent, but the rules are re-derived from it, so it may not be redacted: it was deleted; the event is replayed as the commands read it, with an empty payload")
+        } else if !RequiredPayloads.isRequired(eventType: envelope.type) {
+            // Erased by a redaction, which comes later in the log, or deleted: `finish` says.
+            absentPayloads.insert(seq)
+        } else if allowsWithheldPayloads, !envelope.stream.hasPrefix("$") {
+            find(.payloadWithheld, seq, "the bundle withholds this payload; the envelope and signature still verify")
         } else {
-            find(.payloadRedacted, seq, "the payload is absent (redacted or withheld); the envelope and signature still verify")
+            find(.payloadMissing, seq, "the payload of this \(envelope.type) event is absent, but the rules are re-derived from it, so it may not be redacted: it was deleted; the event is replayed as the commands read it, with an empty payload")
         }
 
         if seq == 1 {
@@ -209,6 +224,9 @@ public struct ChainWalker: Sendable {
         findings += try conformance.check(
             envelope, payloadBytes: provenBytes, capabilities: speaker?.capabilities ?? [], relayIdentity: relayIdentity(envelope, status),
             ledgerID: ledgerID ?? "", earlier: earlier)
+        if envelope.type == Redaction.type {
+            try checkRedaction(envelope, payloadBytes: provenBytes, answerable: Self.signsOwnEvent(envelope, status), earlier: earlier)
+        }
         return job
     }
 
@@ -416,9 +434,18 @@ public struct ChainWalker: Sendable {
     }
 
     /// Finishes the walk: anchors beyond the end mean the tail was truncated; requests still
-    /// pending past their deadline at `now` are incomplete.
+    /// pending past their deadline at `now` are incomplete; a payload absent with no redaction
+    /// recording its erasure was deleted (or, in a bundle, withheld by the exporter).
     public mutating func finish(now: Timestamp) {
         findings += conformance.finish(now: now)
+        for seq in absentPayloads.sorted() {
+            if allowsWithheldPayloads {
+                find(.payloadWithheld, seq, "the bundle withholds this payload and carries no redaction of it; the envelope and signature still verify")
+            } else {
+                find(.payloadMissing, seq, "the payload is absent and no payload.redacted event records its erasure: it was deleted without a record (`ledger redact` erases a payload and records why)")
+            }
+        }
+        absentPayloads = []
         if count == 0, !resumed { find(.ledgerEmpty, nil, "the ledger holds no events, not even a genesis event") }
         for (_, due) in anchors.sorted(by: { $0.key < $1.key }) {
             for anchor in due { checkAnchor(anchor, hashAtSize: nil) }

@@ -8,6 +8,8 @@ public protocol EarlierEvents {
     func firstType(stream: String) throws -> String?
     func rows(stream: String, before seq: Int64) throws -> [StoredEvent]
     func lastStreamVersion(stream: String, before seq: Int64) throws -> Int64?
+    /// The row at `seq` (a redaction's target), nil when there is none.
+    func row(seq: Int64) throws -> StoredEvent?
 }
 
 extension LedgerSnapshot: EarlierEvents {}

@@ -57,6 +57,9 @@ public enum FindingCode: String, Sendable, Hashable, CaseIterable {
     case streamInvalid = "stream-invalid"
     case payloadMismatch = "payload-mismatch"
     case payloadRedacted = "payload-redacted"
+    case payloadWithheld = "payload-withheld"
+    case redactionInvalid = "redaction-invalid"
+    case redactionIncomplete = "redaction-incomplete"
     case payloadMissing = "payload-missing"
     case payloadOrphan = "payload-orphan"
     case duplicateIdempotencyKey = "duplicate-idempotency-key"
@@ -100,8 +103,8 @@ public enum FindingCode: String, Sendable, Hashable, CaseIterable {
 
     public var severity: Finding.Severity {
         switch self {
-        case .payloadRedacted, .requestWithheld: .info
-        case .requestOverdue, .reviewOverdue, .reviewLate, .requestIncomplete, .anchorBeyondBundle: .warning
+        case .payloadRedacted, .payloadWithheld, .requestWithheld: .info
+        case .requestOverdue, .reviewOverdue, .reviewLate, .requestIncomplete, .anchorBeyondBundle, .redactionIncomplete: .warning
         default: .error
         }
     }

@@ -29,6 +29,9 @@ struct PrefixProof {
     /// The Merkle tree of the prefix, from the recomputed hashes, so the walk after it can
     /// go on computing roots.
     var tree = MerkleFrontier()
+    /// Events of the prefix whose payload is absent and may be erased: each must be answered
+    /// for by a redaction, in the prefix or after it, or it is `payload-missing`.
+    var absentPayloads: [Int64] = []
 
     /// The per-row half, independent of every other row: run on all cores.
     private struct RowCheck: Sendable {
@@ -37,6 +40,8 @@ struct PrefixProof {
         var problems: [(FindingCode, String)] = []
         /// The payload is present and is the one the envelope commits to.
         var payloadProven = false
+        /// The payload is absent, and the type's payload may be erased by a redaction.
+        var payloadErasedOrDeleted = false
     }
 
     static func prove(_ checkpoint: AnyCheckpoint, snapshot: LedgerSnapshot) throws -> PrefixProof {
@@ -61,6 +66,7 @@ struct PrefixProof {
                     if envelope.stream.hasPrefix("$"), check.payloadProven { proof.systemEvents.append(row) }
                     if row.seq == checkpoint.size { proof.headTime = envelope.time }
                 }
+                if check.payloadErasedOrDeleted { proof.absentPayloads.append(row.seq) }
                 previous = check.hash
                 proof.tree.append(MerkleTree.leafHash(check.hash.bytes))
             }
@@ -118,6 +124,8 @@ struct PrefixProof {
             }
         } else if RequiredPayloads.isRequired(eventType: envelope.type) {
             check.problems.append((.payloadMissing, "before the trusted checkpoint, the payload of this \(envelope.type) event is absent, but the rules are re-derived from it"))
+        } else {
+            check.payloadErasedOrDeleted = true
         }
         return check
     }

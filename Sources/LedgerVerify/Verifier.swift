@@ -109,7 +109,7 @@ public struct Verifier: Sendable {
             if let trusted {
                 let proof = try PrefixProof.prove(trusted, snapshot: snapshot)
                 walker = ChainWalker(
-                    resumingAfter: trusted, prefix: proof.systemEvents, anchors: anchors, treeAnchors: treeAnchors,
+                    resumingAfter: trusted, prefix: proof.systemEvents, absentPayloads: proof.absentPayloads, anchors: anchors, treeAnchors: treeAnchors,
                     streamsInMemory: streamsInMemory, headHash: proof.headHash, headTime: proof.headTime, tree: proof.tree,
                     latestTime: latestTime)
                 startFindings += proof.findings + Self.check(trusted, walker: walker!)

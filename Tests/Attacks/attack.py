@@ -211,6 +211,21 @@ def step_redact(ledger, args):
     return {"redacted": seq}
 
 
+def step_forge_redaction(ledger, args):
+    """A payload.redacted record (FORMAT.md §Redaction record) in $redactions naming --target by
+    its recomputed event hash (or --hash), signed with --key, then the target's payload row
+    deleted (unless --keep-payload): an erasure made to look recorded."""
+    key = key_for(args, ledger)
+    envelope_row = ledger.db.execute("SELECT envelope FROM events WHERE seq = ?", (args.target,)).fetchone()
+    event_hash = args.hash or la.event_hash(bytes(envelope_row[0])).hex()
+    record = {"seq": args.target, "eventHash": event_hash, "reason": args.reason, "basis": "GDPR Art. 17(1)(a)"}
+    out = ledger.forge(key, "payload.redacted", "$redactions", record, time=time_for(ledger, args), **common_forge_options(args))
+    if not args.keep_payload:
+        ledger.delete_payload(args.target)
+    out["target"] = args.target
+    return out
+
+
 def step_delete_head(ledger, args):
     seq, _, _ = ledger.head()
     dropped = ledger.drop_triggers()
@@ -331,6 +346,7 @@ def parse_duration(text):
 STEPS = {
     "open": step_open, "comment": step_comment, "vote": step_vote, "grant": step_grant, "deny": step_deny,
     "expire": step_expire, "escalate": step_escalate, "execute": step_execute, "redact": step_redact,
+    "forge-redaction": step_forge_redaction,
     "reject": step_reject, "tamper-policy": step_tamper_policy, "rehash-envelope": step_rehash_envelope, "reassign-rule": step_reassign_rule,
     "delete-head": step_delete_head, "orphan-payload": step_orphan_payload,
     "swap-registration": step_swap_registration, "edit-registration": step_edit_registration,
@@ -354,6 +370,9 @@ def main(argv):
     parser.add_argument("--seq", type=int, help="the row's seq (default: head + 1)")
     parser.add_argument("--row-seq", type=int, help="store the row at this seq, whatever the envelope says")
     parser.add_argument("--stream-version", type=int)
+    parser.add_argument("--target", type=int, help="forge-redaction: the seq whose payload is erased")
+    parser.add_argument("--hash", help="forge-redaction: the event hash the record names (default: the target's)")
+    parser.add_argument("--keep-payload", action="store_true", help="forge-redaction: leave the payload row")
     parser.add_argument("--no-payload", action="store_true", help="write no payloads row (the envelope still commits to one)")
     parser.add_argument("--random-signature", action="store_true", help="64 random bytes instead of a signature")
     parser.add_argument("--text", default="ready to roll")

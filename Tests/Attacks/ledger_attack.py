@@ -324,6 +324,9 @@ class Ledger:
         self.db.execute("INSERT INTO payloads (seq, bytes) VALUES (?, ?)", (seq, payload_bytes))
 
     def delete_payload(self, seq):
+        # The schema refuses to delete a payload no redaction names; whoever can write the file
+        # can drop that trigger first.
+        self.db.execute("DROP TRIGGER IF EXISTS payloads_delete_needs_redaction")
         self.db.execute("DELETE FROM payloads WHERE seq = ?", (seq,))
 
     def forge(self, key, type, stream, payload, *, time=None, seq=None, prev_hash=None, stream_version=None,

@@ -89,7 +89,7 @@ struct LedgerCommandTests {
         try cli.expectSuccess(cli.run(["--ledger", "ops.ledger", "--key", "root.pem", "checkpoint", "--out", "c.json"]))
         // Truncate the tail: drop the last event with the sqlite3-free route of a raw SQL edit.
         try SQL.execute(on: cli.path("ops.ledger"), [
-            "DROP TRIGGER events_are_immutable_delete", "DELETE FROM payloads WHERE seq = 2", "DELETE FROM events WHERE seq = 2",
+            "DROP TRIGGER events_are_immutable_delete", "DROP TRIGGER payloads_delete_needs_redaction", "DELETE FROM payloads WHERE seq = 2", "DELETE FROM events WHERE seq = 2",
         ])
         let result = try cli.run(["--ledger", "ops.ledger", "verify", "--anchor", "c.json", "--format", "json"])
         #expect(result.status == 1)

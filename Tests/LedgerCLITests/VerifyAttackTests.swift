@@ -513,6 +513,51 @@ struct VerifyAttackTests {
         var testDescription: String { "seq \(seq)\(randomSignature ? ", random signature" : ", signed by bob")" }
     }
 
+    // MARK: Hole 6: an erasure must be recorded by someone allowed to erase
+
+    @Test("control: the demo's recorded erasure verifies clean (even --strict) and is reported as payload-redacted")
+    func demoErasureVerifies() throws {
+        let demo = try DemoUnderAttack()
+        let result = try demo.verify(["--strict", "--format", "json"])
+        #expect(result.status == 0, "\(result.codes) \(result.stderr)")
+        #expect(result.codes.contains("payload-redacted"))
+    }
+
+    @Test("hole 6: a service event's payload deleted with no redaction record (the schema's trigger dropped first)")
+    func servicePayloadDeletedWithoutARecord() throws {
+        let demo = try DemoUnderAttack()
+        let note = try demo.appendServiceNote()
+        try demo.attack("redact", ["--seq", String(note)])
+        try demo.expectNotVerified(["payload-missing"])
+    }
+
+    @Test("hole 6: deploy-bot, whose key may append but not redact, records the erasure of its own note and deletes it")
+    func redactionForgedWithAnAppendKey() throws {
+        let demo = try DemoUnderAttack()
+        let note = try demo.appendServiceNote()
+        try demo.attack("forge-redaction", key: "deploy-bot", ["--target", String(note), "--minutes", "1"])
+        try demo.rebuild()
+        try demo.expectNotVerified(["key-not-authorized", "payload-missing"])
+    }
+
+    @Test("hole 6: a redaction record by the dpo's key naming a vote (a payload the replay needs), and the vote's payload deleted")
+    func redactionOfAPayloadTheReplayNeeds() throws {
+        let demo = try DemoUnderAttack()
+        let canary = try demo.request("canary promotion")
+        let vote = try demo.seq(type: "vote.cast", stream: canary)
+        try demo.attack("forge-redaction", key: "dpo", ["--target", String(vote), "--minutes", "1"])
+        try demo.rebuild()
+        try demo.expectNotVerified(["redaction-invalid", "payload-missing"])
+    }
+
+    @Test("hole 6: a redaction record by the dpo's key that names the note by another event's hash")
+    func redactionNamingTheWrongHash() throws {
+        let demo = try DemoUnderAttack()
+        let note = try demo.appendServiceNote()
+        try demo.attack("forge-redaction", key: "dpo", ["--target", String(note), "--hash", String(repeating: "ab", count: 32), "--minutes", "1"])
+        try demo.expectNotVerified(["redaction-invalid", "payload-missing"])
+    }
+
     static func format(_ date: Date) -> String {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
@@ -617,6 +662,13 @@ final class DemoUnderAttack: Sendable {
     func seq(type: String, stream: String) throws -> Int {
         guard let seq = try attack("find", ["--type", type, "--request", stream])["seq"] as? Int else { throw Failure("no \(type) in \(stream)") }
         return seq
+    }
+
+    /// An honest service event naming a customer, appended by deploy-bot; returns its seq.
+    func appendServiceNote() throws -> Int {
+        let result = try ledger(["append", "--type", "deploy.notified", "--stream", "notify-svc-cart", "--payload", #"{"customer":"john@example.com"}"#], key: "deploy-bot")
+        guard result.status == 0 else { throw Failure("ledger append: exit \(result.status): \(result.stderr)") }
+        return try headSeq()
     }
 
     func headSeq() throws -> Int {

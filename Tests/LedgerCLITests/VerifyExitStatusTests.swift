@@ -10,7 +10,7 @@ struct VerifyExitStatusTests {
     func emptyLedger() throws {
         let cli = try LedgerCLI().initialised()
         try SQL.execute(on: cli.path("ops.ledger"), [
-            "DROP TRIGGER events_are_immutable_delete", "DELETE FROM payloads", "DELETE FROM keys", "DELETE FROM events", "DELETE FROM ledger_info",
+            "DROP TRIGGER events_are_immutable_delete", "DROP TRIGGER payloads_delete_needs_redaction", "DELETE FROM payloads", "DELETE FROM keys", "DELETE FROM events", "DELETE FROM ledger_info",
         ])
         let result = try cli.run(["--ledger", "ops.ledger", "verify"])
         #expect(result.status == 1, "\(result.stderr)")

@@ -63,11 +63,9 @@ final class ServerHarness: Sendable {
         ("fuzz", "alice", ["request", "approve", "execute", "append"]),
     ]
 
-    init(extraArguments: [String] = []) throws {
+    convenience init(extraArguments: [String] = []) throws {
         let directory = try TemporaryDirectory()
-        self.directory = directory
         let ledgerPath = directory.file("ops.ledger")
-        self.ledgerPath = ledgerPath
         let run = { (arguments: [String]) throws -> ProcessResult in
             let result = try ProcessRunner.run(TestPaths.ledgerBinary.path, arguments, currentDirectory: directory.path)
             guard result.status == 0 else { throw HTTPConnection.HTTPFailure(message: "ledger \(arguments.joined(separator: " ")): exit \(result.status) \(result.stderr)") }
@@ -88,6 +86,14 @@ final class ServerHarness: Sendable {
                     + spec.capabilities.flatMap { ["--capability", $0] })
             tokens[spec.name] = result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         }
+        try self.init(directory: directory, ledgerPath: ledgerPath, tokens: tokens, extraArguments: extraArguments)
+    }
+
+    /// Serves a ledger already set up in `directory` (its server key in `server.pem`, registered
+    /// with `serverCapabilities`), with `tokens` created in it.
+    init(directory: TemporaryDirectory, ledgerPath: String, tokens: [String: String], extraArguments: [String] = []) throws {
+        self.directory = directory
+        self.ledgerPath = ledgerPath
         self.tokens = tokens
         process = try ChildProcess(
             TestPaths.ledgerBinary.path,

@@ -57,7 +57,7 @@ struct LedgerFixture {
         let queue = try DatabaseQueue(path: path)
         try queue.writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA foreign_keys = OFF")
-            for trigger in ["events_are_immutable_update", "events_are_immutable_delete", "payloads_are_immutable_update"] {
+            for trigger in ["events_are_immutable_update", "events_are_immutable_delete", "payloads_are_immutable_update", "payloads_delete_needs_redaction"] {
                 try db.execute(sql: "DROP TRIGGER IF EXISTS \(trigger)")
             }
             try db.execute(sql: sql, arguments: arguments)

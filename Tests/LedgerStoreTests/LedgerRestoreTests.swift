@@ -55,7 +55,7 @@ struct LedgerRestoreTests {
         #expect(!report.isVerified())
         #expect(report.has(.hashMismatch, seq: 4))
         #expect(report.has(.payloadMismatch, seq: 5))
-        #expect(report.has(.payloadRedacted, seq: 6))
+        #expect(report.has(.payloadMissing, seq: 6))
     }
 
     @Test func refusesToOverwrite() async throws {

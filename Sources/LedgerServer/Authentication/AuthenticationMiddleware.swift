@@ -5,6 +5,8 @@ public import Hummingbird
 /// Proves who each request comes from before any route runs, and records it as
 /// `context.caller`: an HTTP message signature (requests with `Signature-Input`), else a
 /// bearer token (`Authorization: Bearer lgr_…`), else anonymous when the server allows it.
+/// Under `/dashboards` only, the token may also come as `?token=` or as the dashboard
+/// cookie (`dashboardCredential`).
 /// A request that proves nothing is answered 401; what a caller may then do is each route's
 /// check (`context.requireCapability`).
 ///
@@ -27,7 +29,9 @@ public struct AuthenticationMiddleware<Context: AuthenticatedContext>: RouterMid
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
         var request = request
-        if request.headers[.signatureInput] != nil {
+        if let secret = Self.dashboardCredential(request) {
+            context.caller = try await bearer("Bearer " + secret)
+        } else if request.headers[.signatureInput] != nil {
             let body = try await request.collectBody(upTo: ServerLimits.maxBodyBytes)
             context.caller = try await signatures.authenticate(request, body: Array(buffer: body), ledger: ledger)
         } else if let authorization = request.headers[.authorization] {
@@ -40,6 +44,27 @@ public struct AuthenticationMiddleware<Context: AuthenticatedContext>: RouterMid
                 "this server needs credentials: a bearer token (`Authorization: Bearer lgr_…`, from `ledger token create`) or an HTTP message signature by a registered key")
         }
         return try await next(request, context)
+    }
+
+    /// The name of the cookie a dashboard page load sets (`DashboardRoutes`).
+    public static var dashboardCookie: String { "ledger_dashboard" }
+
+    /// A browser cannot send a header on a page load, so under `/dashboards` (and only
+    /// there) a bearer token may come as the `token` query parameter, which the page answers
+    /// by setting it as an HttpOnly cookie, or as that cookie. A `token` parameter wins over
+    /// every other credential, so a wrong one is answered 401 rather than ignored.
+    static func dashboardCredential(_ request: Request) -> String? {
+        let path = request.uri.path
+        guard path == "/dashboards" || path.hasPrefix("/dashboards/") else { return nil }
+        if let token = request.uri.queryParameters.get("token") { return token }
+        guard request.headers[.authorization] == nil, request.headers[.signatureInput] == nil else { return nil }
+        for header in request.headers[values: .cookie] {
+            for pair in header.split(separator: ";") {
+                let parts = pair.split(separator: "=", maxSplits: 1)
+                if parts.count == 2, String(parts[0]).trimmingSpaces == dashboardCookie { return String(parts[1]).trimmingSpaces }
+            }
+        }
+        return nil
     }
 
     private func bearer(_ authorization: String) async throws -> Caller {

@@ -30,11 +30,14 @@ struct OperationRoutes: Sendable {
         return JSONResponse.make(value, status: .created)
     }
 
-    /// The ledger's metrics (as `ledger metrics --format prometheus`), then the server's own.
+    /// The ledger's metrics (as `ledger metrics --format prometheus`), the dashboards' figures
+    /// (pending by environment and group, break-glass reviews, votes by channel), then the
+    /// server's own.
     @Sendable func metrics(_ request: Request, _ context: ServerContext) async throws -> Response {
         _ = try QueryParameters(request, allowed: [])
-        let ledgerMetrics = try await environment.approvals.metrics(MetricsQuery(now: SystemClock.now()))
-        let text = ledgerMetrics.prometheusText + environment.metrics.prometheusText(writesInFlight: environment.writes.current)
+        let snapshot = try await DashboardSnapshot.read(environment)
+        let text = snapshot.metrics.prometheusText + snapshot.figures.prometheusText(queues: snapshot.queues, voteChannels: snapshot.voteChannels)
+            + environment.metrics.prometheusText(writesInFlight: environment.writes.current)
         return JSONResponse.bytesResponse(Array(text.utf8), contentType: "text/plain; version=0.0.4; charset=utf-8")
     }
 
