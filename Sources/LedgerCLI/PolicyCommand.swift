@@ -6,8 +6,8 @@ extension LedgerTool {
     struct PolicyCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "policy",
-            abstract: "Check, publish and show approval policies (YAML; see docs/POLICY.md).",
-            subcommands: [Check.self, Publish.self, Show.self])
+            abstract: "Check, publish, show, simulate and explain approval policies (YAML; see docs/POLICY.md).",
+            subcommands: [Check.self, Publish.self, Show.self, Simulate.self, Explain.self])
     }
 }
 

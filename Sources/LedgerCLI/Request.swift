@@ -24,16 +24,21 @@ struct RequestContent: ParsableArguments {
     @Option(help: "Use this request id instead of a generated one.") var id: String?
 
     func request() throws -> OpenRequest {
+        OpenRequest(
+            requestID: id ?? Approvals.newRequestID(), action: action, resource: resource, environment: environment,
+            summary: summary, links: links, changeDigest: changeDigest, release: release, riskInputs: try Self.riskInputs(risk))
+    }
+
+    /// `--risk FACTOR=VALUE` pairs as a request's risk inputs (also `policy explain`'s).
+    static func riskInputs(_ pairs: [String]) throws -> [String: String] {
         var inputs: [String: String] = [:]
-        for pair in risk {
+        for pair in pairs {
             let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
             guard parts.count == 2, !parts[0].isEmpty else { throw ValidationError("--risk takes FACTOR=VALUE, not '\(pair)'") }
             guard inputs[parts[0]] == nil else { throw ValidationError("--risk \(parts[0]) is given twice; give each risk input once") }
             inputs[parts[0]] = parts[1]
         }
-        return OpenRequest(
-            requestID: id ?? Approvals.newRequestID(), action: action, resource: resource, environment: environment,
-            summary: summary, links: links, changeDigest: changeDigest, release: release, riskInputs: inputs)
+        return inputs
     }
 }
 

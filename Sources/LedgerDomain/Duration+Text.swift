@@ -21,7 +21,12 @@ public enum DurationText {
             default: return nil
             }
             guard let value = number else { return nil }
-            total += value * unit
+            // Many large parts (`999999999d999999999d…`) would overflow Int64 and trap: a
+            // duration that long is not one anyone means.
+            let (part, overflowed) = value.multipliedReportingOverflow(by: unit)
+            let (sum, overflowedSum) = total.addingReportingOverflow(part)
+            guard !overflowed, !overflowedSum else { return nil }
+            total = sum
             number = nil
             sawUnit = true
         }

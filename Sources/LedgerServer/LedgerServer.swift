@@ -72,6 +72,7 @@ public struct LedgerServer: Sendable {
         var table = RouteTable()
         RequestRoutes(environment: environment, signing: signing).register(&table)
         EventRoutes(environment: environment, signing: signing).register(&table)
+        PolicyRoutes(environment: environment).register(&table)
         OperationRoutes(environment: environment).register(&table)
         WitnessRoutes(witness: options.witness).register(&table)
         DashboardRoutes(environment: environment).register(&table)

@@ -109,6 +109,7 @@ struct PolicyParsingTests {
         #expect(DurationText.milliseconds("1h30m") == 5_400_000)
         #expect(DurationText.milliseconds("2d") == 172_800_000)
         for bad in ["", "10", "m", "1x", "-5m", "0s"] { #expect(DurationText.milliseconds(bad) == nil, "\(bad)") }
+        #expect(DurationText.milliseconds(String(repeating: "999999999d", count: 200)) == nil, "a sum beyond Int64 is refused, not a trap")
         #expect(DurationText.format(5_400_000) == "1h30m")
         #expect(Glob("db/*").matches("db/orders"))
         #expect(!Glob("db/*").matches("cache/db"))
