@@ -1,4 +1,4 @@
-public import LedgerFormat
+internal import LedgerFormat
 
 extension JSONObject {
     /// An object from a literal, for the JSON forms that add optional members afterwards.
