@@ -1,4 +1,4 @@
-public import LedgerFormat
+internal import LedgerFormat
 
 /// What recorded requests would have become under a draft policy: each request opened in the
 /// window is replayed, command by command, through the same `Decider` the workflow runs, with
