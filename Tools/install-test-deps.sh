@@ -2,7 +2,7 @@
 # Installs what only the tests need, if any is missing: headless Chromium and its WebDriver
 # (the dashboard pages are loaded in a real browser), Prometheus with promtool (the scrape,
 # the alert rules and every Grafana query are run against a real Prometheus), from Debian apt,
-# and PyPI's selenium, which drives Chromium. Safe to run repeatedly.
+# and the PyPI packages below. Safe to run repeatedly.
 set -euo pipefail
 
 packages=(chromium chromium-driver prometheus)
@@ -24,6 +24,15 @@ if [ ${#missing[@]} -gt 0 ]; then
     $sudo apt-get update -qq
     $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
-if ! python3 -c 'import selenium' 2>/dev/null; then
-    python3 -m pip install --quiet selenium 2>/dev/null || python3 -m pip install --quiet --break-system-packages selenium
-fi
+
+# PyPI's clients and verifiers the tests hold the project to, each installed when missing:
+# `cryptography` (Tools/verify_bundle.py, the independent bundle verifier), Schemathesis (run
+# against the live `ledger serve` from docs/openapi.yaml), http-message-signatures (the Python
+# example client, docs/examples/, signs with it) and selenium (drives Chromium).
+pip_install() {
+    python3 -m pip install --quiet "$1" 2>/dev/null || python3 -m pip install --quiet --break-system-packages "$1"
+}
+python3 -c 'import cryptography' 2>/dev/null || pip_install cryptography
+command -v schemathesis >/dev/null 2>&1 || pip_install schemathesis
+python3 -c 'import http_message_signatures' 2>/dev/null || pip_install "http-message-signatures==3.0.0"
+python3 -c 'import selenium' 2>/dev/null || pip_install selenium
