@@ -4,9 +4,11 @@
 # and faketime, with which the tests let time pass for the `ledger` binary (the ledger refuses to
 # date an event ahead of its host's clock, so a scenario cannot just ask for a later time).
 # Safe to run repeatedly: it installs nothing when everything is present.
+# With arguments, it installs the missing of those Debian packages instead (install-test-deps.sh).
 set -euo pipefail
 
 packages=(libssl-dev libsqlite3-dev pkg-config openssl faketime)
+[ $# -gt 0 ] && packages=("$@")
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -5,25 +5,7 @@
 # and the PyPI packages below. Safe to run repeatedly.
 set -euo pipefail
 
-packages=(chromium chromium-driver prometheus)
-missing=()
-for package in "${packages[@]}"; do
-    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-    echo "installing missing test packages: ${missing[*]}" >&2
-    if [ "$(id -u)" -eq 0 ]; then
-        sudo=""
-    elif command -v sudo >/dev/null 2>&1; then
-        sudo="sudo"
-    else
-        echo "error: run as root, or install them yourself: apt-get install ${missing[*]}" >&2
-        exit 1
-    fi
-    export DEBIAN_FRONTEND=noninteractive
-    $sudo apt-get update -qq
-    $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
-fi
+bash "$(dirname "$0")/install-system-deps.sh" chromium chromium-driver prometheus
 
 # PyPI's clients and verifiers the tests hold the project to, each installed when missing:
 # `cryptography` (Tools/verify_bundle.py, the independent bundle verifier), Schemathesis (run
