@@ -1,4 +1,4 @@
-public import LedgerCrypto
+internal import LedgerCrypto
 
 /// The text form every C2SP note key shares, `NAME+KEYHASH+BASE64(type ‖ public key)`, for
 /// Ed25519 keys of one signature type: 0x01 for a log's signed-note key (`NoteVerifierKey`),
