@@ -15,23 +15,36 @@ struct PolicyRoutes: Sendable {
 
     @Sendable func simulate(_ request: Request, _ context: ServerContext) async throws -> Response {
         let body = try await JSONBody.read(request, allowed: ["policy", "since", "until", "environment", "action", "now"])
-        let fields = body.fields
-        let draft = try Self.policy(fields.require("policy"))
-        let clock = SystemClock.now()
-        let now = try Self.time(fields, "now", before: clock) ?? clock
-        let since = try Self.time(fields, "since", before: now) ?? now.adding(milliseconds: -30 * 86_400_000)
-        let until = try Self.time(fields, "until", before: now)
-        if let until, since >= until {
-            throw FormatError(.invalidField, "the request body field \"since\" (\(since)) must be before \"until\" (\(until))")
-        }
-        let query = MetricsQuery(
-            now: now, since: since, until: until, environment: try fields.optionalString("environment"), action: try fields.optionalString("action"))
+        let (draft, query) = try Self.simulation(body.fields)
         return JSONResponse.make(try await environment.approvals.simulate(draft, query: query).jsonValue)
     }
 
     @Sendable func explain(_ request: Request, _ context: ServerContext) async throws -> Response {
         let body = try await JSONBody.read(request, allowed: ["action", "environment", "resource", "riskInputs", "policy", "at"])
-        let fields = body.fields
+        let (opened, draft, at) = try Self.explanation(body.fields)
+        return JSONResponse.make(try await environment.approvals.explain(opened, policy: draft, at: at).jsonValue)
+    }
+
+    // The bodies are read in plain functions, outside the async handlers: Swift 6.3's release
+    // optimizer crashed splitting `explain`'s coroutine when this code was inline in it.
+
+    /// The draft and the window of a simulate body.
+    static func simulation(_ fields: FieldReader) throws -> (Policy, MetricsQuery) {
+        let draft = try policy(fields.require("policy"))
+        let clock = SystemClock.now()
+        let now = try time(fields, "now", before: clock) ?? clock
+        let since = try time(fields, "since", before: now) ?? now.adding(milliseconds: -30 * 86_400_000)
+        let until = try time(fields, "until", before: now)
+        if let until, since >= until {
+            throw FormatError(.invalidField, "the request body field \"since\" (\(since)) must be before \"until\" (\(until))")
+        }
+        let query = MetricsQuery(
+            now: now, since: since, until: until, environment: try fields.optionalString("environment"), action: try fields.optionalString("action"))
+        return (draft, query)
+    }
+
+    /// The request, the draft (nil: the policy in force) and the time of an explain body.
+    static func explanation(_ fields: FieldReader) throws -> (OpenRequest, Policy?, Timestamp) {
         var inputs: [String: String] = [:]
         if let value = fields.object["riskInputs"] {
             guard case .object(let object) = value else { throw RequestRoutes.invalidField("riskInputs", "an object of strings") }
@@ -43,10 +56,9 @@ struct PolicyRoutes: Sendable {
         let opened = OpenRequest(
             requestID: "explain", action: try fields.string("action"), resource: try fields.string("resource"),
             environment: try fields.string("environment"), summary: "", riskInputs: inputs)
-        let draft = try fields.object["policy"].map(Self.policy)
+        let draft = try fields.object["policy"].map(policy)
         let clock = SystemClock.now()
-        let at = try Self.time(fields, "at", before: clock) ?? clock
-        return JSONResponse.make(try await environment.approvals.explain(opened, policy: draft, at: at).jsonValue)
+        return (opened, draft, try time(fields, "at", before: clock) ?? clock)
     }
 
     /// A draft as YAML text (a policy file's content) or as the same document in JSON.
