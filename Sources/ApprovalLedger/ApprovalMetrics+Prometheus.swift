@@ -28,19 +28,13 @@ extension ApprovalMetrics {
         }
         ratio("ledger_approval_rate", "M2: granted over granted plus denied.", approvalRate)
 
-        out.family("ledger_requests_stalled", .gauge, help: "M3: requests pending past their deadline at the evaluation time.")
-        out.sample("ledger_requests_stalled", [], Double(stalled.count))
-        out.family("ledger_requests_stalled_max_overdue_seconds", .gauge, help: "M3: how far past its deadline the most overdue stalled request is (0 when none).")
-        out.sample("ledger_requests_stalled_max_overdue_seconds", [], seconds(stalled.first?.overdueMs))
-        out.family("ledger_requests_pending", .gauge, help: "Pending-queue depth: requests pending at the evaluation time.")
-        out.sample("ledger_requests_pending", [], Double(pendingDepth))
-        out.family("ledger_requests_pending_oldest_age_seconds", .gauge, help: "Age of the oldest pending request (0 when none).")
-        out.sample("ledger_requests_pending_oldest_age_seconds", [], seconds(oldestPendingAgeMs))
+        out.single("ledger_requests_stalled", .gauge, help: "M3: requests pending past their deadline at the evaluation time.", Double(stalled.count))
+        out.single("ledger_requests_stalled_max_overdue_seconds", .gauge, help: "M3: how far past its deadline the most overdue stalled request is (0 when none).", seconds(stalled.first?.overdueMs))
+        out.single("ledger_requests_pending", .gauge, help: "Pending-queue depth: requests pending at the evaluation time.", Double(pendingDepth))
+        out.single("ledger_requests_pending_oldest_age_seconds", .gauge, help: "Age of the oldest pending request (0 when none).", seconds(oldestPendingAgeMs))
 
-        out.family("ledger_requests_waited_total", .counter, help: "M4 denominator: requests resolved after waiting for people (decided by votes, timeout or the requester).")
-        out.sample("ledger_requests_waited_total", [], Double(escalationRate.denominator))
-        out.family("ledger_requests_escalated_total", .counter, help: "M4 numerator: of those, requests escalated at least once.")
-        out.sample("ledger_requests_escalated_total", [], Double(escalationRate.numerator))
+        out.single("ledger_requests_waited_total", .counter, help: "M4 denominator: requests resolved after waiting for people (decided by votes, timeout or the requester).", Double(escalationRate.denominator))
+        out.single("ledger_requests_escalated_total", .counter, help: "M4 numerator: of those, requests escalated at least once.", Double(escalationRate.numerator))
         ratio("ledger_escalation_rate", "M4: escalated over resolved after waiting.", escalationRate)
 
         out.family("ledger_approved_executions_total", .counter, help: "M5: executions reported under a grant, by outcome.")
@@ -53,37 +47,27 @@ extension ApprovalMetrics {
             out.sample("ledger_rejected_attempts_total", [("kind", count.kind ?? ""), ("reason", count.reason)], Double(count.count))
         }
 
-        out.family("ledger_approved_requests_executed_total", .counter, help: "M7 denominator: approved requests first executed in the window.")
-        out.sample("ledger_approved_requests_executed_total", [], Double(rollbacksAfterApproval.denominator))
-        out.family("ledger_rollbacks_after_approval_total", .counter, help: "M7 numerator: of those, requests rolled back.")
-        out.sample("ledger_rollbacks_after_approval_total", [], Double(rollbacksAfterApproval.numerator))
+        out.single("ledger_approved_requests_executed_total", .counter, help: "M7 denominator: approved requests first executed in the window.", Double(rollbacksAfterApproval.denominator))
+        out.single("ledger_rollbacks_after_approval_total", .counter, help: "M7 numerator: of those, requests rolled back.", Double(rollbacksAfterApproval.numerator))
         ratio("ledger_rollback_after_approval_rate", "M7: rolled back over approved requests executed.", rollbacksAfterApproval)
 
-        out.family("ledger_requests_opened_total", .counter, help: "M8: requests opened in the window.")
-        out.sample("ledger_requests_opened_total", [], Double(requestsOpened))
-        out.family("ledger_requests_opened_last_hour", .gauge, help: "M8: requests opened in the hour up to the evaluation time.")
-        out.sample("ledger_requests_opened_last_hour", [], Double(requestsLastHour))
-        out.family("ledger_requests_opened_last_day", .gauge, help: "M8: requests opened in the 24 hours up to the evaluation time.")
-        out.sample("ledger_requests_opened_last_day", [], Double(requestsLastDay))
+        out.single("ledger_requests_opened_total", .counter, help: "M8: requests opened in the window.", Double(requestsOpened))
+        out.single("ledger_requests_opened_last_hour", .gauge, help: "M8: requests opened in the hour up to the evaluation time.", Double(requestsLastHour))
+        out.single("ledger_requests_opened_last_day", .gauge, help: "M8: requests opened in the 24 hours up to the evaluation time.", Double(requestsLastDay))
 
         out.family("ledger_time_to_recover_seconds", .histogram, help: "M9: time from the first failure or rollback after approval to execution.recovered.")
         out.histogram("ledger_time_to_recover_seconds", [], timeToRecover)
-        out.family("ledger_failures_unrecovered", .gauge, help: "M9: approved requests failed or rolled back and not recovered at the evaluation time.")
-        out.sample("ledger_failures_unrecovered", [], Double(unrecovered))
-        out.family("ledger_failures_unrecovered_oldest_age_seconds", .gauge, help: "M9: age of the oldest unrecovered failure (0 when none).")
-        out.sample("ledger_failures_unrecovered_oldest_age_seconds", [], seconds(oldestUnrecoveredAgeMs))
+        out.single("ledger_failures_unrecovered", .gauge, help: "M9: approved requests failed or rolled back and not recovered at the evaluation time.", Double(unrecovered))
+        out.single("ledger_failures_unrecovered_oldest_age_seconds", .gauge, help: "M9: age of the oldest unrecovered failure (0 when none).", seconds(oldestUnrecoveredAgeMs))
 
-        out.family("ledger_audit_requests", .gauge, help: "M10 denominator: requests opened in the window.")
-        out.sample("ledger_audit_requests", [], Double(auditCompleteness.denominator))
-        out.family("ledger_audit_requests_complete", .gauge, help: "M10 numerator: of those, requests whose record is complete.")
-        out.sample("ledger_audit_requests_complete", [], Double(auditCompleteness.numerator))
+        out.single("ledger_audit_requests", .gauge, help: "M10 denominator: requests opened in the window.", Double(auditCompleteness.denominator))
+        out.single("ledger_audit_requests_complete", .gauge, help: "M10 numerator: of those, requests whose record is complete.", Double(auditCompleteness.numerator))
         ratio("ledger_audit_completeness_ratio", "M10: complete over requests opened.", auditCompleteness)
         out.family("ledger_audit_requests_incomplete", .gauge, help: "M10: incomplete requests by reason (a request may have several).")
         for reason in incompleteReasons {
             out.sample("ledger_audit_requests_incomplete", [("reason", reason.reason)], Double(reason.count))
         }
-        out.family("ledger_audit_chain_checked", .gauge, help: "1 when M10 includes a verification of the hash chain (--verify), else 0.")
-        out.sample("ledger_audit_chain_checked", [], query.chain == .notChecked ? 0 : 1)
+        out.single("ledger_audit_chain_checked", .gauge, help: "1 when M10 includes a verification of the hash chain (--verify), else 0.", query.chain == .notChecked ? 0 : 1)
 
         out.family("ledger_approver_votes_total", .counter, help: "Approver load: votes cast, by approver and decision.")
         for load in approvers {

@@ -18,8 +18,7 @@ extension DashboardFigures {
             out.sample("ledger_requests_stalled_by_environment", [("environment", count.name)], Double(stalledByEnvironment[count.name] ?? 0))
         }
         if let next = pending.first {
-            out.family("ledger_requests_pending_next_deadline_seconds", .gauge, help: "Time left to the soonest deadline of a pending request (negative once past it); absent when none is pending.")
-            out.sample("ledger_requests_pending_next_deadline_seconds", [], Double(next.timeLeftMs) / 1000)
+            out.single("ledger_requests_pending_next_deadline_seconds", .gauge, help: "Time left to the soonest deadline of a pending request (negative once past it); absent when none is pending.", Double(next.timeLeftMs) / 1000)
         }
         out.family("ledger_requests_pending_by_group", .gauge, help: "Pending requests that still need approvals from each policy group.")
         for queue in queues {
@@ -29,16 +28,11 @@ extension DashboardFigures {
         for queue in queues {
             out.sample("ledger_group_approvals_missing", [("group", queue.group)], Double(queue.missingApprovals))
         }
-        out.family("ledger_escalations_total", .counter, help: "Escalation steps recorded (request.escalated events).")
-        out.sample("ledger_escalations_total", [], Double(escalations))
-        out.family("ledger_break_glass_bypasses_total", .counter, help: "Break-glass bypasses (request.bypassed).")
-        out.sample("ledger_break_glass_bypasses_total", [], Double(breakGlass.bypasses))
-        out.family("ledger_break_glass_reviews_open", .gauge, help: "Break-glass bypasses whose review is not closed at the evaluation time.")
-        out.sample("ledger_break_glass_reviews_open", [], Double(breakGlass.openReviews))
-        out.family("ledger_break_glass_reviews_overdue", .gauge, help: "Of those, reviews past their review deadline.")
-        out.sample("ledger_break_glass_reviews_overdue", [], Double(breakGlass.overdueReviews))
-        out.family("ledger_break_glass_review_max_overdue_seconds", .gauge, help: "How far past its review deadline the most overdue open review is (0 when none).")
-        out.sample("ledger_break_glass_review_max_overdue_seconds", [], Double(breakGlass.maxOverdueMs ?? 0) / 1000)
+        out.single("ledger_escalations_total", .counter, help: "Escalation steps recorded (request.escalated events).", Double(escalations))
+        out.single("ledger_break_glass_bypasses_total", .counter, help: "Break-glass bypasses (request.bypassed).", Double(breakGlass.bypasses))
+        out.single("ledger_break_glass_reviews_open", .gauge, help: "Break-glass bypasses whose review is not closed at the evaluation time.", Double(breakGlass.openReviews))
+        out.single("ledger_break_glass_reviews_overdue", .gauge, help: "Of those, reviews past their review deadline.", Double(breakGlass.overdueReviews))
+        out.single("ledger_break_glass_review_max_overdue_seconds", .gauge, help: "How far past its review deadline the most overdue open review is (0 when none).", Double(breakGlass.maxOverdueMs ?? 0) / 1000)
         out.family("ledger_votes_total", .counter, help: "Votes cast (vote.cast), by channel: own-key, signed-command, or the relay channel of origin.via (token, slack, ...).")
         for (channel, count) in voteChannels.sorted(by: { $0.key < $1.key }) {
             out.sample("ledger_votes_total", [("via", channel)], Double(count))

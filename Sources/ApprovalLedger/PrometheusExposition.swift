@@ -18,6 +18,12 @@ public struct PrometheusExposition: Sendable {
         text += "# HELP \(name) \(Self.escapeHelp(help))\n# TYPE \(name) \(type.rawValue)\n"
     }
 
+    /// A family of one sample without labels: the most common metric.
+    public mutating func single(_ name: String, _ type: MetricType, help: String, _ value: Double) {
+        family(name, type, help: help)
+        sample(name, [], value)
+    }
+
     /// One sample line: `name{label="value",…} value`.
     public mutating func sample(_ name: String, _ labels: [(String, String)] = [], _ value: Double) {
         text += name

@@ -49,14 +49,10 @@ final class ServerMetrics: Sendable {
         for (code, value) in counts.problems.sorted(by: { $0.key < $1.key }) {
             out.sample("ledger_http_problems_total", [("code", code)], Double(value))
         }
-        out.family("ledger_http_requests_in_flight", .gauge, help: "Requests being answered now, this one included (a long-poll wait counts until it answers).")
-        out.sample("ledger_http_requests_in_flight", [], Double(counts.inFlight))
-        out.family("ledger_http_writes_in_flight", .gauge, help: "Writes being committed now (bounded by --max-in-flight-writes).")
-        out.sample("ledger_http_writes_in_flight", [], Double(writesInFlight))
-        out.family("ledger_http_event_streams", .gauge, help: "Open Server-Sent Events streams.")
-        out.sample("ledger_http_event_streams", [], Double(counts.streams))
-        out.family("ledger_sweeper_events_total", .counter, help: "Escalations and expiries the server's sweeper appended.")
-        out.sample("ledger_sweeper_events_total", [], Double(counts.sweeperEvents))
+        out.single("ledger_http_requests_in_flight", .gauge, help: "Requests being answered now, this one included (a long-poll wait counts until it answers).", Double(counts.inFlight))
+        out.single("ledger_http_writes_in_flight", .gauge, help: "Writes being committed now (bounded by --max-in-flight-writes).", Double(writesInFlight))
+        out.single("ledger_http_event_streams", .gauge, help: "Open Server-Sent Events streams.", Double(counts.streams))
+        out.single("ledger_sweeper_events_total", .counter, help: "Escalations and expiries the server's sweeper appended.", Double(counts.sweeperEvents))
         return out.text
     }
 }
