@@ -89,6 +89,13 @@ struct DashboardPage {
         return html + "</figure>"
     }
 
+    /// A bar chart (vertical, or horizontal) with its legend, which names each series as the
+    /// chart draws it.
+    static func barFigure(_ caption: String, title: String, labels: [String], series: [SVGChart.Series], horizontal: Bool = false) -> String {
+        let svg = horizontal ? SVGChart.horizontalBars(title: title, labels: labels, series: series) : SVGChart.bars(title: title, labels: labels, series: series)
+        return figure(caption, svg, legend: series.map { ($0.name, $0.color, false) })
+    }
+
     static func charts(_ figures: [String]) -> String { "<div class=\"charts\">" + figures.joined() + "</div>" }
 
     /// A table; cells are HTML already (escape text with `HTML.escape`).

@@ -51,12 +51,10 @@ enum DebugDashboard {
                             SVGChart.Series(name: "refused", color: "#b91c1c", values: loads.map(\.rejectedAttempts)),
                         ]),
                     legend: [("approvals", "#15803d", false), ("denials", "#d97706", false), ("refused attempts", "#b91c1c", false)]),
-                DashboardPage.figure(
+                DashboardPage.barFigure(
                     "Votes by channel",
-                    SVGChart.bars(
-                        title: "Votes cast by channel: own key, signed command, or relay", labels: channels.map(\.key),
-                        series: [SVGChart.Series(name: "votes", color: "#2563eb", values: channels.map(\.value))]),
-                    legend: [("votes", "#2563eb", false)]),
+                    title: "Votes cast by channel: own key, signed command, or relay", labels: channels.map(\.key),
+                    series: [SVGChart.Series(name: "votes", color: "#2563eb", values: channels.map(\.value))]),
             ]))
 
         let identityRows = figures.refusalsByIdentity.map { identity in

@@ -49,24 +49,20 @@ enum ExecDashboard {
                 DashboardPage.figure(
                     "Approval latency by environment (minutes)",
                     SVGChart.lines(title: "Approval latency p50 and p90 by environment and week, minutes", labels: labels, lines: lines, unit: "min"), legend: legend),
-                DashboardPage.figure(
+                DashboardPage.barFigure(
                     "Decisions per week",
-                    SVGChart.bars(
-                        title: "Requests granted and denied per week", labels: labels,
-                        series: [
-                            SVGChart.Series(name: "granted", color: "#15803d", values: outcomes.map(\.granted)),
-                            SVGChart.Series(name: "denied", color: "#b91c1c", values: outcomes.map(\.denied)),
-                        ]),
-                    legend: [("granted", "#15803d", false), ("denied", "#b91c1c", false)]),
-                DashboardPage.figure(
+                    title: "Requests granted and denied per week", labels: labels,
+                    series: [
+                        SVGChart.Series(name: "granted", color: "#15803d", values: outcomes.map(\.granted)),
+                        SVGChart.Series(name: "denied", color: "#b91c1c", values: outcomes.map(\.denied)),
+                    ]),
+                DashboardPage.barFigure(
                     "Failures and rollbacks after approval",
-                    SVGChart.bars(
-                        title: "Failed approved executions and rollbacks per week", labels: labels,
-                        series: [
-                            SVGChart.Series(name: "failed executions", color: "#d97706", values: outcomes.map(\.failures)),
-                            SVGChart.Series(name: "rollbacks", color: "#7c3aed", values: outcomes.map(\.rollbacks)),
-                        ]),
-                    legend: [("failed executions", "#d97706", false), ("rollbacks", "#7c3aed", false)]),
+                    title: "Failed approved executions and rollbacks per week", labels: labels,
+                    series: [
+                        SVGChart.Series(name: "failed executions", color: "#d97706", values: outcomes.map(\.failures)),
+                        SVGChart.Series(name: "rollbacks", color: "#7c3aed", values: outcomes.map(\.rollbacks)),
+                    ]),
             ]))
 
         let rows = metrics.approvalLatencyByGroup.map { group in

@@ -44,21 +44,17 @@ enum OnCallDashboard {
         page.section(
             "Where the queue is",
             DashboardPage.charts([
-                DashboardPage.figure(
+                DashboardPage.barFigure(
                     "Pending by environment",
-                    SVGChart.bars(
-                        title: "Pending requests by environment, stalled ones apart", labels: environments.map(\.name),
-                        series: [
-                            SVGChart.Series(name: "within deadline", color: "#2563eb", values: environments.map { env in figures.pending.filter { $0.environment == env.name && !$0.isStalled }.count }),
-                            SVGChart.Series(name: "stalled", color: "#b91c1c", values: environments.map { env in stalled.filter { $0.environment == env.name }.count }),
-                        ]),
-                    legend: [("within deadline", "#2563eb", false), ("stalled", "#b91c1c", false)]),
-                DashboardPage.figure(
+                    title: "Pending requests by environment, stalled ones apart", labels: environments.map(\.name),
+                    series: [
+                        SVGChart.Series(name: "within deadline", color: "#2563eb", values: environments.map { env in figures.pending.filter { $0.environment == env.name && !$0.isStalled }.count }),
+                        SVGChart.Series(name: "stalled", color: "#b91c1c", values: environments.map { env in stalled.filter { $0.environment == env.name }.count }),
+                    ]),
+                DashboardPage.barFigure(
                     "Approvals each group owes",
-                    SVGChart.horizontalBars(
-                        title: "Approvals still missing from each group across pending requests", labels: snapshot.queues.map(\.group),
-                        series: [SVGChart.Series(name: "approvals missing", color: "#0d9488", values: snapshot.queues.map(\.missingApprovals))]),
-                    legend: [("approvals missing", "#0d9488", false)]),
+                    title: "Approvals still missing from each group across pending requests", labels: snapshot.queues.map(\.group),
+                    series: [SVGChart.Series(name: "approvals missing", color: "#0d9488", values: snapshot.queues.map(\.missingApprovals))], horizontal: true),
             ]))
 
         let queueRows = snapshot.queues.map { queue in
