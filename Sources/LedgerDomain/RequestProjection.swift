@@ -5,7 +5,8 @@ internal import LedgerFormat
 ///
 /// This is the one function behind both the incremental update (after every append to the
 /// stream) and `ledger rebuild` (for every stream): because it depends on the stream's events
-/// alone, replaying the ledger gives exactly the rows the appends wrote.
+/// alone, replaying the ledger gives exactly the rows the appends wrote. `ledger verify`
+/// builds the same value event by event (`Records`) beside the state its replay folds.
 public struct RequestProjection: Sendable, Hashable {
     /// The request folded from its events: the `requests` row.
     public var state: RequestState
@@ -21,50 +22,33 @@ public struct RequestProjection: Sendable, Hashable {
     /// not an approval request: it does not start with a well-formed `request.opened`, or
     /// that event names another request id.
     public init?(stream: String, events: [RequestEvent]) {
-        guard let state = RequestState.fold(events), state.id == stream, let last = events.last else { return nil }
-        self.state = state
-        lastSeq = last.seq
-        votes = []
-        attempts = []
-        executions = []
-        var firstEscalated: Timestamp?
-        var firstFailure: Timestamp?
-        for event in events {
-            let p = event.members
-            let time = event.time.millisecondsSinceEpoch
-            switch event.type {
-            case ApprovalEvents.voteCast:
-                votes.append(VoteRecord(
-                    seq: event.seq, requestID: stream, voter: event.actor, approve: p.decision == "approve", timeMs: time))
-            case ApprovalEvents.voteRejected:
-                attempts.append(AttemptRecord(
-                    seq: event.seq, requestID: stream, kind: .vote, actor: event.actor, code: p.code ?? "unknown", timeMs: time))
-            case ApprovalEvents.executionRefused:
-                attempts.append(AttemptRecord(
-                    seq: event.seq, requestID: stream, kind: .execution, actor: event.actor, code: p.code ?? "unknown", timeMs: time))
-            case ApprovalEvents.executed:
-                let succeeded = p.outcome == "succeeded"
-                executions.append(ExecutionRecord(
-                    seq: event.seq, requestID: stream, approved: p.grantId != nil, succeeded: succeeded, timeMs: time))
-                if !succeeded, firstFailure == nil { firstFailure = event.time }
-            case ApprovalEvents.rolledBack:
-                if firstFailure == nil { firstFailure = event.time }
-            case ApprovalEvents.escalated:
-                if firstEscalated == nil { firstEscalated = event.time }
-            default:
-                break
-            }
+        guard let first = events.first, var state = RequestState.fold([first]), state.id == stream else { return nil }
+        var records = Records(stream: stream, openingSeq: first.seq)
+        for event in events.dropFirst() {
+            state.apply(event)
+            records.add(event)
         }
+        self.init(state: state, records: records)
+    }
+
+    /// The projection of a request whose state was folded from the same events as `records`.
+    public init(state: RequestState, records: Records) {
+        self.state = state
+        lastSeq = records.lastSeq
+        votes = records.votes
+        attempts = records.attempts
+        executions = records.executions
         timings = RequestTimings(
-            requestID: stream, environment: state.environment, action: state.action,
+            requestID: records.stream, environment: state.environment, action: state.action,
             openedMs: state.openedAt.millisecondsSinceEpoch, deadlineMs: state.deadline.millisecondsSinceEpoch,
             resolvedMs: state.status.isTerminal ? state.decidedAt?.millisecondsSinceEpoch : nil,
             outcome: state.status.isTerminal ? state.status : nil, decidedBy: Self.decidedBy(state),
-            escalations: state.escalationsApplied, firstEscalatedMs: firstEscalated?.millisecondsSinceEpoch,
+            escalations: state.escalationsApplied, firstEscalatedMs: records.firstEscalated?.millisecondsSinceEpoch,
             firstExecutedMs: state.executions.first?.time.millisecondsSinceEpoch,
-            firstFailureMs: firstFailure?.millisecondsSinceEpoch, rolledBackMs: state.rolledBackAt?.millisecondsSinceEpoch,
+            firstFailureMs: records.firstFailure?.millisecondsSinceEpoch, rolledBackMs: state.rolledBackAt?.millisecondsSinceEpoch,
             recoveredMs: state.recoveredAt?.millisecondsSinceEpoch, reviewDeadlineMs: state.review?.deadline.millisecondsSinceEpoch,
-            reviewClosedMs: state.review?.closedAt?.millisecondsSinceEpoch, missingFields: state.missingAuditFields, lastSeq: last.seq)
+            reviewClosedMs: state.review?.closedAt?.millisecondsSinceEpoch, missingFields: state.missingAuditFields,
+            lastSeq: records.lastSeq)
     }
 
     /// An automatic decision before the deadline can only be the policy's verdict on the risk

@@ -24,16 +24,22 @@ struct BoundedCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
                 return entry.value
             }
         }
-        set {
-            clock += 1
-            entries[key] = newValue.map { ($0, clock) }
-            if entries.count > capacity { evictOldestHalf() }
-        }
+        set { update(key, to: newValue) }
+    }
+
+    /// Sets or removes the entry for `key`; returns the entries forgotten to make room.
+    @discardableResult
+    mutating func update(_ key: Key, to value: Value?) -> [(key: Key, value: Value)] {
+        clock += 1
+        entries[key] = value.map { ($0, clock) }
+        return entries.count > capacity ? evictOldestHalf() : []
     }
 
     /// Evicting half at a time keeps the cost amortized to O(log n) per insertion.
-    private mutating func evictOldestHalf() {
+    private mutating func evictOldestHalf() -> [(key: Key, value: Value)] {
         let cutoff = entries.values.map(\.used).sorted()[entries.count / 2]
+        let evicted = entries.filter { $0.value.used < cutoff }
         entries = entries.filter { $0.value.used >= cutoff }
+        return evicted.map { ($0.key, $0.value.value) }
     }
 }

@@ -1,5 +1,5 @@
 public import LedgerCrypto
-internal import LedgerDomain
+public import LedgerDomain
 public import LedgerFormat
 public import LedgerStore
 
@@ -70,14 +70,17 @@ public struct ChainWalker: Sendable {
     /// `latestTime`: events dated after it are reported as `time-future` (nil: not checked).
     /// `allowsWithheldPayloads`: for bundles, whose exporter may withhold the payloads a ledger
     /// must keep; a request is then replayed up to its first withheld payload.
+    /// `projects`: each request is also projected as it is replayed, for the caller to hold
+    /// the projection tables to (`takeReleasedProjections`).
     public init(
         anchors: [Checkpoint] = [], treeAnchors: [TreeCheckpoint] = [], streamsInMemory: Int = 50_000, latestTime: Timestamp? = nil,
-        allowsWithheldPayloads: Bool = false
+        allowsWithheldPayloads: Bool = false, projects: Bool = false
     ) {
         self.anchors = Dictionary(grouping: anchors, by: \.size)
         self.treeAnchors = Dictionary(grouping: treeAnchors, by: \.size)
         streamVersions = BoundedCache(capacity: streamsInMemory)
-        conformance = ConformanceChecker(streamsInMemory: streamsInMemory, allowsWithheldPayloads: allowsWithheldPayloads)
+        conformance = ConformanceChecker(
+            streamsInMemory: streamsInMemory, allowsWithheldPayloads: allowsWithheldPayloads, projects: projects)
         self.latestTime = latestTime
         self.allowsWithheldPayloads = allowsWithheldPayloads
     }
@@ -119,6 +122,14 @@ public struct ChainWalker: Sendable {
             }
         }
         self.absentPayloads = Set(absentPayloads.keys).subtracting(redactedSeqs)
+    }
+
+    /// The projections of the requests the walk let go of since the last call (settled, or
+    /// forgotten to make room), each as of its last event walked; with `all` (once the walk is
+    /// over), also of every request it still holds. A request whose stream has later events
+    /// comes back when they are walked, and is released again.
+    public mutating func takeReleasedProjections(all: Bool = false) -> [RequestProjection] {
+        conformance.takeReleasedProjections(all: all)
     }
 
     /// The interior tree nodes completed since the last call, lowest level first per event.

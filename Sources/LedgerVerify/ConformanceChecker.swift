@@ -20,7 +20,8 @@ extension LedgerSnapshot: EarlierEvents {}
 /// requests and the deadlines of open ones, not the ledger.
 struct ConformanceChecker {
     private enum Stream {
-        case request(RequestReplay)
+        /// A request's replay, and its projection's rows so far when projections are checked.
+        case request(RequestReplay, RequestProjection.Records?)
         /// Not an approval request: generic events only.
         case other
         /// In a bundle, a payload of the request is withheld, so its replay stops there.
@@ -36,10 +37,38 @@ struct ConformanceChecker {
     private let allowsWithheldPayloads: Bool
     /// Requests of a bundle whose replay stopped at a withheld payload.
     private(set) var withheld: Int64 = 0
+    /// Whether each request is also projected as it is replayed, for the projection tables to
+    /// be held to (`takeReleasedProjections`).
+    private let projects: Bool
+    /// Projections of requests the walk has let go of (settled, or forgotten to make room):
+    /// final unless their stream has events still to come, which resume them.
+    private var released: [RequestProjection] = []
 
-    init(streamsInMemory: Int, allowsWithheldPayloads: Bool = false) {
+    init(streamsInMemory: Int, allowsWithheldPayloads: Bool = false, projects: Bool = false) {
         streams = BoundedCache(capacity: streamsInMemory)
         self.allowsWithheldPayloads = allowsWithheldPayloads
+        self.projects = projects
+    }
+
+    /// The projections of the requests let go of since the last call; with `all`, also of
+    /// every request still held (at the end of the walk).
+    mutating func takeReleasedProjections(all: Bool = false) -> [RequestProjection] {
+        if all {
+            for case .request(let replay, let records) in streams.values { release(replay, records) }
+        }
+        defer { released = [] }
+        return released
+    }
+
+    private mutating func release(_ replay: RequestReplay, _ records: RequestProjection.Records?) {
+        if let records, let state = replay.state { released.append(RequestProjection(state: state, records: records)) }
+    }
+
+    /// Sets a stream's entry; the requests forgotten to make room are released.
+    private mutating func setStream(_ id: String, _ stream: Stream?) {
+        for (_, evicted) in streams.update(id, to: stream) {
+            if case .request(let replay, let records) = evicted { release(replay, records) }
+        }
     }
 
     /// Records a policy version published before the walk's start (see `--since-checkpoint`).
@@ -86,18 +115,25 @@ struct ConformanceChecker {
             stream = cached
         } else {
             stream = envelope.streamVersion == 1
-                ? (isWorkflow ? .request(RequestReplay()) : .other)
+                ? (isWorkflow ? .request(RequestReplay(), nil) : .other)
                 : try resume(id, before: envelope.seq, earlier: earlier)
-            streams[id] = stream
+            setStream(id, stream)
         }
-        guard case .request(var replay) = stream else {
+        guard case .request(var replay, var records) = stream else {
             if case .other = stream, isWorkflow {
                 return [Finding(.requestInvalid, seq: envelope.seq, requestID: id, "\(envelope.type) in stream '\(id)', which is not an approval request")]
             }
             return []
         }
         var settled = false
-        defer { streams[id] = settled ? nil : stream }
+        defer {
+            if settled {
+                setStream(id, nil)
+                if case .request(let replay, let records) = stream { release(replay, records) }
+            } else {
+                setStream(id, stream)
+            }
+        }
         var findings: [Finding] = []
         let payload: JSONValue
         if let bytes = payloadBytes, let parsed = try? JSONParser.parse(bytes) {
@@ -130,6 +166,15 @@ struct ConformanceChecker {
         findings += replay.apply(event, policies: policies, authority: SignerAuthority(capabilities: capabilities))
             .map { Finding(Self.code($0.violation), seq: $0.seq, requestID: id, $0.message) }
         replayed += 1
+        if envelope.streamVersion == 1 {
+            // The projection exists only for a stream opened by a well-formed request.opened
+            // naming it, as `RequestProjection(stream:events:)` decides.
+            if projects, envelope.type == ApprovalEvents.opened, replay.state?.id == id {
+                records = RequestProjection.Records(stream: id, openingSeq: envelope.seq)
+            }
+        } else {
+            records?.add(event)
+        }
         if envelope.type == ApprovalEvents.opened {
             requests += 1
             if payload["requestId"]?.stringValue != id {
@@ -143,7 +188,7 @@ struct ConformanceChecker {
             findings.append(Finding(.reviewLate, seq: envelope.seq, requestID: id, "the break-glass review was closed after its deadline"))
         }
         track(replay.state, id: id, seq: envelope.seq)
-        stream = .request(replay)
+        stream = .request(replay, records)
         // A settled request is forgotten at once rather than when the cache is full: memory
         // then follows the requests in flight, not the last 50k. Forgetting needs `earlier` to
         // read it back, should an event still come.
@@ -182,7 +227,7 @@ struct ConformanceChecker {
     /// Completeness at `now`, and outcomes still owed by the last commands seen.
     mutating func finish(now: Timestamp) -> [Finding] {
         var findings: [Finding] = settleSignedOpening(next: nil, payloadBytes: nil)
-        for case .request(let replay) in streams.values {
+        for case .request(let replay, _) in streams.values {
             findings += replay.finish().map { Finding(Self.code($0.violation), seq: $0.seq, requestID: replay.state?.id, $0.message) }
         }
         for (id, open) in pending where now >= open.deadline {
@@ -226,7 +271,12 @@ struct ConformanceChecker {
                 payload: payload ?? .object(JSONObject())))
         }
         guard let state = RequestState.fold(events) else { return .other }
-        return .request(RequestReplay(resuming: state, lastSeq: rows.last!.seq))
+        var records: RequestProjection.Records?
+        if projects, state.id == id {
+            records = RequestProjection.Records(stream: id, openingSeq: events[0].seq)
+            for event in events.dropFirst() { records?.add(event) }
+        }
+        return .request(RequestReplay(resuming: state, lastSeq: rows.last!.seq), records)
     }
 
     private static func code(_ violation: RequestReplay.Violation) -> FindingCode {

@@ -62,17 +62,10 @@ public struct Verifier: Sendable {
     /// Verifies `ledger`; with `since`, only the events after that trusted checkpoint (of
     /// either form), after proving that the ledger still holds what it committed to.
     public func verify(_ ledger: Ledger, since trusted: AnyCheckpoint?) throws -> VerificationReport {
-        // The walk's state is released before the projection replay.
         var report = try walk(ledger, sinceCheckpoint: trusted)
         var findings = report.findings
         findings += try ledger.idempotencyKeyReuses(after: trusted?.size ?? 0).map { reuse in
             Finding(.duplicateIdempotencyKey, seq: reuse.seq, "idempotency key '\(Identifier.printable(reuse.key))' was already used by event \(reuse.firstSeq); the storage forbids a second event with it")
-        }
-        if checksProjections && trusted == nil {
-            // So that peak memory is the larger of the two passes, not their sum.
-            HeapRelease.returnFreedPages()
-            findings += Self.projectionFindings(try ledger.checkProjections())
-            report.checks.append("projections")
         }
         findings.sort { ($0.seq ?? .max, $0.code.rawValue) < ($1.seq ?? .max, $1.code.rawValue) }
         // Errors and warnings are listed before notes, so a ledger with many redacted payloads
@@ -99,11 +92,17 @@ public struct Verifier: Sendable {
         // walk rebuilds it from the genesis, in a ledger file that has one.
         var checksTree = checksProjections && trusted == nil
         var treeCheck = TreeCheck()
+        // The projections are held to the walk's replay as it goes; skipped after a trusted
+        // checkpoint, whose cost must follow the new events.
+        let checksTables = checksProjections && trusted == nil
+        var tableCheck = ProjectionTableCheck()
+        var tableFindings: [Finding] = []
         let witnessFindings = Self.witnessFindings(
             treeAnchors + (trusted.flatMap { if case .tree(let note) = $0 { [note] } else { nil } } ?? []),
             keys: witnessKeys, required: requiredWitnesses)
         try ledger.scan(from: (trusted?.size ?? 0) + 1, batchSize: 1024, before: { snapshot in
             if checksTree { checksTree = try snapshot.hasTree() }
+            if checksTables { try snapshot.requireProjectionTables() }
             // Every row of the file is accounted for: those outside the ledger are findings.
             startFindings = try Self.rowsOutsideLedger(snapshot)
             if let trusted {
@@ -117,11 +116,15 @@ public struct Verifier: Sendable {
             } else {
                 walker = ChainWalker(
                     anchors: anchors, treeAnchors: treeAnchors, streamsInMemory: streamsInMemory, latestTime: latestTime,
-                    allowsWithheldPayloads: allowsWithheldPayloads)
+                    allowsWithheldPayloads: allowsWithheldPayloads, projects: checksTables)
                 walker!.isSelection = verifiesSelection
             }
         }, after: { snapshot in
             startFindings += try Self.projectionsAhead(snapshot, head: walker?.lastSeq ?? 0)
+            if checksTables, walker != nil {
+                try tableCheck.compare(walker!.takeReleasedProjections(all: true), snapshot: snapshot)
+                tableFindings = try tableCheck.finish(snapshot: snapshot, head: walker!.lastSeq)
+            }
             // An empty ledger is `ledger-empty` already; its leftover tree rows add nothing.
             if checksTree, let size = walker?.tree?.size, size > 0 { treeFindings += try treeCheck.finish(size: size, snapshot: snapshot) }
         }) { rows, snapshot in
@@ -131,6 +134,7 @@ public struct Verifier: Sendable {
                 try walker!.walk(row, earlier: snapshot, into: &jobs)
             }
             if checksTree { treeFindings += try treeCheck.check(walker!.takeTreeNodes(), snapshot: snapshot) }
+            if checksTables { try tableCheck.compare(walker!.takeReleasedProjections(), snapshot: snapshot) }
             checker.submit(jobs)
             progress?(walker!.count)
         }
@@ -140,7 +144,7 @@ public struct Verifier: Sendable {
         let (failed, checked) = checker.finish()
 
         var report = VerificationReport()
-        report.findings = witnessFindings + startFindings + walked.findings + treeFindings
+        report.findings = witnessFindings + startFindings + walked.findings + treeFindings + tableFindings
             + failed.map { failure in
                 switch failure.kind {
                 case .event: Finding(.signatureInvalid, seq: failure.seq, "the Ed25519 signature does not verify under the key the event names: the event was forged or altered")
@@ -162,18 +166,8 @@ public struct Verifier: Sendable {
         report.anchorsChecked = anchors.count + treeAnchors.count + (trusted == nil ? 0 : 1)
         report.checks = Self.checks(anchored: !anchors.isEmpty || !treeAnchors.isEmpty || trusted != nil)
         if checksTree { report.checks.append("tree") }
+        if checksTables { report.checks.append("projections") }
         return report
-    }
-
-    static func projectionFindings(_ check: ProjectionCheck) -> [Finding] {
-        var findings: [Finding] = []
-        if !check.tablesMatch {
-            findings.append(Finding(.projectionMismatch, seq: nil, "the projection tables (digest \(check.tables.digest.hex.prefix(16))…) differ from a fresh replay of the events (\(check.replayed.digest.hex.prefix(16))…): a row was edited, or an append bypassed the library; `ledger rebuild` restores them"))
-        }
-        if check.recordedMatches == false, let recorded = check.recorded {
-            findings.append(Finding(.projectionDigestMismatch, seq: recorded.throughSeq, "the projection digest recorded by `ledger rebuild` for events 1…\(recorded.throughSeq) does not match a replay of those events: the events or the record were changed since"))
-        }
-        return findings
     }
 
     /// The clock the verifier judges event times by: its own, plus the allowed skew.
