@@ -34,6 +34,7 @@ extension Ledger {
             // A raw append stamps each event with the clock, not a transaction's fixed time.
             batch.appender.now = nil
             let events = try batch.appender.append(drafts, signer: signer)
+            try ProjectionWriter(db: batch.db).replaceRequests(among: drafts.map(\.stream))
             return (events, events.reduce(0) { $0 + $1.envelopeBytes.count + ($1.payloadBytes?.count ?? 0) })
         }
     }

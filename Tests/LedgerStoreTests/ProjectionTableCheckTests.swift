@@ -105,4 +105,19 @@ struct ProjectionTableCheckTests {
             #expect(found == ["req-glass", "req-open"], "cache \(size): \(found)")
         }
     }
+
+    /// A service's own event appended raw into a request's stream is the request's new last
+    /// event: its rows follow at once, so an honest ledger verifies clean without a rebuild.
+    @Test func rawAppendIntoARequestStreamKeepsItsRowsCurrent() async throws {
+        let world = try await Self.world()
+        let appended = try await world.fixture.ledger.append(
+            [
+                EventDraft(type: "deploy.note", stream: "req-open", payload: ["text": "canary at 5%"]),
+                EventDraft(type: "deploy.note", stream: "svc-log", payload: ["text": "unrelated"]),
+            ], signer: world.fixture.alice)
+        let report = try world.verify(now: TestClock.start)
+        #expect(report.findings.isEmpty, "\(report.findings)")
+        let row = try await world.approvals.list().first { $0.requestID == "req-open" }
+        #expect(row?.lastSeq == appended[0].envelope.seq)
+    }
 }
