@@ -43,7 +43,19 @@ struct ResultTable {
             ]
         }
         let tree = AppendTreeCost(comparisons: comparisons, statistics: statistics).budgets
-        return rates + tree + loads.budgets + (proofs?.budgets ?? []) + projected + (scaling?.budgets ?? [])
+        return rates + approvalsCPU + tree + loads.budgets + (proofs?.budgets ?? []) + projected + (scaling?.budgets ?? [])
+    }
+
+    /// An approval command's CPU per save against a raw signed append's (issue 20).
+    static let approvalsCPUFactor = 1.5
+
+    private var approvalsCPU: [Budget] {
+        guard let approvals = statistics[.approvalsSaveCPU]?.median, let raw = statistics[.saveFullCPU]?.median, raw > 0 else { return [] }
+        let factor = approvals / raw
+        return [Budget(
+            name: "Approvals CPU per save",
+            detail: String(format: "%.0f µs = %.2f× a raw signed append's %.0f µs (≤ %.1f×)", approvals, factor, raw, Self.approvalsCPUFactor),
+            passes: factor <= Self.approvalsCPUFactor)]
     }
 
     private func projectionRates() -> [String] {

@@ -9,6 +9,13 @@ struct ScalingReport: Equatable {
     /// more per event than a full verify of a ledger of N events: its time follows the new
     /// events, not the size of what came before (the same room as `maxGrowth`).
     static let incrementalFactor = 1.25
+    /// Issue 20, on the workflow ledger at the largest size: `ledger verify` at this share of
+    /// the all-cores Ed25519 verify rate measured around it, under this peak RSS; `ledger
+    /// rebuild` (the whole process) at this rate; `ledger metrics` under this time.
+    static let workflowVerifyShare = 0.85
+    static let workflowVerifyPeakResidentLimit = 50 * 1_048_576
+    static let rebuildEventsPerSecond = 300_000.0
+    static let metricsSeconds = 0.2
 
     var series: [ScalingSeries] = []
     /// `ledger verify --since-checkpoint` on the largest ledger: one point per count of events
@@ -38,6 +45,7 @@ struct ScalingReport: Equatable {
                     passes: point.peakResidentBytes <= Self.verifyPeakResidentLimit))
             }
         }
+        budgets += workflowBudgets
         if let incremental, let verify = series("verify"),
            let base = verify.points.first(where: { $0.ledgerEvents == incremental.points.first?.ledgerEvents }) {
             for point in incremental.points {
@@ -57,6 +65,38 @@ struct ScalingReport: Equatable {
                         + " at \(ResultTable.grouped(Double(full.ledgerEvents))) events" + String(format: " (≤ %.2f×)", Self.incrementalFactor),
                     passes: factor <= Self.incrementalFactor))
             }
+        }
+        return budgets
+    }
+
+    /// Issue 20's figures at the largest workflow ledger.
+    private var workflowBudgets: [Budget] {
+        var budgets: [Budget] = []
+        func largest(_ operation: String) -> ScalingSeries.Point? { series(operation)?.points.max { $0.ledgerEvents < $1.ledgerEvents } }
+        let size = { (point: ScalingSeries.Point) in ResultTable.grouped(Double(point.ledgerEvents)) }
+        if let verify = largest("verify, workflow") {
+            if let share = verify.probeShare {
+                budgets.append(Budget(
+                    name: "verify, workflow: share of the verify limit at \(size(verify)) events",
+                    detail: String(format: "%.1f%% of Ed25519 verify/s on all cores (≥ %.0f%%)", share * 100, Self.workflowVerifyShare * 100),
+                    passes: share >= Self.workflowVerifyShare))
+            }
+            budgets.append(Budget(
+                name: "verify, workflow: peak RSS at \(size(verify)) events",
+                detail: "\(ResultTable.bytes(Double(verify.peakResidentBytes))) (≤ 50 MiB)",
+                passes: verify.peakResidentBytes <= Self.workflowVerifyPeakResidentLimit))
+        }
+        if let rebuild = largest("rebuild") {
+            budgets.append(Budget(
+                name: "ledger rebuild at \(size(rebuild)) workflow events",
+                detail: "\(ResultTable.grouped(rebuild.eventsPerSecond)) events/s, whole process (≥ \(ResultTable.grouped(Self.rebuildEventsPerSecond)))",
+                passes: rebuild.eventsPerSecond >= Self.rebuildEventsPerSecond))
+        }
+        if let metrics = largest("metrics") {
+            budgets.append(Budget(
+                name: "ledger metrics at \(size(metrics)) workflow events",
+                detail: String(format: "%.3f s, whole process (< %.1f s)", metrics.seconds.median, Self.metricsSeconds),
+                passes: metrics.seconds.median < Self.metricsSeconds))
         }
         return budgets
     }
