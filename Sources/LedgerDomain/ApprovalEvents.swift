@@ -53,6 +53,10 @@ public struct RequestEvent: Sendable {
     public var relayedVia: String?
     /// The payload's members that the fold and the projections read.
     public private(set) var members: RequestPayload
+    /// The payload's bytes as stored, when the reader has them beside the parsed payload: a
+    /// replay compares them with the canonical bytes it expects instead of encoding the
+    /// payload again.
+    public var storedPayloadBytes: [UInt8]?
     private var source: PayloadSource
 
     /// Where the payload comes from: parsed, or stored bytes (nil when redacted).
@@ -73,6 +77,7 @@ public struct RequestEvent: Sendable {
         set {
             source = .parsed(newValue)
             members = RequestPayload(newValue)
+            storedPayloadBytes = nil
         }
     }
 
@@ -97,6 +102,7 @@ public struct RequestEvent: Sendable {
         self.type = type
         members = payloadBytes.map { RequestPayload(bytes: $0) } ?? RequestPayload()
         source = .bytes(payloadBytes)
+        storedPayloadBytes = payloadBytes
     }
 }
 

@@ -46,9 +46,19 @@ public struct RequestReplay: Sendable {
         // The command that owed them is needed only while something is owed.
         didSet { if owed.isEmpty { owedBy = nil } }
     }
-    private var owedBy: RequestEvent?
+    private var owedBy: RequestEvent? {
+        get { owedByBox?.value }
+        set { owedByBox = newValue.map(Boxed.init) }
+    }
     /// The last `request.opened`, so a `request.bypassed` right after it is re-derived as a bypass.
-    private var opening: (event: RequestEvent, request: OpenRequest, policy: PublishedPolicy?)?
+    private var opening: (event: RequestEvent, request: OpenRequest, policy: PublishedPolicy?)? {
+        get { openingBox?.value }
+        set { openingBox = newValue.map(Boxed.init) }
+    }
+    // Both held out of line: a verifier keeps a replay per request in flight, and these are
+    // set only for an event or two of it (inline they would triple its size).
+    private var owedByBox: Boxed<RequestEvent>?
+    private var openingBox: Boxed<(event: RequestEvent, request: OpenRequest, policy: PublishedPolicy?)>?
     private var lastSeq: Int64 = 0
     private var reportedInvalid = false
 
@@ -77,7 +87,7 @@ public struct RequestReplay: Sendable {
         if !owed.isEmpty, let by = owedBy {
             if inSameTransaction(event, as: by), event.type == owed[0].type {
                 let expected = owed.removeFirst()
-                if let difference = Self.difference(expected.payload, event.payload) {
+                if let difference = Self.difference(expected.payload, event) {
                     owed = []
                     return [Problem(violation: .decisionMismatch, seq: event.seq, message: "\(event.type) differs from what rule \(state?.ruleName ?? "?") produces here (\(difference))")]
                 }
@@ -187,7 +197,7 @@ public struct RequestReplay: Sendable {
             }
             return [Problem(violation: violation, seq: event.seq, message: "\(event.type) was recorded where the rules produce \(first.type): \(refusal)")]
         }
-        if let difference = Self.difference(first.payload, event.payload) {
+        if let difference = Self.difference(first.payload, event) {
             return [Problem(violation: .decisionMismatch, seq: event.seq, message: "\(event.type) differs from what the rules produce here (\(difference))")]
         }
         owed = Array(decision.events.dropFirst())
@@ -209,9 +219,15 @@ public struct RequestReplay: Sendable {
         }
     }
 
-    /// Names the members in which two payloads differ, or nil when their canonical bytes agree.
-    static func difference(_ expected: JSONValue, _ recorded: JSONValue) -> String? {
-        guard CanonicalJSON.encode(expected) != CanonicalJSON.encode(recorded) else { return nil }
+    /// Names the members in which `expected` and the payload of `event` differ, or nil when
+    /// their canonical bytes agree. Stored bytes equal to the expected canonical bytes agree
+    /// at once (writers store payloads in canonical form); any other bytes are compared as
+    /// parsed, so a payload stored in another form but with the same content still agrees.
+    static func difference(_ expected: JSONValue, _ event: RequestEvent) -> String? {
+        let expectedBytes = CanonicalJSON.encode(expected)
+        if let stored = event.storedPayloadBytes, stored == expectedBytes { return nil }
+        let recorded = event.payload
+        guard expectedBytes != CanonicalJSON.encode(recorded) else { return nil }
         guard case .object(let want) = expected, case .object(let got) = recorded else { return "payload" }
         let names = Set(want.keys).union(got.keys).sorted().filter { name in
             want[name].map { CanonicalJSON.encode($0) } != got[name].map { CanonicalJSON.encode($0) }

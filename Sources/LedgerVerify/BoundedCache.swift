@@ -12,7 +12,6 @@ struct BoundedCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     }
 
     var count: Int { entries.count }
-    var values: [Value] { entries.values.map(\.value) }
 
     subscript(key: Key) -> Value? {
         mutating get {

@@ -125,11 +125,15 @@ public struct ChainWalker: Sendable {
     }
 
     /// The projections of the requests the walk let go of since the last call (settled, or
-    /// forgotten to make room), each as of its last event walked; with `all` (once the walk is
-    /// over), also of every request it still holds. A request whose stream has later events
-    /// comes back when they are walked, and is released again.
-    public mutating func takeReleasedProjections(all: Bool = false) -> [RequestProjection] {
-        conformance.takeReleasedProjections(all: all)
+    /// forgotten to make room), each as of its last event walked. A request whose stream has
+    /// later events comes back when they are walked, and is let go of again.
+    public mutating func takeReleasedProjections() -> [RequestProjection] {
+        conformance.takeReleasedProjections()
+    }
+
+    /// Once the walk is over: calls `body` with the projection of every request it still holds.
+    public func forEachHeldProjection(_ body: (RequestProjection) throws -> Void) rethrows {
+        try conformance.forEachHeldProjection(body)
     }
 
     /// The interior tree nodes completed since the last call, lowest level first per event.

@@ -20,18 +20,28 @@ extension LedgerSnapshot: EarlierEvents {}
 /// requests and the deadlines of open ones, not the ledger.
 struct ConformanceChecker {
     private enum Stream {
-        /// A request's replay, and its projection's rows so far when projections are checked.
-        case request(RequestReplay, RequestProjection.Records?)
+        /// A request, replayed in `held` at this index.
+        case request(Int)
         /// Not an approval request: generic events only.
         case other
         /// In a bundle, a payload of the request is withheld, so its replay stops there.
         case withheld
     }
 
+    /// A request's replay, and its projection's rows so far when projections are checked.
+    private struct Held {
+        var replay = RequestReplay()
+        var records: RequestProjection.Records?
+    }
+
     private(set) var policies = PolicyHistory()
     private(set) var requests: Int64 = 0
     private(set) var replayed: Int64 = 0
     private var streams: BoundedCache<String, Stream>
+    /// The requests `streams` holds, each updated in place by its events; freed slots are
+    /// reused, so the array stays as long as the most requests held at once.
+    private var held: [Held] = []
+    private var freeSlots: [Int] = []
     private var pending: [String: (deadline: Timestamp, seq: Int64)] = [:]
     private var openReviews: [String: (deadline: Timestamp, seq: Int64)] = [:]
     private let allowsWithheldPayloads: Bool
@@ -50,24 +60,42 @@ struct ConformanceChecker {
         self.projects = projects
     }
 
-    /// The projections of the requests let go of since the last call; with `all`, also of
-    /// every request still held (at the end of the walk).
-    mutating func takeReleasedProjections(all: Bool = false) -> [RequestProjection] {
-        if all {
-            for case .request(let replay, let records) in streams.values { release(replay, records) }
-        }
+    /// The projections of the requests let go of since the last call.
+    mutating func takeReleasedProjections() -> [RequestProjection] {
         defer { released = [] }
         return released
     }
 
-    private mutating func release(_ replay: RequestReplay, _ records: RequestProjection.Records?) {
-        if let records, let state = replay.state { released.append(RequestProjection(state: state, records: records)) }
+    /// Calls `body` with the projection of every request still held, at the end of the walk,
+    /// one at a time (they are as many as the requests in flight).
+    func forEachHeldProjection(_ body: (RequestProjection) throws -> Void) rethrows {
+        for slot in held {
+            if let records = slot.records, let state = slot.replay.state { try body(RequestProjection(state: state, records: records)) }
+        }
     }
 
-    /// Sets a stream's entry; the requests forgotten to make room are released.
+    private mutating func hold(_ slot: Held) -> Int {
+        if let index = freeSlots.popLast() {
+            held[index] = slot
+            return index
+        }
+        held.append(slot)
+        return held.count - 1
+    }
+
+    /// Frees a request's slot, releasing its projection.
+    private mutating func letGo(_ index: Int) {
+        if let records = held[index].records, let state = held[index].replay.state {
+            released.append(RequestProjection(state: state, records: records))
+        }
+        held[index] = Held()
+        freeSlots.append(index)
+    }
+
+    /// Sets a stream's entry; the requests forgotten to make room are let go of.
     private mutating func setStream(_ id: String, _ stream: Stream?) {
         for (_, evicted) in streams.update(id, to: stream) {
-            if case .request(let replay, let records) = evicted { release(replay, records) }
+            if case .request(let index) = evicted { letGo(index) }
         }
     }
 
@@ -110,38 +138,34 @@ struct ConformanceChecker {
         guard !envelope.stream.hasPrefix("$") else { return [] }
         let id = envelope.stream
         let isWorkflow = ApprovalEvents.all.contains(envelope.type)
-        var stream: Stream
+        let stream: Stream
         if let cached = streams[id] {
             stream = cached
         } else {
-            stream = envelope.streamVersion == 1
-                ? (isWorkflow ? .request(RequestReplay(), nil) : .other)
-                : try resume(id, before: envelope.seq, earlier: earlier)
+            if envelope.streamVersion == 1 {
+                stream = isWorkflow ? .request(hold(Held())) : .other
+            } else {
+                stream = try resume(id, before: envelope.seq, earlier: earlier)
+            }
             setStream(id, stream)
         }
-        guard case .request(var replay, var records) = stream else {
+        guard case .request(let index) = stream else {
             if case .other = stream, isWorkflow {
                 return [Finding(.requestInvalid, seq: envelope.seq, requestID: id, "\(envelope.type) in stream '\(id)', which is not an approval request")]
             }
             return []
         }
-        var settled = false
-        defer {
-            if settled {
-                setStream(id, nil)
-                if case .request(let replay, let records) = stream { release(replay, records) }
-            } else {
-                setStream(id, stream)
-            }
-        }
         var findings: [Finding] = []
         let payload: JSONValue
+        var parsedBytes: [UInt8]?
         if let bytes = payloadBytes, let parsed = try? JSONParser.parse(bytes) {
             payload = parsed
+            parsedBytes = bytes
         } else if payloadBytes == nil, allowsWithheldPayloads, isWorkflow {
             // Only a workflow event's payload stops the replay: a service's own event in the
             // request's stream (erased on record, or withheld) carries nothing the rules read.
-            stream = .withheld
+            letGo(index)
+            setStream(id, .withheld)
             pending[id] = nil
             openReviews[id] = nil
             withheld += 1
@@ -159,21 +183,23 @@ struct ConformanceChecker {
             seq: envelope.seq, streamVersion: envelope.streamVersion, time: envelope.time, actor: envelope.actor,
             type: envelope.type, payload: payload)
         event.relayIdentity = relayIdentity
+        event.storedPayloadBytes = parsedBytes
         if case .relayed(let via) = envelope.origin { event.relayedVia = via }
         if case .signed(let signature) = envelope.origin {
             findings += checkStatement(event, stream: id, signature: signature, ledgerID: ledgerID)
         }
-        findings += replay.apply(event, policies: policies, authority: SignerAuthority(capabilities: capabilities))
+        // In place: a replay is not copied out of its slot and back for each event.
+        findings += held[index].replay.apply(event, policies: policies, authority: SignerAuthority(capabilities: capabilities))
             .map { Finding(Self.code($0.violation), seq: $0.seq, requestID: id, $0.message) }
         replayed += 1
         if envelope.streamVersion == 1 {
             // The projection exists only for a stream opened by a well-formed request.opened
             // naming it, as `RequestProjection(stream:events:)` decides.
-            if projects, envelope.type == ApprovalEvents.opened, replay.state?.id == id {
-                records = RequestProjection.Records(stream: id, openingSeq: envelope.seq)
+            if projects, envelope.type == ApprovalEvents.opened, held[index].replay.state?.id == id {
+                held[index].records = RequestProjection.Records(stream: id, openingSeq: envelope.seq)
             }
         } else {
-            records?.add(event)
+            held[index].records?.add(event)
         }
         if envelope.type == ApprovalEvents.opened {
             requests += 1
@@ -187,12 +213,14 @@ struct ConformanceChecker {
         if envelope.type == ApprovalEvents.reviewClosed, payload["overdue"]?.boolValue == true {
             findings.append(Finding(.reviewLate, seq: envelope.seq, requestID: id, "the break-glass review was closed after its deadline"))
         }
-        track(replay.state, id: id, seq: envelope.seq)
-        stream = .request(replay, records)
+        track(held[index].replay.state, id: id, seq: envelope.seq)
         // A settled request is forgotten at once rather than when the cache is full: memory
         // then follows the requests in flight, not the last 50k. Forgetting needs `earlier` to
         // read it back, should an event still come.
-        settled = earlier != nil && replay.isSettled
+        if earlier != nil, held[index].replay.isSettled {
+            setStream(id, nil)
+            letGo(index)
+        }
         return findings
     }
 
@@ -227,8 +255,8 @@ struct ConformanceChecker {
     /// Completeness at `now`, and outcomes still owed by the last commands seen.
     mutating func finish(now: Timestamp) -> [Finding] {
         var findings: [Finding] = settleSignedOpening(next: nil, payloadBytes: nil)
-        for case .request(let replay, _) in streams.values {
-            findings += replay.finish().map { Finding(Self.code($0.violation), seq: $0.seq, requestID: replay.state?.id, $0.message) }
+        for slot in held {
+            findings += slot.replay.finish().map { Finding(Self.code($0.violation), seq: $0.seq, requestID: slot.replay.state?.id, $0.message) }
         }
         for (id, open) in pending where now >= open.deadline {
             findings.append(Finding(.requestOverdue, seq: open.seq, requestID: id, "still pending after its deadline \(open.deadline): no expiry or decision was recorded (run `ledger tick`)"))
@@ -253,7 +281,7 @@ struct ConformanceChecker {
     }
 
     /// Rebuilds a stream's replay from its earlier events, which the walk already checked.
-    private func resume(_ id: String, before seq: Int64, earlier: (any EarlierEvents)?) throws -> Stream {
+    private mutating func resume(_ id: String, before seq: Int64, earlier: (any EarlierEvents)?) throws -> Stream {
         // Most streams that come back are not requests (a service's event stream with many
         // events): one indexed row says so, instead of reading the whole stream.
         guard let earlier, try earlier.firstType(stream: id) == ApprovalEvents.opened else { return .other }
@@ -276,7 +304,7 @@ struct ConformanceChecker {
             records = RequestProjection.Records(stream: id, openingSeq: events[0].seq)
             for event in events.dropFirst() { records?.add(event) }
         }
-        return .request(RequestReplay(resuming: state, lastSeq: rows.last!.seq), records)
+        return .request(hold(Held(replay: RequestReplay(resuming: state, lastSeq: rows.last!.seq), records: records)))
     }
 
     private static func code(_ violation: RequestReplay.Violation) -> FindingCode {

@@ -1,6 +1,6 @@
 internal import LedgerDomain
 internal import LedgerFormat
-public import LedgerStore
+internal import LedgerStore
 
 /// The projection tables held to the walk's own replay, request by request, as the walk goes:
 /// each request's projection, once its last event is walked, against the rows the tables hold

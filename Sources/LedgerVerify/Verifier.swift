@@ -122,7 +122,8 @@ public struct Verifier: Sendable {
         }, after: { snapshot in
             startFindings += try Self.projectionsAhead(snapshot, head: walker?.lastSeq ?? 0)
             if checksTables, walker != nil {
-                try tableCheck.compare(walker!.takeReleasedProjections(all: true), snapshot: snapshot)
+                try tableCheck.compare(walker!.takeReleasedProjections(), snapshot: snapshot)
+                try walker!.forEachHeldProjection { try tableCheck.compare([$0], snapshot: snapshot) }
                 tableFindings = try tableCheck.finish(snapshot: snapshot, head: walker!.lastSeq)
             }
             // An empty ledger is `ledger-empty` already; its leftover tree rows add nothing.
