@@ -8,6 +8,7 @@
 /// Memory grows with what the figures keep (latencies, stalled requests, buckets, approvers),
 /// not with the rows added.
 public struct MetricsTally: Sendable {
+    /// The query the rows are counted for.
     public let query: MetricsQuery
     let now: Int64
     let filtered: Bool
