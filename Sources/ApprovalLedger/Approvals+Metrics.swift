@@ -7,6 +7,6 @@ extension Approvals {
     public func metrics(_ query: MetricsQuery, verifyChain: Bool = false) async throws -> ApprovalMetrics {
         var query = query
         if verifyChain { query.chain = MetricsQuery.Chain(try Verifier().verify(ledger)) }
-        return ApprovalMetrics(facts: try await ledger.metricsFacts(for: query), query: query)
+        return try await ledger.metrics(for: query)
     }
 }

@@ -311,4 +311,23 @@ struct MetricsScenarioTests {
             #expect(text.contains(line + "\n"), "\(line)")
         }
     }
+
+    @Test("Counted as the rows are read, the figures equal those computed from every row held at once")
+    func streamedEqualsFacts() async throws {
+        let scenario = try await Self.play()
+        let queries = [
+            MetricsQuery(now: Self.at(180)), MetricsQuery(now: Self.at(125)), MetricsQuery(now: Self.at(40)),
+            MetricsQuery(now: Self.at(180), since: Self.at(30), until: Self.at(90)),
+            MetricsQuery(now: Self.at(180), environment: "dev"), MetricsQuery(now: Self.at(180), environment: "prod", action: "deploy.promote"),
+            MetricsQuery(now: Self.at(180), action: "deploy.*"), MetricsQuery(now: Self.at(180), action: "*.open"),
+            MetricsQuery(now: Self.at(180), since: Self.at(60), environment: "prod", chain: .invalid(fromSeq: 20)),
+        ]
+        for query in queries {
+            let streamed = try await scenario.ledger.metrics(for: query)
+            let held = ApprovalMetrics(facts: try await scenario.ledger.metricsFacts(for: query), query: query)
+            #expect(streamed == held, "\(query)")
+            // Every query selects some requests: the equality is not that of two empty results.
+            #expect(held.requestsOpened > 0, "\(query)")
+        }
+    }
 }
