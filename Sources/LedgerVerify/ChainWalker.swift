@@ -73,7 +73,7 @@ public struct ChainWalker: Sendable {
     /// `projects`: each request is also projected as it is replayed, for the caller to hold
     /// the projection tables to (`takeReleasedProjections`).
     public init(
-        anchors: [Checkpoint] = [], treeAnchors: [TreeCheckpoint] = [], streamsInMemory: Int = 50_000, latestTime: Timestamp? = nil,
+        anchors: [Checkpoint] = [], treeAnchors: [TreeCheckpoint] = [], streamsInMemory: Int = 10_000, latestTime: Timestamp? = nil,
         allowsWithheldPayloads: Bool = false, projects: Bool = false
     ) {
         self.anchors = Dictionary(grouping: anchors, by: \.size)
@@ -93,7 +93,7 @@ public struct ChainWalker: Sendable {
     public init(
         resumingAfter checkpoint: AnyCheckpoint, prefix: [StoredEvent], absentPayloads: [Int64: SHA256Digest] = [:], anchors: [Checkpoint] = [],
         treeAnchors: [TreeCheckpoint] = [],
-        streamsInMemory: Int = 50_000, headHash: SHA256Digest?, headTime: Timestamp? = nil, tree: MerkleFrontier?, latestTime: Timestamp? = nil
+        streamsInMemory: Int = 10_000, headHash: SHA256Digest?, headTime: Timestamp? = nil, tree: MerkleFrontier?, latestTime: Timestamp? = nil
     ) {
         self.init(
             anchors: anchors.filter { $0.size > checkpoint.size }, treeAnchors: treeAnchors.filter { $0.size > checkpoint.size },

@@ -54,14 +54,8 @@ struct ConformanceChecker {
     /// final unless their stream has events still to come, which resume them.
     private var released: [RequestProjection] = []
 
-    /// At most this many streams' replays are held, however many `streamsInMemory` allows the
-    /// walk: a replay costs about a kilobyte, and requests that never settle (a grant never
-    /// used, a failure never recovered) would otherwise pile up with the ledger's length. One
-    /// that comes back after being forgotten is read back from the ledger (a few rows).
-    static let requestsInMemory = 10_000
-
     init(streamsInMemory: Int, allowsWithheldPayloads: Bool = false, projects: Bool = false) {
-        streams = BoundedCache(capacity: min(streamsInMemory, Self.requestsInMemory))
+        streams = BoundedCache(capacity: streamsInMemory)
         self.allowsWithheldPayloads = allowsWithheldPayloads
         self.projects = projects
     }

@@ -24,7 +24,7 @@ public struct Verifier: Sendable {
     /// The time completeness is judged at (pending past a deadline); nil: the clock.
     public var now: Timestamp?
     /// How many streams' state the walk keeps in memory; the rest is re-read when needed.
-    public var streamsInMemory = 50_000
+    public var streamsInMemory = 10_000
     /// Whether to hold the projection tables (and the digest `ledger rebuild` recorded) to a
     /// fresh replay of the events. Off for scratch ledgers restored from an export, which have
     /// no projections of their own; skipped with `sinceCheckpoint`, whose cost must stay
