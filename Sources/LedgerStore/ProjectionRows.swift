@@ -18,30 +18,18 @@ struct ProjectionRows: Sendable {
         for projection in projections {
             RequestRow(projection).append(to: &tables[0].values)
             tables[0].endRow()
-            let t = projection.timings
-            tables[1].values.append(contentsOf: [
-                t.requestID, t.environment, t.action, t.openedMs, t.deadlineMs, t.resolvedMs, t.outcome?.rawValue, t.decidedBy?.rawValue,
-                t.escalations, t.firstEscalatedMs, t.firstExecutedMs, t.firstFailureMs, t.rolledBackMs, t.recoveredMs, t.reviewDeadlineMs,
-                t.reviewClosedMs, t.missingFields.joined(separator: ","), t.lastSeq,
-            ] as [(any DatabaseValueConvertible)?])
+            tables[1].values.append(contentsOf: ProjectionValues.timings(projection.timings))
             tables[1].endRow()
             for vote in projection.votes {
-                tables[2].values.append(contentsOf: [
-                    vote.seq, vote.requestID, vote.voter, vote.approve ? "approve" : "deny", vote.timeMs,
-                ] as [(any DatabaseValueConvertible)?])
+                tables[2].values.append(contentsOf: ProjectionValues.vote(vote))
                 tables[2].endRow()
             }
             for attempt in projection.attempts {
-                tables[3].values.append(contentsOf: [
-                    attempt.seq, attempt.requestID, attempt.kind.rawValue, attempt.actor, attempt.code, attempt.timeMs,
-                ] as [(any DatabaseValueConvertible)?])
+                tables[3].values.append(contentsOf: ProjectionValues.attempt(attempt))
                 tables[3].endRow()
             }
             for execution in projection.executions {
-                tables[4].values.append(contentsOf: [
-                    execution.seq, execution.requestID, execution.approved ? 1 : 0, execution.succeeded ? "succeeded" : "failed",
-                    execution.timeMs,
-                ] as [(any DatabaseValueConvertible)?])
+                tables[4].values.append(contentsOf: ProjectionValues.execution(execution))
                 tables[4].endRow()
             }
         }

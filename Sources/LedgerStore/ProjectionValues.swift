@@ -2,8 +2,8 @@ internal import GRDB
 internal import LedgerDomain
 
 /// The column values of a projected request's rows, per table in `ProjectionWriter.tables`
-/// order, each row's values in `ProjectionWriter.columns` order: what the writer inserts and
-/// what `ledger verify` compares the stored rows with.
+/// order, each row's values in `ProjectionWriter.columns` order: the one definition of what
+/// the writer inserts (`ProjectionRows`) and what `ledger verify` compares the stored rows with.
 enum ProjectionValues {
     typealias Values = [(any DatabaseValueConvertible)?]
 
