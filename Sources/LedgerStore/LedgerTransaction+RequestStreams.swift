@@ -30,7 +30,11 @@ extension LedgerTransaction {
             }
             return RequestEvent(event)
         }
-        if asReplayed { requestStreams[stream] = events }
+        guard asReplayed else { return events }
+        requestStreams[stream] = events
+        // The appender would read the stream's version as the column's maximum, which every
+        // row just read holds as its envelope does: the last event's.
+        if appender.streamVersions[stream] == nil { appender.streamVersions[stream] = .some(events.last?.streamVersion) }
         return events
     }
 
@@ -52,6 +56,8 @@ extension LedgerTransaction {
         for event in events.dropFirst() { records.add(event) }
         return RequestProjection(state: folded, records: records)
     }
+
+    static let streamSelection = StoredEvent.selection + " AND e.stream = ? ORDER BY e.stream_version"
 
     /// Extends the stream's events read so far with one just appended to it.
     func recordAppended(_ event: RecordedEvent) {

@@ -57,13 +57,6 @@ public final class LedgerTransaction {
     /// The ledger's id, from its genesis event.
     public var ledgerID: String { appender.ledgerID }
 
-    /// The events of `stream`, in stream order.
-    public func events(stream: String) throws -> [RecordedEvent] {
-        try Row.fetchAll(db.cachedStatement(sql: Self.streamSelection), arguments: [stream]).map { try StoredEvent(row: $0).recordedEvent() }
-    }
-
-    static let streamSelection = StoredEvent.selection + " AND e.stream = ? ORDER BY e.stream_version"
-
     /// The event at `seq`.
     public func event(seq: Int64) throws -> RecordedEvent? {
         try Row.fetchOne(db, sql: StoredEvent.selection + " AND e.seq = ?", arguments: [seq]).map { try StoredEvent(row: $0).recordedEvent() }
