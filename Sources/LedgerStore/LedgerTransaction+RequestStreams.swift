@@ -18,6 +18,8 @@ extension LedgerTransaction {
     /// read again on every call, and its stream projected by `replace(stream:)`.
     package func requestEvents(stream: String) throws -> [RequestEvent] {
         if let known = requestStreams[stream] { return known }
+        if let previous = lastRequestRead, !touched.contains(previous) { requestStreams[previous] = nil }
+        lastRequestRead = stream
         var asReplayed = true
         let rows = try Row.fetchAll(db.cachedStatement(sql: Self.streamSelection), arguments: [stream])
         let events = try rows.map { row in
@@ -57,6 +59,7 @@ extension LedgerTransaction {
         return RequestProjection(state: folded, records: records)
     }
 
+    /// The rows of one stream, in stream order.
     static let streamSelection = StoredEvent.selection + " AND e.stream = ? ORDER BY e.stream_version"
 
     /// Extends the stream's events read so far with one just appended to it.

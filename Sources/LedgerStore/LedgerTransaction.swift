@@ -17,7 +17,7 @@ public final class LedgerTransaction {
     let appender: Appender
     /// Streams appended to, in first-append order.
     private var touchedStreams: [String] = []
-    private var touched: Set<String> = []
+    private(set) var touched: Set<String> = []
     /// Bytes of the events appended here (envelopes and payloads): what bounds a batch.
     private(set) var appendedBytes = 0
     /// Request streams read through `requestEvents(stream:)` whose rows read as a replay reads
@@ -26,6 +26,9 @@ public final class LedgerTransaction {
     /// The fold of such a stream's events as they stand, given by the command that decided
     /// them (`projectRequest(stream:folded:)`): its projection rows are derived from it.
     var foldedRequests: [String: RequestState] = [:]
+    /// The request stream read last: forgotten at the next read unless it was appended to,
+    /// so a tick over many requests holds only the events of those it changed.
+    var lastRequestRead: String?
     /// The transaction's time: the later of the clock (or the requested time) and the head's
     /// time, so event times never go backwards. Every event appended here carries it.
     public let now: Timestamp
