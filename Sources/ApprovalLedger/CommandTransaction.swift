@@ -1,7 +1,8 @@
 import Foundation
 
-/// One approval command inside one ledger transaction: fold the stream, decide, append (the
-/// transaction then projects).
+/// One approval command inside one ledger transaction: fold the stream, decide, append, and
+/// hand the transaction the fold of the stream as it now stands, from which it writes the
+/// projection rows (the stream is read and folded once per command).
 struct CommandTransaction {
     let tx: LedgerTransaction
     let lookup: PolicyLookup
@@ -13,7 +14,7 @@ struct CommandTransaction {
     }
 
     func state(_ id: String) throws -> RequestState? {
-        RequestState.fold(try tx.events(stream: id).map(Self.requestEvent))
+        RequestState.fold(try tx.requestEvents(stream: id))
     }
 
     func apply(_ id: String, _ command: ApprovalCommand, signer: Signer) throws -> Outcome {
@@ -32,7 +33,7 @@ struct CommandTransaction {
             throw LedgerError(.keyNotAllowed, "key \(keyID) is registered to '\(key.identity)', not '\(Identifier.printable(signer.identity))'")
         }
         let (command, commandSigner, capabilities) = try attributed(command, id: id, signer: signer, key: key)
-        let events = try tx.events(stream: id).map(Self.requestEvent)
+        let events = try tx.requestEvents(stream: id)
         let state = RequestState.fold(events)
         if !events.isEmpty, state == nil {
             throw ApprovalError(code: "not-a-request", message: "stream \(id) is not an approval request", requestID: id, recorded: false)
@@ -68,8 +69,12 @@ struct CommandTransaction {
             appended.append(try tx.append(EventDraft(type: event.type, stream: id, payload: event.payload, expectedVersion: expected), signer: eventSigner))
         }
         guard !appended.isEmpty else { return Outcome(state: state, refusal: decision.refusal, appended: []) }
-        // The transaction rewrites the request's projection rows before it commits.
-        let newState = RequestState.fold(events + appended.map(Self.requestEvent))
+        // What was appended, applied to the state the decision started from (a new request's
+        // opening is folded here for the first time); the transaction rewrites the request's
+        // projection rows from it before it commits.
+        let added = try tx.requestEvents(stream: id).dropFirst(events.count)
+        let newState = state.map { added.reduce(into: $0) { $0.apply($1) } } ?? RequestState.fold(Array(added))
+        if let newState { tx.projectRequest(stream: id, folded: newState) }
         return Outcome(state: newState, refusal: decision.refusal, appended: appended)
     }
 
@@ -100,13 +105,6 @@ struct CommandTransaction {
             let caller = try tx.key(signature.keyID)
             return (command, signer.withCommandHash(hash), caller?.capabilities ?? [])
         }
-    }
-
-    static func requestEvent(_ event: RecordedEvent) -> RequestEvent {
-        let e = event.envelope
-        return RequestEvent(
-            seq: e.seq, streamVersion: e.streamVersion, time: e.time, actor: e.actor, type: e.type,
-            payload: ((try? event.payload()) ?? nil) ?? .object(JSONObject()))
     }
 }
 

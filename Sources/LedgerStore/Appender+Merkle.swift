@@ -29,7 +29,7 @@ extension Appender {
     /// rows than they make: rows written into the file by another tool (a restore, a hand
     /// edit) without their tree. One indexed read per transaction when nothing is missing.
     private func catchUpTree(events: Int64) throws {
-        let rows = try Int64.fetchOne(db, sql: "SELECT IFNULL(MAX(pos) + 1, 0) FROM merkle_nodes") ?? 0
+        let rows = try Int64.fetchOne(db.cachedStatement(sql: "SELECT IFNULL(MAX(pos) + 1, 0) FROM merkle_nodes")) ?? 0
         if rows < MerkleNodes.count(size: UInt64(max(0, events))) {
             try MerkleNodes.fill(db, events: events, skippingExisting: true)
         }

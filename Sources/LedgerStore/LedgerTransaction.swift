@@ -17,9 +17,18 @@ public final class LedgerTransaction {
     let appender: Appender
     /// Streams appended to, in first-append order.
     private var touchedStreams: [String] = []
-    private var touched: Set<String> = []
+    private(set) var touched: Set<String> = []
     /// Bytes of the events appended here (envelopes and payloads): what bounds a batch.
     private(set) var appendedBytes = 0
+    /// Request streams read through `requestEvents(stream:)` whose rows read as a replay reads
+    /// them, with the events appended to them here since: each stream's events as they stand.
+    var requestStreams: [String: [RequestEvent]] = [:]
+    /// The fold of such a stream's events as they stand, given by the command that decided
+    /// them (`projectRequest(stream:folded:)`): its projection rows are derived from it.
+    var foldedRequests: [String: RequestState] = [:]
+    /// The request stream read last: forgotten at the next read unless it was appended to,
+    /// so a tick over many requests holds only the events of those it changed.
+    var lastRequestRead: String?
     /// The transaction's time: the later of the clock (or the requested time) and the head's
     /// time, so event times never go backwards. Every event appended here carries it.
     public let now: Timestamp
@@ -51,12 +60,6 @@ public final class LedgerTransaction {
     /// The ledger's id, from its genesis event.
     public var ledgerID: String { appender.ledgerID }
 
-    /// The events of `stream`, in stream order.
-    public func events(stream: String) throws -> [RecordedEvent] {
-        try Row.fetchAll(db, sql: StoredEvent.selection + " AND e.stream = ? ORDER BY e.stream_version", arguments: [stream])
-            .map { try StoredEvent(row: $0).recordedEvent() }
-    }
-
     /// The event at `seq`.
     public func event(seq: Int64) throws -> RecordedEvent? {
         try Row.fetchOne(db, sql: StoredEvent.selection + " AND e.seq = ?", arguments: [seq]).map { try StoredEvent(row: $0).recordedEvent() }
@@ -86,15 +89,23 @@ public final class LedgerTransaction {
         let events = try appender.append(drafts, signer: signer, allowWorkflowTypes: true)
         appendedBytes += events.reduce(0) { $0 + $1.envelopeBytes.count + ($1.payloadBytes?.count ?? 0) }
         for draft in drafts where touched.insert(draft.stream).inserted { touchedStreams.append(draft.stream) }
+        for event in events { recordAppended(event) }
         return events
     }
 
     /// Rewrites the projection rows of every request stream appended to. System streams
-    /// (`$…`) hold no requests.
+    /// (`$…`) hold no requests. A stream whose fold the deciding command gave is projected
+    /// from it and the events it was folded from; any other is read back and folded again.
     func updateProjections() throws {
         guard !touchedStreams.isEmpty else { return }
         let writer = ProjectionWriter(db: db)
-        for stream in touchedStreams where !stream.hasPrefix("$") { try writer.replace(stream: stream) }
+        for stream in touchedStreams where !stream.hasPrefix("$") {
+            if let projection = commandProjection(stream: stream) {
+                try writer.replace(stream: stream, with: projection)
+            } else {
+                try writer.replace(stream: stream)
+            }
+        }
     }
 
     /// The ids of requests with one of `statuses`.
