@@ -37,8 +37,9 @@ struct BoundedCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     /// Evicting half at a time keeps the cost amortized to O(log n) per insertion.
     private mutating func evictOldestHalf() -> [(key: Key, value: Value)] {
         let cutoff = entries.values.map(\.used).sorted()[entries.count / 2]
-        let evicted = entries.filter { $0.value.used < cutoff }
-        entries = entries.filter { $0.value.used >= cutoff }
-        return evicted.map { ($0.key, $0.value.value) }
+        // Removed in place: filtering into a new table would hold two tables at the peak.
+        let evicted = entries.compactMap { $0.value.used < cutoff ? (key: $0.key, value: $0.value.value) : nil }
+        for (key, _) in evicted { entries.removeValue(forKey: key) }
+        return evicted
     }
 }
