@@ -17,7 +17,8 @@ extension LedgerTool {
                 not ahead of the ledger; every request replayed under the policy version it recorded, \
                 so each vote, refusal, grant, denial, expiry, escalation, bypass and execution must be \
                 what the rules produce; no request pending past its deadline and no break-glass review \
-                left open. Then the projection tables are held to a fresh replay of the events. \
+                left open. In the same pass each request's projection rows are held to its replay, \
+                and a row of no request is found. \
                 Memory stays bounded however long the ledger. Finding codes: docs/VERIFY.md.
 
                 --since-checkpoint FILE first proves that everything before the checkpoint is what it \
