@@ -16,8 +16,6 @@ final class DashboardFixture: Sendable {
     let people: [String: Signer]
     let root: Signer
     let serverKeyID: KeyID
-    /// The request that passes its deadline `smokeTTL` after the fixture is built.
-    let smokeRequestID: String
     /// A pending request whose approvers are slow: refused attempts may be added on it.
     let slowRequestID: String
     static let smokeTTLSeconds = 12
@@ -55,14 +53,13 @@ final class DashboardFixture: Sendable {
         func advance(minutes: Int64) { time.withLock { $0 = $0?.adding(milliseconds: minutes * 60_000) } }
     }
 
-    init(server: ServerHarness, ledger: Ledger, people: [String: Signer], root: Signer, serverKeyID: KeyID, smoke: String, slow: String) {
+    init(server: ServerHarness, ledger: Ledger, people: [String: Signer], root: Signer, serverKeyID: KeyID, slow: String) {
         self.server = server
         self.ledger = ledger
         self.approvals = Approvals(ledger: ledger)
         self.people = people
         self.root = root
         self.serverKeyID = serverKeyID
-        self.smokeRequestID = smoke
         self.slowRequestID = slow
     }
 
@@ -97,12 +94,6 @@ final class DashboardFixture: Sendable {
         clock.set(Timestamp(millisecondsSinceEpoch: realNow - 3 * 3_600_000))
         let (slow, _) = try await script.today()
         clock.goLive()
-        let smoke = try await approvals.open(
-            OpenRequest(
-                requestID: Approvals.newRequestID(), action: "smoke.check", resource: "svc/checkout", environment: "prod", summary: "post-deploy smoke check",
-                links: ["https://ci.example.com/acme/checkout/runs/8812"], riskInputs: ["blast_radius": "10"]),
-            signer: people["alice"]!).id
-        try await script.refused { try await approvals.approve(smoke, reason: "mine", signer: people["alice"]!) }
 
         var tokens: [String: String] = [:]
         for (name, identity, capabilities) in [("reader", "auditor", [String]()), ("bob", "bob", ["approve", "request"]), ("alice", "alice", ["approve", "request"])] {
@@ -114,7 +105,7 @@ final class DashboardFixture: Sendable {
             tokens[name] = result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         }
         let server = try ServerHarness(directory: directory, ledgerPath: ledgerPath, tokens: tokens)
-        let fixture = DashboardFixture(server: server, ledger: ledger, people: people, root: root, serverKeyID: serverKey.publicKey.keyID, smoke: smoke, slow: slow)
+        let fixture = DashboardFixture(server: server, ledger: ledger, people: people, root: root, serverKeyID: serverKey.publicKey.keyID, slow: slow)
         // Votes relayed through tokens (origin.via = token:…), beside the own-key ones above.
         for (token, body) in [("bob", #"{"decision":"approve","reason":"canary clean"}"#), ("alice", #"{"decision":"approve","reason":"checked"}"#)] {
             let pending = try await approvals.list(status: [.pending]).first { $0.environment == "staging" && $0.requester != token }
@@ -266,10 +257,18 @@ final class DashboardFixture: Sendable {
 }
 
 extension DashboardFixture {
-    /// Stops the sweeper and waits until the smoke request is pending past its deadline, as
-    /// `/metrics` shows it (`ledger_requests_stalled 1`).
+    /// Stops the sweeper, then opens the smoke request (with a refused self-approval) and waits
+    /// until it is pending past its deadline, as `/metrics` shows it (`ledger_requests_stalled
+    /// 1`). Opened only once the sweeper has stopped: opened earlier, a slow machine would let
+    /// the sweeper expire it first, and it would never stall.
     func stallTheSmokeRequest() async throws {
         try await stopTheSweeper()
+        let smoke = try await approvals.open(
+            OpenRequest(
+                requestID: Approvals.newRequestID(), action: "smoke.check", resource: "svc/checkout", environment: "prod", summary: "post-deploy smoke check",
+                links: ["https://ci.example.com/acme/checkout/runs/8812"], riskInputs: ["blast_radius": "10"]),
+            signer: people["alice"]!).id
+        do { _ = try await approvals.approve(smoke, reason: "mine", signer: people["alice"]!) } catch is ApprovalError {}
         let giveUp = Date().addingTimeInterval(Double(Self.smokeTTLSeconds) + 30)
         while Date() < giveUp {
             let metrics = try server.request("GET", "/metrics", as: "reader").text
