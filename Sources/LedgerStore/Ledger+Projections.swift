@@ -122,7 +122,8 @@ extension Ledger {
 
     /// Holds the projection tables, and the digest `ledger rebuild` recorded, to a fresh
     /// replay of the events, all from one read snapshot: the check `ledger rebuild --check`
-    /// runs and `ledger verify` can reuse. Replays twice when the recorded digest covers
+    /// runs (`ledger verify` compares request by request in its walk instead, without a second
+    /// pass: `ProjectionTableCheck`). Replays twice when the recorded digest covers
     /// fewer events than the head. Works on a read-only ledger; changes nothing.
     public func checkProjections() throws -> ProjectionCheck {
         try StorageErrors.mapping(path: path) {

@@ -6,8 +6,8 @@ public import LedgerFormat
 ///
 /// Two sets of projection tables hold the same rows exactly when their digests are equal,
 /// whatever order the rows were written in: that is how `ledger rebuild` shows that replaying
-/// the events gives what the appends wrote, and how `ledger verify` can hold the tables to a
-/// fresh replay. docs/FORMAT.md (Projections) specifies the bytes hashed.
+/// the events gives what the appends wrote, and how `ledger verify` holds the digest `ledger
+/// rebuild` recorded to the tables. docs/FORMAT.md (Projections) specifies the bytes hashed.
 public struct ProjectionDigest: Sendable, Hashable, CustomStringConvertible {
     /// The version of the projection rules (how rows derive from events). Digests of
     /// different versions are not comparable; it changes whenever the derivation does.
