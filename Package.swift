@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         // Layer 1: OpenSSL libcrypto, wrapped so no C type escapes LedgerCrypto.
@@ -103,10 +104,24 @@ let package = Package(
             resources: [.embedInCode("openapi.yaml")],
             swiftSettings: strict
         ),
+        // The Slack gateway and webhook delivery, as extensions of `ledger serve`; outbound
+        // HTTP (Slack's Web API, webhook receivers) through AsyncHTTPClient.
+        .target(
+            name: "LedgerChat",
+            dependencies: [
+                "ApprovalLedger", "LedgerServer",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "LedgerCLI",
             dependencies: [
-                "ApprovalLedger", "LedgerServer", "HTTPSignatures",
+                "ApprovalLedger", "LedgerServer", "LedgerChat", "HTTPSignatures",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             resources: [.embedInCode("demo-policy.yaml")],
@@ -158,6 +173,10 @@ let package = Package(
                 // Reads the Prometheus rule files whose expressions the Prometheus test runs.
                 .product(name: "Yams", package: "Yams"),
             ]
+        ),
+        .testTarget(
+            name: "LedgerChatTests",
+            dependencies: ["LedgerChat", "LedgerServer", "TestSupport"]
         ),
         .testTarget(
             name: "LedgerBenchmarkTests",

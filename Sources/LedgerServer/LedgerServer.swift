@@ -15,10 +15,13 @@ public struct ServerOptions: Sendable {
     public var signatures: any MessageSignatureAuthenticating
     /// The C2SP witness `POST /add-checkpoint` serves; nil answers it 404.
     public var witness: Witness?
+    /// Routes and services added over the server's own (the Slack gateway, webhooks).
+    public var extensions: [any ServerExtension]
 
     public init(
         host: String = "127.0.0.1", port: Int = 8480, allowAnonymous: Bool = false, limits: ServerLimits = ServerLimits(),
-        signatures: any MessageSignatureAuthenticating = MessageSignatureAuthenticator(), witness: Witness? = nil
+        signatures: any MessageSignatureAuthenticating = MessageSignatureAuthenticator(), witness: Witness? = nil,
+        extensions: [any ServerExtension] = []
     ) {
         self.host = host
         self.port = port
@@ -26,6 +29,7 @@ public struct ServerOptions: Sendable {
         self.limits = limits
         self.signatures = signatures
         self.witness = witness
+        self.extensions = extensions
     }
 }
 
@@ -76,6 +80,7 @@ public struct LedgerServer: Sendable {
         OperationRoutes(environment: environment).register(&table)
         WitnessRoutes(witness: options.witness).register(&table)
         DashboardRoutes(environment: environment).register(&table)
+        for extensionRoutes in options.extensions { extensionRoutes.register(&table, environment: environment) }
         return table
     }
 
@@ -86,7 +91,7 @@ public struct LedgerServer: Sendable {
         router.add(
             middleware: AuthenticationMiddleware(
                 ledger: environment.ledger, signatures: options.signatures, allowAnonymous: options.allowAnonymous,
-                openPaths: OperationRoutes.openPaths.union(WitnessRoutes.openPaths)))
+                openPaths: options.extensions.reduce(OperationRoutes.openPaths.union(WitnessRoutes.openPaths)) { $0.union($1.openPaths) }))
         routeTable().register(on: router)
         return router
     }
@@ -103,7 +108,7 @@ public struct LedgerServer: Sendable {
                     idleTimeout: .milliseconds(Int64(idle.components.seconds * 1000 + idle.components.attoseconds / 1_000_000_000_000_000)),
                     httpDecoderConfiguration: .init(maxHeaderFieldSize: ServerLimits.maxHeaderBytes, maxHeaderListSize: ServerLimits.maxHeaderBytes, maxHeaderFieldCount: 100))),
             configuration: .init(address: .hostname(host, port: options.port), serverName: "approval-ledger"),
-            services: [Sweeper(environment: environment)],
+            services: [Sweeper(environment: environment)] + options.extensions.flatMap { $0.services(environment: environment) },
             onServerRunning: { channel in await onReady(host, channel.localAddress?.port ?? 0) },
             logger: environment.logger)
         let group = ServiceGroup(

@@ -14,7 +14,7 @@ public struct RouteTable: Sendable {
     public private(set) var routes: [Route] = []
     var handlers: [Handler] = []
 
-    mutating func add(_ method: HTTPRequest.Method, _ path: String, _ handler: @escaping Handler) {
+    public mutating func add(_ method: HTTPRequest.Method, _ path: String, _ handler: @escaping Handler) {
         routes.append(Route(method: method, path: path))
         handlers.append(handler)
     }

@@ -1,0 +1,23 @@
+public import ServiceLifecycle
+
+/// A part of `ledger serve` built over the server's services that the server itself does not
+/// know about, such as the Slack gateway and webhook delivery (LedgerChat). It adds routes to
+/// the one route table (so `docs/openapi.yaml` is still checked against every route) and
+/// background services that run and stop with the server.
+public protocol ServerExtension: Sendable {
+    /// Paths whose routes authenticate requests themselves (a Slack request signature), so
+    /// the credential check lets them through; everything else still needs credentials.
+    var openPaths: Set<String> { get }
+
+    /// Adds the extension's routes.
+    func register(_ routes: inout RouteTable, environment: ServerEnvironment)
+
+    /// Services that run beside the HTTP server (a delivery loop), stopped on shutdown.
+    func services(environment: ServerEnvironment) -> [any Service]
+}
+
+extension ServerExtension {
+    public var openPaths: Set<String> { [] }
+    public func register(_ routes: inout RouteTable, environment: ServerEnvironment) {}
+    public func services(environment: ServerEnvironment) -> [any Service] { [] }
+}
