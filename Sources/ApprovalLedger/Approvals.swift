@@ -168,6 +168,11 @@ public struct Approvals: Sendable {
         let outcome = try await ledger.transaction { tx in
             try CommandTransaction(tx: tx, lookup: PolicyLookup(tx: tx)).apply(id, command, signer: signer)
         }
+        return try settle(id, outcome)
+    }
+
+    /// The request as a command left it, or the refusal it met as an `ApprovalError`.
+    func settle(_ id: String, _ outcome: CommandTransaction.Outcome) throws -> RequestState {
         if let refusal = outcome.refusal {
             if refusal.code == "not-found" { throw Self.notFound(id) }
             throw ApprovalError(code: refusal.code, message: refusal.message, requestID: id, recorded: !outcome.appended.isEmpty)

@@ -65,6 +65,11 @@ public final class LedgerTransaction {
         try Row.fetchOne(db, sql: StoredEvent.selection + " AND e.seq = ?", arguments: [seq]).map { try StoredEvent(row: $0).recordedEvent() }
     }
 
+    /// The event carrying idempotency key `key`, if one was recorded.
+    public func event(idempotencyKey key: String) throws -> RecordedEvent? {
+        try appender.event(idempotencyKey: key)
+    }
+
     /// The seq of the latest event of `stream`, without reading the event.
     package func lastSeq(stream: String) throws -> Int64? {
         try Int64.fetchOne(
