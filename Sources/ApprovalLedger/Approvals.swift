@@ -185,7 +185,7 @@ public struct Approvals: Sendable {
     /// signatures are checked in parallel rather than one after another by the writer; the
     /// transaction still re-reads the key's status. A key it cannot find is left to the
     /// transaction, which says why.
-    private func verifiedCommand(_ signer: Signer, _ command: ApprovalCommand, id: String) async throws -> Signer {
+    func verifiedCommand(_ signer: Signer, _ command: ApprovalCommand, id: String) async throws -> Signer {
         // A signed vote without the version seen is refused by the transaction, with its reason.
         if case .vote(let vote) = command, vote.requestVersion == nil { return signer }
         guard case .signed(let signature) = signer.origin,

@@ -113,6 +113,16 @@ public final class LedgerTransaction {
         }
     }
 
+    /// The pending requests `requester` opened with this action, resource, environment and
+    /// summary, oldest first: the candidates an identical new request duplicates.
+    package func pendingRequestIDs(action: String, resource: String, environment: String, requester: String, summary: String) throws -> [String] {
+        try String.fetchAll(
+            db.cachedStatement(sql: """
+                SELECT request_id FROM requests WHERE status = 'pending' AND action = ? AND resource = ? AND environment = ?
+                AND requester = ? AND summary = ? ORDER BY opened_seq
+                """), arguments: [action, resource, environment, requester, summary])
+    }
+
     /// The ids of requests with one of `statuses`.
     public func requestIDs(status statuses: [String]) throws -> [String] {
         let marks = Array(repeating: "?", count: statuses.count).joined(separator: ", ")
