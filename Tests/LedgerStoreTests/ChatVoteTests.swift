@@ -79,6 +79,22 @@ struct ChatVoteTests {
         #expect(try team.fixture.verify().isVerified())
     }
 
+    @Test("M1 by channel: a request decided by a Slack press counts under slack, one decided by an own-key vote under own-key; the rows read once give the same")
+    func latencyByChannel() async throws {
+        let team = try await Team.make()
+        try await team.fixture.ledger.link(account: Self.bobAccount, identity: "bob", signer: team.fixture.root)
+        let chat = try await team.open()
+        _ = try await team.approvals.chatVote(chat.id, Self.press(), relay: team.server)
+        let own = try await team.open()
+        _ = try await team.approvals.approve(own.id, reason: "", signer: team.fixture.bob)
+        _ = try await team.open()
+        let query = MetricsQuery(now: team.fixture.clock.now())
+        let metrics = try await team.fixture.ledger.metrics(for: query)
+        #expect(metrics.approvalLatencyByChannel.map(\.channel) == ["own-key", "slack"])
+        #expect(metrics.approvalLatencyByChannel.map(\.latency.count) == [1, 1])
+        #expect(ApprovalMetrics(facts: try await team.fixture.ledger.metricsFacts(for: query), query: query) == metrics)
+    }
+
     @Test("The writer refuses: a second link of a linked account, an unlink of an unlinked one, a non-admin key, a malformed account, a raw identity.* append")
     func writerRefusals() async throws {
         let team = try await Team.make()
