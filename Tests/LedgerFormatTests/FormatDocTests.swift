@@ -251,7 +251,7 @@ struct FormatDocTests {
         let rows = lines[(start + 1)...].prefix { !$0.hasPrefix("### ") }.filter { $0.hasPrefix("| `") }.map { line in
             line.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "`")) }
         }
-        #expect(rows.map { $0[0] } == ["ledger.genesis", "key.registered", "key.revoked", "policy.published", "payload.redacted"])
+        #expect(rows.map { $0[0] } == ["ledger.genesis", "key.registered", "key.revoked", "policy.published", "payload.redacted", "identity.linked", "identity.unlinked"])
         #expect(Set(rows.map { $0[1] }) == Set(SystemStreams.all))
         for row in rows {
             #expect(SystemStreams.violation(type: row[0], stream: row[1]) == nil, "\(row[0]) in \(row[1])")

@@ -116,6 +116,26 @@ struct ServerFailureTests {
         #expect(state["status"] as? String == "pending")
     }
 
+    @Test("Approval spam: an identical pending request is answered 200 with the first one; past --max-opens-per-minute a requester gets 429 with Retry-After, another requester does not")
+    func duplicateRequestsAndOpenRateLimit() throws {
+        let server = try ServerHarness(extraArguments: ["--max-opens-per-minute", "3"])
+        defer { _ = server.stop() }
+        let first = try server.request("POST", "/v1/requests", as: "ci", json: Self.openBody)
+        #expect(first.status == 201)
+        let id = try first.json()["requestId"] as! String
+        let again = try server.request("POST", "/v1/requests", as: "ci", json: Self.openBody)
+        #expect(again.status == 200, "\(again)")
+        #expect(try again.json()["requestId"] as? String == id)
+        #expect(again.header("Location") == "/v1/requests/\(id)")
+        let before = try server.loggedEvents().count
+        #expect(try server.request("POST", "/v1/requests", as: "ci", json: #"{"action":"deploy","resource":"svc/a","environment":"dev","summary":"one more"}"#).status == 201)
+        let limited = try server.request("POST", "/v1/requests", as: "ci", json: #"{"action":"deploy","resource":"svc/b","environment":"dev","summary":"and more"}"#)
+        try expectProblem(limited, 429, "rate-limited")
+        #expect(Int(limited.header("Retry-After") ?? "") ?? 0 >= 1)
+        #expect(try server.loggedEvents().count == before + 1)
+        #expect(try server.request("POST", "/v1/requests", as: "bob", json: #"{"action":"deploy","resource":"svc/c","environment":"dev","summary":"bob's"}"#).status == 201)
+    }
+
     @Test func slowClientIsCutOffAndOthersAreServed() throws {
         let server = try ServerHarness(extraArguments: ["--read-timeout", "1"])
         defer { _ = server.stop() }
