@@ -28,7 +28,7 @@ struct WebhookDeliverer: Service {
 
     private func deliver() async {
         let ledger = environment.ledger
-        let http = OutboundHTTP(timeout: subscription.timeout)
+        let http = OutboundHTTP(client: WebhookHTTPClient.shared, timeout: subscription.timeout)
         var lastProblem: String?
         var opened = false
         while !Task.isCancelled {
