@@ -150,6 +150,16 @@ struct WebhookDeliveryTests {
             #expect(gap >= 0.1 * pow(2, Double(index)) - 0.01, "wait \(index + 1) was \(gap) s")
         }
         #expect(harness.serverLog.contains("webhook flaky: disabled after 5 consecutive failures"))
+        // `ledger webhook status` reads the same state from the file.
+        let cli = try harness.ledger(["webhook", "status", "--ledger", harness.ledgerPath, "--webhooks", harness.webhooksPath, "--format", "json"])
+        #expect(cli.status == 0, "\(cli.stderr)")
+        let listed = try JSONSerialization.jsonObject(with: Data(cli.stdout.utf8)) as? [String: Any]
+        let row = try #require((listed?["webhooks"] as? [[String: Any]])?.first)
+        #expect(row["state"] as? String == "disabled")
+        #expect(row["failures"] as? Int == 5)
+        #expect(row["pending"] as? Int == 1)
+        let text = try harness.ledger(["webhook", "status", "--ledger", harness.ledgerPath])
+        #expect(text.stdout.contains("flaky") && text.stdout.contains("disabled") && text.stdout.contains("HTTP 500"), "\(text.stdout)")
         // More events while disabled wait behind the cursor.
         let later = try harness.append(2)
         // Re-enabling needs `append`.
@@ -169,6 +179,35 @@ struct WebhookDeliveryTests {
         #expect(after["state"] as? String == "active")
         #expect(after["failures"] as? Int == 0)
         #expect(after["delivered"] as? Int == 3)
+    }
+
+    @Test("ledger webhook enable on the file resumes a running server's delivery")
+    func enableFromTheCommandLine() async throws {
+        let harness = try WebhookHarness()
+        let receiver = WebhookReceiver(secretPath: harness.secretPath, recordPath: harness.directory.file("received.jsonl"))
+        try receiver.start(status: 503)
+        defer { receiver.stop() }
+        try harness.writeWebhooks("""
+              - name: once
+                url: http://127.0.0.1:\(receiver.port)/once
+                secret_file: hooks.whsec
+                events: [deploy.*]
+                retry: {max_failures: 1}
+            """)
+        try harness.startServer()
+        defer { harness.stopServer() }
+        let seqs = try harness.append(3)
+        try await eventually("disabled") { try await harness.webhook("once")["state"] as? String == "disabled" }
+        receiver.stop()
+        try receiver.start(status: 200)
+        let enabled = try harness.ledger(["webhook", "enable", "once", "--ledger", harness.ledgerPath])
+        #expect(enabled.status == 0, "\(enabled.stderr)")
+        #expect(enabled.stdout.contains("re-enabled webhook once"))
+        try await eventually("delivered after enabling") { try receiver.delivered(to: "/once").count == 3 }
+        #expect(try receiver.delivered(to: "/once").map(\.seq) == seqs)
+        let unknown = try harness.ledger(["webhook", "enable", "nobody", "--ledger", harness.ledgerPath])
+        #expect(unknown.status == 2)
+        #expect(unknown.stderr.contains("not-found"))
     }
 
     @Test("ledger serve refuses a webhooks file with an inline secret, and a secret file others can read")

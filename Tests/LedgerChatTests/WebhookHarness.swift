@@ -125,6 +125,11 @@ final class WebhookHarness: Sendable {
         }
     }
 
+    /// Runs the `ledger` binary in the harness's directory.
+    func ledger(_ arguments: [String]) throws -> ProcessResult {
+        try ProcessRunner.run(binary, arguments, currentDirectory: directory.path)
+    }
+
     /// `GET`/`POST` on the running server with a token (by name) or none.
     func call(_ method: HTTPMethod, _ path: String, as token: String?) async throws -> (status: Int, json: [String: Any]) {
         var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
