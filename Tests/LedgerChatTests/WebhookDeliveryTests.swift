@@ -150,6 +150,13 @@ struct WebhookDeliveryTests {
             #expect(gap >= 0.1 * pow(2, Double(index)) - 0.01, "wait \(index + 1) was \(gap) s")
         }
         #expect(harness.serverLog.contains("webhook flaky: disabled after 5 consecutive failures"))
+        let metrics = try await harness.metrics()
+        for sample in [
+            #"ledger_webhook_disabled{subscription="flaky"} 1"#, #"ledger_webhook_pending_events{subscription="flaky"} 1"#,
+            #"ledger_webhook_consecutive_failures{subscription="flaky"} 5"#, #"ledger_webhook_deliveries_total{subscription="flaky"} 0"#,
+        ] {
+            #expect(metrics.contains(sample + "\n"), "\(sample) not in /metrics")
+        }
         // `ledger webhook status` reads the same state from the file.
         let cli = try harness.ledger(["webhook", "status", "--ledger", harness.ledgerPath, "--webhooks", harness.webhooksPath, "--format", "json"])
         #expect(cli.status == 0, "\(cli.stderr)")
@@ -179,6 +186,7 @@ struct WebhookDeliveryTests {
         #expect(after["state"] as? String == "active")
         #expect(after["failures"] as? Int == 0)
         #expect(after["delivered"] as? Int == 3)
+        #expect(try await harness.metrics().contains(#"ledger_webhook_deliveries_total{subscription="flaky"} 3"# + "\n"))
     }
 
     @Test("ledger webhook enable on the file resumes a running server's delivery")

@@ -141,6 +141,14 @@ final class WebhookHarness: Sendable {
         return (Int(response.status.code), json)
     }
 
+    /// `GET /metrics` (with the `ops` token), as text.
+    func metrics() async throws -> String {
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/metrics")
+        request.headers.add(name: "Authorization", value: "Bearer \(tokens["ops"]!)")
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        return String(buffer: try await response.body.collect(upTo: 4 << 20))
+    }
+
     /// The subscription `name` as `GET /v1/webhooks` shows it (with the `ops` token).
     func webhook(_ name: String) async throws -> [String: Any] {
         let (status, json) = try await call(.GET, "/v1/webhooks", as: "ops")
