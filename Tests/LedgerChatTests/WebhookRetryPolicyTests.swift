@@ -63,6 +63,18 @@ struct WebhookRetryPolicyTests {
         #expect(state.condition == "disabled")
     }
 
+    @Test("Retry-After lengthens the wait, up to the cap and no further")
+    func retryAfter() throws {
+        let time = Timestamp(millisecondsSinceEpoch: 1_700_000_000_000)
+        let state = WebhookDeliveryState(name: "pd", cursor: 0)
+        let hinted = state.failed(seq: 1, status: 429, error: "HTTP 429", at: time, policy: policy, unit: 0, retryAfter: .seconds(30))
+        #expect(try #require(hinted.nextAttemptAt).millisecondsSinceEpoch - time.millisecondsSinceEpoch == 30_000)
+        let greedy = state.failed(seq: 1, status: 503, error: "HTTP 503", at: time, policy: policy, unit: 0, retryAfter: .seconds(86_400))
+        #expect(try #require(greedy.nextAttemptAt).millisecondsSinceEpoch - time.millisecondsSinceEpoch == 60_000)
+        let short = state.failed(seq: 1, status: 503, error: "HTTP 503", at: time, policy: policy, unit: 0, retryAfter: .seconds(0))
+        #expect(try #require(short.nextAttemptAt).millisecondsSinceEpoch - time.millisecondsSinceEpoch == 2_500, "a hint never shortens the backoff")
+    }
+
     @Test("410 Gone disables at once: the receiver asked to stop")
     func gone() {
         let state = WebhookDeliveryState(name: "pd", cursor: 0).failed(

@@ -83,6 +83,7 @@ struct WebhookDeliverer: Service {
         let headers = WebhookSignature.headers(id: message.id, timestamp: started.millisecondsSinceEpoch / 1000, body: message.body, secret: subscription.secret)
         let status: Int?
         let problem: String
+        var retryAfter: Duration?
         do {
             let answer = try await http.post(subscription.url, headers: headers, body: message.body)
             if (200...299).contains(answer.status) {
@@ -91,12 +92,14 @@ struct WebhookDeliverer: Service {
             }
             status = answer.status
             problem = "HTTP \(answer.status)"
+            // Delay-seconds only; an HTTP-date is rare from receivers and read as no hint.
+            retryAfter = answer.header("retry-after").flatMap { Int64($0.trimmingWhitespace()) }.flatMap { $0 >= 0 ? Duration.seconds($0) : nil }
         } catch {
             if Task.isCancelled { throw CancellationError() }
             status = nil
             problem = String(describing: error)
         }
-        let next = state.failed(seq: message.seq, status: status, error: problem, at: SystemClock.now(), policy: subscription.retry, unit: Double.random(in: 0..<1))
+        let next = state.failed(seq: message.seq, status: status, error: problem, at: SystemClock.now(), policy: subscription.retry, unit: Double.random(in: 0..<1), retryAfter: retryAfter)
         if next.disabledAt != nil {
             logger.error("webhook \(name): disabled after \(next.failures) consecutive failures at seq \(message.seq) (last: \(problem)); re-enable with POST /v1/webhooks/\(name)/enable")
         } else if let due = next.nextAttemptAt {

@@ -21,9 +21,11 @@ extension WebhookDeliveryState {
     /// only up to the event before it (past events that did not match), the failure is
     /// counted, and either the next attempt waits out the backoff or, when `policy` says so
     /// (or the receiver answered 410 Gone, which the specification reads as "stop sending"),
-    /// the subscription is disabled. `unit` (0..<1) places the jitter.
+    /// the subscription is disabled. `unit` (0..<1) places the jitter. A receiver's
+    /// `Retry-After` (`retryAfter`) lengthens the wait, never beyond the policy's cap, so a
+    /// receiver cannot park a subscription for ever.
     public func failed(
-        seq: Int64, status: Int?, error: String, at time: Timestamp, policy: WebhookRetryPolicy, unit: Double
+        seq: Int64, status: Int?, error: String, at time: Timestamp, policy: WebhookRetryPolicy, unit: Double, retryAfter: Duration? = nil
     ) -> WebhookDeliveryState {
         var next = self
         next.cursor = max(cursor, seq - 1)
@@ -37,7 +39,8 @@ extension WebhookDeliveryState {
             next.disabledAt = time
             next.nextAttemptAt = nil
         } else {
-            let delay = policy.delay(afterFailures: next.failures, unit: unit)
+            var delay = policy.delay(afterFailures: next.failures, unit: unit)
+            if let retryAfter { delay = max(delay, min(retryAfter, policy.cap)) }
             next.nextAttemptAt = time.adding(milliseconds: WebhookRetryPolicy.milliseconds(delay))
         }
         return next

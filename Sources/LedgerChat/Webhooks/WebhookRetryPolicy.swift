@@ -1,6 +1,7 @@
 /// When to try again after a failed delivery, and when to give up: exponential backoff
-/// (`base · 2^(failures−1)`, at most `cap`) with full jitter on the upper half, so receivers
-/// that failed together do not all come back at the same instant; and a subscription is
+/// (`base · 2^(failures−1)`, at most `cap`) with "equal jitter" (a wait is drawn between half
+/// that ceiling and all of it), so receivers that failed together do not all come back at the
+/// same instant while every wait still grows; and a subscription is
 /// disabled after `maxFailures` consecutive failures, or once it has been failing for longer
 /// than `maxFailingDuration`, whichever comes first.
 public struct WebhookRetryPolicy: Sendable, Hashable {
