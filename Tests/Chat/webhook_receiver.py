@@ -50,6 +50,7 @@ def main():
             data = payload.get("data", {})
             record({"verified": True, "id": headers["webhook-id"], "timestamp": int(headers["webhook-timestamp"]),
                     "type": payload.get("type"), "seq": data.get("seq"), "stream": data.get("stream"),
+                    "hash": data.get("hash"), "eventHash": (data.get("event") or {}).get("hash"),
                     "path": self.path, "status": args.status, "at": time.time()})
             self.answer(args.status)
 

@@ -47,6 +47,16 @@ struct WebhookDeliveryTests {
         // Only svc-a's deploy events, from the head when the subscription began.
         #expect(try receiver.delivered(to: "/deploys").map(\.seq) == expectedA)
         #expect(!(try receiver.delivered(to: "/deploys").map(\.seq)).contains { before.contains($0) })
+        // Each body carries the event as the ledger holds it: its hash, twice (flattened and in
+        // the JSON Lines object), equal to the log's.
+        let logged = try harness.ledger(["--ledger", harness.ledgerPath, "log", "--format", "json"]).stdout.split(separator: "\n").map {
+            try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any]
+        }
+        let hashes = Dictionary(uniqueKeysWithValues: logged.map { ($0["seq"] as! Int, $0["hash"] as! String) })
+        for record in records where record["path"] as? String == "/everything" {
+            let seq = record["seq"] as! Int
+            #expect(record["hash"] as? String == hashes[seq] && record["eventHash"] as? String == hashes[seq], "seq \(seq)")
+        }
         let types = Set(try receiver.delivered(to: "/everything").map(\.type))
         #expect(types.isSuperset(of: ["ledger.genesis", "deploy.note", "audit.note"]), "\(types)")
         // The receiver may record the last delivery before the server stores its cursor.
