@@ -54,6 +54,7 @@ let package = Package(
                 .embedInCode("0004_tokens.sql"),
                 .embedInCode("0005_merkle.sql"),
                 .embedInCode("0006_redactions.sql"),
+                .embedInCode("0007_webhooks.sql"),
             ],
             swiftSettings: strict
         ),
@@ -168,7 +169,9 @@ let package = Package(
         .testTarget(
             name: "LedgerServerTests",
             dependencies: [
-                "LedgerServer", "TestSupport",
+                // LedgerChat: the routes of the extensions `ledger serve` always installs are
+                // held to docs/openapi.yaml too.
+                "LedgerServer", "LedgerChat", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 // Reads the Prometheus rule files whose expressions the Prometheus test runs.
                 .product(name: "Yams", package: "Yams"),
@@ -176,7 +179,11 @@ let package = Package(
         ),
         .testTarget(
             name: "LedgerChatTests",
-            dependencies: ["LedgerChat", "LedgerServer", "TestSupport"]
+            dependencies: [
+                "LedgerChat", "LedgerServer", "ApprovalLedger", "TestSupport",
+                // The end-to-end tests ask the running server for its webhooks' state.
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
         ),
         .testTarget(
             name: "LedgerBenchmarkTests",

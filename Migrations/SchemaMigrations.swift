@@ -11,5 +11,6 @@ public enum SchemaMigrations {
         ("0004_tokens", String(decoding: PackageResources._004_tokens_sql, as: UTF8.self)),
         ("0005_merkle", String(decoding: PackageResources._005_merkle_sql, as: UTF8.self)),
         ("0006_redactions", String(decoding: PackageResources._006_redactions_sql, as: UTF8.self)),
+        ("0007_webhooks", String(decoding: PackageResources._007_webhooks_sql, as: UTF8.self)),
     ]
 }

@@ -10,7 +10,9 @@ bash "$(dirname "$0")/install-system-deps.sh" chromium chromium-driver prometheu
 # PyPI's clients and verifiers the tests hold the project to, each installed when missing:
 # `cryptography` (Tools/verify_bundle.py, the independent bundle verifier), Schemathesis (run
 # against the live `ledger serve` from docs/openapi.yaml), http-message-signatures (the Python
-# example client, docs/examples/, signs with it) and selenium (drives Chromium).
+# example client, docs/examples/, signs with it), selenium (drives Chromium) and standardwebhooks
+# (the webhook receiver of the end-to-end tests, Tests/Chat/webhook_receiver.py, verifies every
+# delivery with it).
 pip_install() {
     python3 -m pip install --quiet "$1" 2>/dev/null || python3 -m pip install --quiet --break-system-packages "$1"
 }
@@ -18,3 +20,4 @@ python3 -c 'import cryptography' 2>/dev/null || pip_install cryptography
 command -v schemathesis >/dev/null 2>&1 || pip_install schemathesis
 python3 -c 'import http_message_signatures' 2>/dev/null || pip_install "http-message-signatures==3.0.0"
 python3 -c 'import selenium' 2>/dev/null || pip_install selenium
+python3 -c 'import standardwebhooks' 2>/dev/null || pip_install standardwebhooks

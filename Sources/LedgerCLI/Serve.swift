@@ -1,6 +1,7 @@
 import ApprovalLedger
 import ArgumentParser
 import Foundation
+import LedgerChat
 import LedgerServer
 
 extension LedgerTool {
@@ -21,6 +22,11 @@ extension LedgerTool {
                 docs/WITNESS.md). The witness key is its own, never the server's --key: a \
                 cosignature does not name its signer, so one key must serve one witness.
 
+                With --webhooks FILE it delivers ledger events to the receivers the YAML file \
+                subscribes (docs/WEBHOOKS.md): signed per Standard Webhooks with each \
+                subscription's secret_file, in seq order, at least once, retried with backoff; \
+                GET /v1/webhooks shows them.
+
                 Plaintext HTTP is for loopback only: beyond it, put a TLS-terminating reverse \
                 proxy in front (docs/SERVER.md), or pass --insecure-listen on a network you trust.
 
@@ -34,6 +40,7 @@ extension LedgerTool {
                   ledger serve --ledger ops.ledger --key server.pem --listen 127.0.0.1:0
                   ledger serve --ledger ops.ledger --key server.pem \\
                       --witness wit --witness-key witness.pem
+                  ledger serve --ledger ops.ledger --key server.pem --webhooks webhooks.yaml
                 """)
 
         @OptionGroup var global: GlobalOptions
@@ -56,6 +63,8 @@ extension LedgerTool {
         var witness: String?
         @Option(help: ArgumentHelp("The witness's private key (with --witness; not the server's --key).", valueName: "path"))
         var witnessKey: String?
+        @Option(help: ArgumentHelp("Deliver events to the webhook subscriptions of this YAML file (docs/WEBHOOKS.md).", valueName: "file"))
+        var webhooks: String?
 
         func validate() throws {
             guard readTimeout >= 1, idleTimeout >= 1, maxWait >= 1 else { throw ValidationError("timeouts are whole seconds ≥ 1") }
@@ -79,9 +88,13 @@ extension LedgerTool {
                     readTimeout: .seconds(readTimeout), idleTimeout: .seconds(idleTimeout), maxInFlightWrites: maxInFlightWrites, maxWait: .seconds(maxWait),
                     maxOpensPerMinute: maxOpensPerMinute)
                 let witness = try openWitness(serverKey: signer.key)
+                // Always installed, with no subscriptions without --webhooks, so the routes
+                // docs/openapi.yaml describes are there on every server.
+                let deliveries = try webhooks.map { try WebhookConfiguration(path: $0) } ?? WebhookConfiguration(subscriptions: [])
                 let options = ServerOptions(
                     host: host, port: port, allowAnonymous: allowAnonymous, limits: limits,
-                    signatures: MessageSignatureAuthenticator(scheme: publicScheme), witness: witness)
+                    signatures: MessageSignatureAuthenticator(scheme: publicScheme), witness: witness,
+                    extensions: [WebhookExtension(configuration: deliveries)])
                 let server = LedgerServer(ledger: ledger, serverSigner: signer, options: options)
                 let ledgerID = ledger.ledgerID
                 try await server.run { host, port in

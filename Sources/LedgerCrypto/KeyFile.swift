@@ -26,6 +26,24 @@ public enum KeyFile {
         return try Ed25519PrivateKey(pemRepresentation: bytes)
     }
 
+    /// Reads a shared secret (a webhook signing secret) from a file held to the same rule as a
+    /// private key: nobody but its owner may read or write it. The caller cleanses the bytes.
+    ///
+    /// - Throws: `CryptoError.insecureKeyFile` when group or others may read or write it (the
+    ///   message gives the `chmod` that fixes it), `.keyFileIO` when it cannot be read.
+    public static func readSecret(atPath path: String) throws -> [UInt8] {
+        var status = stat()
+        guard stat(path, &status) == 0 else { throw ioError("cannot read secret file '\(path)'") }
+        let permissions = status.st_mode & 0o777
+        if permissions & 0o077 != 0 {
+            throw CryptoError(
+                .insecureKeyFile,
+                "permissions \(String(permissions, radix: 8, uppercase: false).leftPadded(to: 4)) for '\(path)' are too open: "
+                    + "a secret must not be accessible by group or others. Run: chmod 600 '\(path)'")
+        }
+        return try readAll(path)
+    }
+
     /// Reads an Ed25519 public key from a PEM SPKI file.
     public static func readPublicKey(atPath path: String) throws -> Ed25519PublicKey {
         try Ed25519PublicKey(pemRepresentation: String(decoding: readAll(path), as: UTF8.self))

@@ -77,7 +77,7 @@ public struct LedgerServer: Sendable {
         RequestRoutes(environment: environment, signing: signing).register(&table)
         EventRoutes(environment: environment, signing: signing).register(&table)
         PolicyRoutes(environment: environment).register(&table)
-        OperationRoutes(environment: environment).register(&table)
+        OperationRoutes(environment: environment, extensions: options.extensions).register(&table)
         WitnessRoutes(witness: options.witness).register(&table)
         DashboardRoutes(environment: environment).register(&table)
         for extensionRoutes in options.extensions { extensionRoutes.register(&table, environment: environment) }

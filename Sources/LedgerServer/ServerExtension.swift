@@ -14,10 +14,15 @@ public protocol ServerExtension: Sendable {
 
     /// Services that run beside the HTTP server (a delivery loop), stopped on shutdown.
     func services(environment: ServerEnvironment) -> [any Service]
+
+    /// Prometheus text exposition appended to `GET /metrics`: whole families of the
+    /// extension's own (`# HELP` and `# TYPE` included), read at the scrape.
+    func metricsText(environment: ServerEnvironment) async throws -> String
 }
 
 extension ServerExtension {
     public var openPaths: Set<String> { [] }
     public func register(_ routes: inout RouteTable, environment: ServerEnvironment) {}
     public func services(environment: ServerEnvironment) -> [any Service] { [] }
+    public func metricsText(environment: ServerEnvironment) async throws -> String { "" }
 }

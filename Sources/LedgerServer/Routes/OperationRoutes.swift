@@ -5,6 +5,8 @@ import Hummingbird
 /// Checkpoints, metrics, probes and the API description.
 struct OperationRoutes: Sendable {
     let environment: ServerEnvironment
+    /// Their families follow the server's own in `/metrics`.
+    let extensions: [any ServerExtension]
 
     /// The paths that answer without credentials: probes and the API description.
     static let openPaths: Set<String> = ["/healthz", "/readyz", "/openapi.yaml"]
@@ -38,7 +40,9 @@ struct OperationRoutes: Sendable {
         let snapshot = try await DashboardSnapshot.read(environment)
         let text = snapshot.metrics.prometheusText + snapshot.figures.prometheusText(queues: snapshot.queues, voteChannels: snapshot.voteChannels)
             + environment.metrics.prometheusText(writesInFlight: environment.writes.current)
-        return JSONResponse.bytesResponse(Array(text.utf8), contentType: "text/plain; version=0.0.4; charset=utf-8")
+        var extended = ""
+        for serverExtension in extensions { extended += try await serverExtension.metricsText(environment: environment) }
+        return JSONResponse.bytesResponse(Array((text + extended).utf8), contentType: "text/plain; version=0.0.4; charset=utf-8")
     }
 
     /// Alive: the process answers.
