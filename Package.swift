@@ -54,6 +54,7 @@ let package = Package(
                 .embedInCode("0004_tokens.sql"),
                 .embedInCode("0005_merkle.sql"),
                 .embedInCode("0006_redactions.sql"),
+                .embedInCode("0008_slack_messages.sql"),
             ],
             swiftSettings: strict
         ),
@@ -112,6 +113,7 @@ let package = Package(
                 "ApprovalLedger", "LedgerServer",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Yams", package: "Yams"),
@@ -169,6 +171,8 @@ let package = Package(
             name: "LedgerServerTests",
             dependencies: [
                 "LedgerServer", "TestSupport",
+                // The Slack gateway's routes are part of the API document; its end-to-end test.
+                "LedgerChat",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 // Reads the Prometheus rule files whose expressions the Prometheus test runs.
                 .product(name: "Yams", package: "Yams"),

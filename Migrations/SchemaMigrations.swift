@@ -11,5 +11,7 @@ public enum SchemaMigrations {
         ("0004_tokens", String(decoding: PackageResources._004_tokens_sql, as: UTF8.self)),
         ("0005_merkle", String(decoding: PackageResources._005_merkle_sql, as: UTF8.self)),
         ("0006_redactions", String(decoding: PackageResources._006_redactions_sql, as: UTF8.self)),
+        // 0007 is webhook delivery's (issue 16), merged separately.
+        ("0008_slack_messages", String(decoding: PackageResources._008_slack_messages_sql, as: UTF8.self)),
     ]
 }

@@ -1,6 +1,7 @@
 import ApprovalLedger
 import ArgumentParser
 import Foundation
+import LedgerChat
 import LedgerServer
 
 extension LedgerTool {
@@ -21,6 +22,12 @@ extension LedgerTool {
                 docs/WITNESS.md). The witness key is its own, never the server's --key: a \
                 cosignature does not name its signer, so one key must serve one witness.
 
+                With --slack FILE it is also the Slack app (docs/CHAT.md): each new request is \
+                posted to its rule's channel with Approve and Deny buttons and updated on every \
+                change; POST /slack/interactions and /slack/commands (/approvals) are checked by \
+                Slack's request signature. FILE is YAML naming the signing secret's and bot \
+                token's files (mode 0600), never the secrets themselves.
+
                 Plaintext HTTP is for loopback only: beyond it, put a TLS-terminating reverse \
                 proxy in front (docs/SERVER.md), or pass --insecure-listen on a network you trust.
 
@@ -34,6 +41,7 @@ extension LedgerTool {
                   ledger serve --ledger ops.ledger --key server.pem --listen 127.0.0.1:0
                   ledger serve --ledger ops.ledger --key server.pem \\
                       --witness wit --witness-key witness.pem
+                  ledger serve --ledger ops.ledger --key server.pem --slack slack.yaml
                 """)
 
         @OptionGroup var global: GlobalOptions
@@ -54,6 +62,8 @@ extension LedgerTool {
         var witness: String?
         @Option(help: ArgumentHelp("The witness's private key (with --witness; not the server's --key).", valueName: "path"))
         var witnessKey: String?
+        @Option(help: ArgumentHelp("Also be the Slack app, configured by this YAML file (docs/CHAT.md).", valueName: "file"))
+        var slack: String?
 
         func validate() throws {
             guard readTimeout >= 1, idleTimeout >= 1, maxWait >= 1 else { throw ValidationError("timeouts are whole seconds ≥ 1") }
@@ -70,6 +80,8 @@ extension LedgerTool {
         func run() async throws {
             try await CommandRunner.run {
                 let (host, port) = try ListenAddress.parse(listen)
+                // A bad Slack configuration fails before the ledger is even opened.
+                let extensions: [any ServerExtension] = try slack.map { [SlackGateway(configuration: try SlackConfiguration.load(path: $0))] } ?? []
                 let ledger = try await global.openLedger()
                 let signer = try await LedgerServer.serverSigner(key: try global.privateKey(), ledger: ledger)
                 let limits = ServerLimits(
@@ -77,7 +89,7 @@ extension LedgerTool {
                 let witness = try openWitness(serverKey: signer.key)
                 let options = ServerOptions(
                     host: host, port: port, allowAnonymous: allowAnonymous, limits: limits,
-                    signatures: MessageSignatureAuthenticator(scheme: publicScheme), witness: witness)
+                    signatures: MessageSignatureAuthenticator(scheme: publicScheme), witness: witness, extensions: extensions)
                 let server = LedgerServer(ledger: ledger, serverSigner: signer, options: options)
                 let ledgerID = ledger.ledgerID
                 try await server.run { host, port in

@@ -1,0 +1,124 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The Slack app on the real `ledger serve --slack`, over TCP, against the Web API stand-in
+/// (which parses every Block Kit payload with slack_sdk), with requests signed by slack_sdk's
+/// own signature code, as Slack signs them.
+@Suite("the Slack gateway end to end", .serialized)
+struct SlackGatewayTests {
+    static let team = "T0TEST"
+    static let secret = "8f742231b10e8888abcd99yyyzzz85a5"
+
+    /// A served ledger with the Slack gateway pointed at a fresh stand-in.
+    struct Setup {
+        let slack: SlackStandIn
+        let server: ServerHarness
+
+        init() throws {
+            slack = try SlackStandIn()
+            let configuration = try slack.writeConfiguration(team: SlackGatewayTests.team, signingSecret: SlackGatewayTests.secret)
+            server = try ServerHarness(extraArguments: ["--slack", configuration])
+        }
+
+        func stop() {
+            _ = server.stop()
+            slack.stop()
+        }
+
+        /// POSTs `body` to `path` signed as Slack signs, at `timestamp` (now by default).
+        func signed(_ path: String, body: String, timestamp: Int? = nil, headers: [(String, String)] = [], signature: String? = nil) throws -> HTTPConnection.Response {
+            let bytes = Array(body.utf8)
+            let time = String(timestamp ?? Int(Date().timeIntervalSince1970))
+            let sig = try signature ?? slack.sign(bytes, timestamp: time)
+            return try server.request(
+                "POST", path, contentType: "application/x-www-form-urlencoded",
+                headers: [("X-Slack-Request-Timestamp", time), ("X-Slack-Signature", sig)] + headers, body: bytes)
+        }
+
+        func eventCount() throws -> Int { try server.loggedEvents().count }
+    }
+
+    static func form(_ fields: [(String, String)]) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        return fields.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed)!)" }.joined(separator: "&")
+    }
+
+    /// A button press on the message `ts` in `channel`, as Slack posts it.
+    static func press(user: String, actionID: String, channel: String, ts: String, actionTs: String, responseURL: String, team: String = team) -> String {
+        let payload: [String: Any] = [
+            "type": "block_actions", "team": ["id": team, "domain": "acme"], "user": ["id": user, "team_id": team],
+            "api_app_id": "A0APP", "container": ["type": "message", "message_ts": ts, "channel_id": channel], "channel": ["id": channel],
+            "trigger_id": "1337.42.\(actionTs)", "response_url": responseURL,
+            "actions": [["type": "button", "action_id": actionID, "block_id": "ledger-vote", "value": actionID, "action_ts": actionTs]],
+        ]
+        return form([("payload", String(decoding: try! JSONSerialization.data(withJSONObject: payload), as: UTF8.self))])
+    }
+
+    func open(_ setup: Setup, id: String, action: String, environment: String) throws {
+        let opened = try setup.server.request(
+            "POST", "/v1/requests", as: "ci",
+            json: #"{"id":"\#(id)","action":"\#(action)","resource":"orders-db","environment":"\#(environment)","summary":"migrate \#(id)","links":["https://git.example/acme/pull/42","https://wiki.example/runbooks/orders"]}"#)
+        #expect(opened.status == 201, "\(opened)")
+    }
+
+    @Test("A new request is posted to its rule's channel as Block Kit slack_sdk accepts, with both buttons")
+    func posted() throws {
+        let setup = try Setup()
+        defer { setup.stop() }
+        try open(setup, id: "req-slack-1", action: "db.migrate", environment: "prod")
+        let post = try setup.slack.waitForCall("posting req-slack-1") { $0["method"] as? String == "chat.postMessage" && $0.bodyText.contains("req-slack-1") }
+        #expect(post["ok"] as? Bool == true, "\(post)")
+        #expect(post["token"] as? String == setup.slack.token)
+        let body = try #require(post["body"] as? [String: Any])
+        #expect(body["channel"] as? String == "C0DBA", "the rule prod-db-migration routes to its channel")
+        #expect(post.bodyText.contains("ledger-approve:1:req-slack-1"))
+        #expect(post.bodyText.contains("ledger-deny:1:req-slack-1"))
+        #expect(post.bodyText.contains("0 of 2: dba pending, sre pending"))
+        try open(setup, id: "req-slack-2", action: "web.deploy", environment: "staging")
+        let other = try setup.slack.waitForCall("posting req-slack-2") { $0["method"] as? String == "chat.postMessage" && $0.bodyText.contains("req-slack-2") }
+        #expect((other["body"] as? [String: Any])?["channel"] as? String == "C0DEFAULT")
+        let calls = try setup.slack.calls()
+        #expect(calls.allSatisfy { $0["ok"] as? Bool == true }, "a call was refused: \(calls)")
+    }
+
+    @Test("A forged, a stale and an unsigned request are 401 and record nothing")
+    func forgedAndStale() throws {
+        let setup = try Setup()
+        defer { setup.stop() }
+        try open(setup, id: "req-slack-3", action: "web.deploy", environment: "staging")
+        _ = try setup.slack.waitForCall("posting req-slack-3") { $0["method"] as? String == "chat.postMessage" }
+        // The stand-in numbers its messages from 1.
+        let ts = "1700000000.000001"
+        let before = try setup.eventCount()
+        let body = Self.press(user: "U0ALICE", actionID: "ledger-approve:1:req-slack-3", channel: "C0DEFAULT", ts: ts, actionTs: "1.1", responseURL: setup.slack.responseURL)
+        let forged = try setup.signed("/slack/interactions", body: body, signature: "v0=" + String(repeating: "ab", count: 32))
+        #expect(forged.status == 401)
+        #expect(try forged.json()["code"] as? String == "slack-signature-invalid")
+        let stale = try setup.signed("/slack/interactions", body: body, timestamp: Int(Date().timeIntervalSince1970) - 600)
+        #expect(stale.status == 401)
+        #expect(try stale.json()["code"] as? String == "slack-signature-stale")
+        let unsigned = try setup.server.request("POST", "/slack/interactions", contentType: "application/x-www-form-urlencoded", body: Array(body.utf8))
+        #expect(unsigned.status == 401)
+        let command = try setup.signed("/slack/commands", body: Self.form([("team_id", Self.team), ("user_id", "U0ALICE"), ("text", "")]), signature: "v0=" + String(repeating: "0", count: 64))
+        #expect(command.status == 401)
+        #expect(try setup.eventCount() == before, "a refused Slack request appended an event")
+        let calls = try setup.slack.calls()
+        #expect(!calls.contains { $0["method"] as? String == "response_url" }, "a refused request was answered")
+    }
+
+    @Test("/approvals from an unlinked account says how to link; another workspace is refused")
+    func slashCommandUnlinked() throws {
+        let setup = try Setup()
+        defer { setup.stop() }
+        let answer = try setup.signed(
+            "/slack/commands", body: Self.form([("team_id", Self.team), ("user_id", "U0NOBODY"), ("command", "/approvals"), ("text", ""), ("response_url", setup.slack.responseURL)]))
+        #expect(answer.status == 200, "\(answer)")
+        let json = try answer.json()
+        #expect(json["response_type"] as? String == "ephemeral")
+        #expect((json["text"] as? String)?.contains("ledger identity link slack:T0TEST/U0NOBODY") == true, "\(json)")
+        let other = try setup.signed("/slack/commands", body: Self.form([("team_id", "T0OTHER"), ("user_id", "U0NOBODY"), ("text", "")]))
+        #expect(other.status == 403)
+    }
+}
