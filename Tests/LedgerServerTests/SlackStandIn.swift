@@ -36,7 +36,8 @@ final class SlackStandIn: Sendable {
     }
 
     func stop() {
-        process.kill(SIGTERM)
+        // SIGKILL: the test process may hand its children a mask that blocks SIGTERM.
+        process.kill(SIGKILL)
         _ = process.wait()
     }
 
