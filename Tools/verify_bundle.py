@@ -276,13 +276,30 @@ ENVELOPE_MEMBERS = {"v", "seq", "type", "stream", "streamVersion", "actor", "key
                     "payloadHash", "idempotencyKey", "correlationId", "origin"}
 
 
+EVIDENCE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9]{0,63}")
+# §Identity links: an account, and the relay channels whose `via` names one.
+ACCOUNT = re.compile(r"slack:[A-Z0-9]{1,32}/[A-Z0-9]{1,32}")
+LINKED_CHANNELS = {"slack"}
+
+
+def printable_reference(text: str) -> bool:
+    return 1 <= len(text) <= 256 and all(0x21 <= ord(c) <= 0x7E for c in text)
+
+
 def decode_origin(value) -> dict:
     """§Origin: a relayed origin ({"via"}) or a signed one; raises Invalid."""
     if isinstance(value, dict) and "via" in value:
-        f = Fields(value, "origin", {"via"})
+        f = Fields(value, "origin", {"via", "evidence"})
         via = f.string("via")
-        if not 1 <= len(via) <= 256 or any(not 0x21 <= ord(c) <= 0x7E for c in via):
+        if not printable_reference(via):
             raise f.bad("via", "1-256 printable ASCII characters")
+        evidence = value.get("evidence")
+        if evidence is not None and not (
+                isinstance(evidence, dict) and 1 <= len(evidence) <= 16
+                and all(EVIDENCE_NAME.fullmatch(k) and isinstance(v, str) and printable_reference(v)
+                        for k, v in evidence.items())):
+            raise f.bad("evidence", "an object of 1-16 members, names of 1-64 letters and digits starting with a "
+                        "letter, values of 1-256 printable ASCII characters")
         return {"via": via}
     f = Fields(value, "origin", {"hash", "keyId", "nonce", "signature", "time"})
     nonce = f.string("nonce")
@@ -372,12 +389,12 @@ def required_capability(event_type: str):
     if event_type in CLOCK_TYPES:
         return "clock"
     prefix = event_type.split(".", 1)[0]
-    return {"ledger": "admin", "key": "admin", "policy": "admin", "request": "request", "vote": "approve",
+    return {"ledger": "admin", "key": "admin", "policy": "admin", "identity": "admin", "request": "request", "vote": "approve",
             "review": "approve", "execution": "execute", "payload": "redact"}.get(prefix, "append")
 
 
 # §Redaction: the namespaces whose payloads the rules are re-derived from, never erased.
-REQUIRED_NAMESPACES = {"ledger", "key", "policy", "request", "vote", "review", "execution", "payload"}
+REQUIRED_NAMESPACES = {"ledger", "key", "policy", "request", "vote", "review", "execution", "payload", "identity"}
 
 
 # Unicode's White_Space property: a redaction's reason or basis of these code points alone is
@@ -391,7 +408,8 @@ def payload_required(event_type: str) -> bool:
 
 
 SYSTEM_STREAMS = {"$ledger": {"ledger.genesis"}, "$keys": {"key.registered", "key.revoked"},
-                  "$policy": {"policy.published"}, "$redactions": {"payload.redacted"}}
+                  "$policy": {"policy.published"}, "$redactions": {"payload.redacted"},
+                  "$identities": {"identity.linked", "identity.unlinked"}}
 
 
 def stream_violation(event_type: str, stream: str):
@@ -600,6 +618,7 @@ class LedgerVerifier:
         self.walked = {}  # seq -> (event hash, type, payload present) of every event walked
         self.absent = set()  # erasable events without a payload that no redaction answered for yet
         self.redacted = set()  # targets of the redactions walked
+        self.links = {}  # §Identity links: account -> identity, as the links walked so far say
 
     def find(self, code, seq, message):
         self.findings.append({"code": code, "severity": SEVERITY.get(code, "error"), "seq": seq, "message": message})
@@ -679,7 +698,7 @@ class LedgerVerifier:
         if payload_bytes is not None:
             if sha256(payload_bytes) != envelope["payloadHash"]:
                 self.find("payload-mismatch", seq, "the payload does not match the payloadHash of the envelope")
-            elif seq == 1 or key_event:
+            elif seq == 1 or key_event or stream == "$identities":
                 try:
                     payload = parse_json(payload_bytes)
                 except Invalid:
@@ -718,6 +737,9 @@ class LedgerVerifier:
                 answerable = envelope["origin"] is None and registration["identity"] == envelope["actor"] \
                     and has_capability(registration["capabilities"], "redact")
                 self.check_redaction(seq, envelope, payload_bytes, answerable)
+            if stream == "$identities" and envelope["origin"] is None and registration["identity"] == envelope["actor"] \
+                    and has_capability(registration["capabilities"], "admin"):
+                self.apply_link(event_type, payload, seq)
         if key_event:
             if payload is None:
                 self.find("key-event-invalid", seq, f"the payload of this {event_type} event is unavailable")
@@ -726,6 +748,28 @@ class LedgerVerifier:
                     self.apply_key_event(event_type, payload, seq)
                 except Invalid as error:
                     self.find("key-event-invalid", seq, str(error))
+
+    def apply_link(self, event_type, payload, seq):
+        """§Identity links: an admin's link or unlink, applied to the links in force."""
+        def invalid(why):
+            self.find("identity-link-invalid", seq, f"{why}; the event changes no link")
+        if not isinstance(payload, dict):
+            return invalid("the payload is unavailable or not an object")
+        account = payload.get("account")
+        if event_type == "identity.linked":
+            identity = payload.get("identity")
+            if set(payload) != {"account", "identity"} or not isinstance(account, str) or not ACCOUNT.fullmatch(account) \
+                    or not isinstance(identity, str) or not _IDENTITY.fullmatch(identity):
+                return invalid("not a valid identity link")
+            if account in self.links:
+                return invalid(f"{account} is already linked to {self.links[account]!r}")
+            self.links[account] = identity
+        else:
+            if set(payload) != {"account", "reason"} or not isinstance(account, str) \
+                    or not isinstance(payload.get("reason"), str):
+                return invalid("not a valid identity unlink")
+            if self.links.pop(account, None) is None:
+                return invalid(f"{account!r} is not linked")
 
     def check_origin(self, envelope, relay, seq):
         """§Origin: the relay may relay; a relayed event needs its capability for the type, a
@@ -742,6 +786,11 @@ class LedgerVerifier:
         if "via" in origin:
             if needed is not None and not has_capability(relay["capabilities"], needed):
                 self.find("key-not-authorized", seq, f"the relay key lacks the {needed!r} capability for {event_type}")
+            via = origin["via"]
+            if via.split(":", 1)[0] in LINKED_CHANNELS and envelope["actor"] != relay["identity"] \
+                    and self.links.get(via) != envelope["actor"]:
+                self.find("relay-unlinked", seq, f"relayed through {via} for {envelope['actor']!r}, but that account is "
+                          f"linked to {self.links.get(via)!r} here")
             return
         if envelope["idempotencyKey"] != "command:" + origin["hash"].hex():
             self.find("command-invalid", seq, "the event does not carry its signed command's idempotency key")

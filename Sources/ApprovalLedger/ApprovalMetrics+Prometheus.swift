@@ -20,6 +20,12 @@ extension ApprovalMetrics {
         }
         out.family("ledger_approval_latency_overall_seconds", .summary, help: "M1: p50, p90 and p99 (nearest rank) of approval latency over all selected requests.")
         out.summary("ledger_approval_latency_overall_seconds", [], approvalLatency)
+        out.family(
+            "ledger_approval_latency_by_channel_seconds", .summary,
+            help: "M1: p50, p90 and p99 (nearest rank) of approval latency, by the channel of the deciding vote (own-key, signed-command, token, slack).")
+        for group in approvalLatencyByChannel {
+            out.summary("ledger_approval_latency_by_channel_seconds", [("channel", group.channel)], group.latency)
+        }
 
         out.family("ledger_decisions_total", .counter, help: "M2: requests granted or denied, by who decided.")
         for count in decisionsByDecider {

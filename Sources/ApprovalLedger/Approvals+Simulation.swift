@@ -40,7 +40,7 @@ extension Approvals {
                     payload: payload)
                 var speaker = keys[envelope.keyID]
                 switch envelope.origin {
-                case .relayed(let via)?:
+                case .relayed(let via, _)?:
                     event.relayedVia = via
                     event.relayIdentity = speaker?.identity
                 case .signed(let command)?:

@@ -168,6 +168,11 @@ public struct Approvals: Sendable {
         let outcome = try await ledger.transaction { tx in
             try CommandTransaction(tx: tx, lookup: PolicyLookup(tx: tx)).apply(id, command, signer: signer)
         }
+        return try settle(id, outcome)
+    }
+
+    /// The request as a command left it, or the refusal it met as an `ApprovalError`.
+    func settle(_ id: String, _ outcome: CommandTransaction.Outcome) throws -> RequestState {
         if let refusal = outcome.refusal {
             if refusal.code == "not-found" { throw Self.notFound(id) }
             throw ApprovalError(code: refusal.code, message: refusal.message, requestID: id, recorded: !outcome.appended.isEmpty)
@@ -180,7 +185,7 @@ public struct Approvals: Sendable {
     /// signatures are checked in parallel rather than one after another by the writer; the
     /// transaction still re-reads the key's status. A key it cannot find is left to the
     /// transaction, which says why.
-    private func verifiedCommand(_ signer: Signer, _ command: ApprovalCommand, id: String) async throws -> Signer {
+    func verifiedCommand(_ signer: Signer, _ command: ApprovalCommand, id: String) async throws -> Signer {
         // A signed vote without the version seen is refused by the transaction, with its reason.
         if case .vote(let vote) = command, vote.requestVersion == nil { return signer }
         guard case .signed(let signature) = signer.origin,

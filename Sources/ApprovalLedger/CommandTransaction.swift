@@ -17,7 +17,9 @@ struct CommandTransaction {
         RequestState.fold(try tx.requestEvents(stream: id))
     }
 
-    func apply(_ id: String, _ command: ApprovalCommand, signer: Signer) throws -> Outcome {
+    /// `idempotencyKey` goes on the command's own event (a chat action's id, so a redelivery
+    /// is found and not recorded twice).
+    func apply(_ id: String, _ command: ApprovalCommand, signer: Signer, idempotencyKey: String? = nil) throws -> Outcome {
         // The identity that acts is the one the key is registered to, or, for a relay, the
         // caller it speaks for; what the caller claims only matters for votes, where a
         // mismatch is a recorded security signal.
@@ -66,7 +68,9 @@ struct CommandTransaction {
         for event in decision.events {
             let expected: ExpectedVersion = appended.isEmpty ? (state.map { .exactly($0.version) } ?? .noStream) : .any
             let eventSigner = appended.isEmpty ? (signer.origin == nil ? own : commandSigner) : own
-            appended.append(try tx.append(EventDraft(type: event.type, stream: id, payload: event.payload, expectedVersion: expected), signer: eventSigner))
+            var draft = EventDraft(type: event.type, stream: id, payload: event.payload, expectedVersion: expected)
+            if appended.isEmpty { draft.idempotencyKey = idempotencyKey }
+            appended.append(try tx.append(draft, signer: eventSigner))
         }
         guard !appended.isEmpty else { return Outcome(state: state, refusal: decision.refusal, appended: []) }
         // What was appended, applied to the state the decision started from (a new request's
@@ -88,7 +92,7 @@ struct CommandTransaction {
         switch signer.origin {
         case nil:
             return (command, signer, key.capabilities)
-        case .relayed(let via):
+        case .relayed(let via, _):
             guard case .vote(var vote) = command else { return (command, signer, key.capabilities) }
             vote.relayedVia = via
             return (.vote(vote), signer, key.capabilities)

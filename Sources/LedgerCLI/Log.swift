@@ -52,7 +52,7 @@ extension LedgerTool {
             switch envelope.origin {
             case nil: envelope.actor
             case .signed: "\(envelope.actor) (signed)"
-            case .relayed(let via): "\(envelope.actor) via \(Identifier.printable(via))"
+            case .relayed(let via, _): "\(envelope.actor) via \(Identifier.printable(via))"
             }
         }
 

@@ -17,6 +17,7 @@ enum MetricsText {
         Output.line("      " + "ENVIRONMENT".padded(13) + "ACTION".padded(24) + "COUNT".leftPadded(6) + "MEAN".leftPadded(10)
             + "P50".leftPadded(10) + "P90".leftPadded(10) + "P99".leftPadded(10))
         let rows = [("(all)", "", metrics.approvalLatency)] + metrics.approvalLatencyByGroup.map { (p($0.environment), p($0.action), $0.latency) }
+            + metrics.approvalLatencyByChannel.map { ("via " + p($0.channel), "", $0.latency) }
         for (environment, action, summary) in rows {
             Output.line("      " + environment.padded(13) + action.padded(24) + String(summary.count).leftPadded(6)
                 + mean(summary).leftPadded(10) + duration(summary.p50Ms).leftPadded(10) + duration(summary.p90Ms).leftPadded(10)

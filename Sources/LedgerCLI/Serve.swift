@@ -54,6 +54,8 @@ extension LedgerTool {
         @Option(help: ArgumentHelp("Writes committed at once; more are answered 503 with Retry-After.", valueName: "n"))
         var maxInFlightWrites: Int = 64
         @Option(help: ArgumentHelp("Longest long-poll wait, in seconds.", valueName: "seconds")) var maxWait: Int = 300
+        @Option(help: ArgumentHelp("Requests one requester may open per minute; more are answered 429.", valueName: "n"))
+        var maxOpensPerMinute: Int = 120
         @Option(help: ArgumentHelp(
             "The scheme clients use to reach the server: https behind a TLS proxy. HTTP message signatures cover the URL the client signed.",
             valueName: "http|https"))
@@ -67,6 +69,7 @@ extension LedgerTool {
 
         func validate() throws {
             guard readTimeout >= 1, idleTimeout >= 1, maxWait >= 1 else { throw ValidationError("timeouts are whole seconds ≥ 1") }
+            guard maxOpensPerMinute >= 1 else { throw ValidationError("--max-opens-per-minute must be at least 1") }
             guard maxInFlightWrites >= 1 else { throw ValidationError("--max-in-flight-writes must be at least 1") }
             guard ["http", "https"].contains(publicScheme) else { throw ValidationError("--public-scheme is http or https") }
             guard (witness == nil) == (witnessKey == nil) else { throw ValidationError("--witness and --witness-key go together") }
@@ -85,7 +88,8 @@ extension LedgerTool {
                 let ledger = try await global.openLedger()
                 let signer = try await LedgerServer.serverSigner(key: try global.privateKey(), ledger: ledger)
                 let limits = ServerLimits(
-                    readTimeout: .seconds(readTimeout), idleTimeout: .seconds(idleTimeout), maxInFlightWrites: maxInFlightWrites, maxWait: .seconds(maxWait))
+                    readTimeout: .seconds(readTimeout), idleTimeout: .seconds(idleTimeout), maxInFlightWrites: maxInFlightWrites, maxWait: .seconds(maxWait),
+                    maxOpensPerMinute: maxOpensPerMinute)
                 let witness = try openWitness(serverKey: signer.key)
                 let options = ServerOptions(
                     host: host, port: port, allowAnonymous: allowAnonymous, limits: limits,

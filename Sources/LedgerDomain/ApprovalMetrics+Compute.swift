@@ -10,6 +10,7 @@ extension ApprovalMetrics {
     public init(facts: MetricsFacts, query: MetricsQuery) {
         var tally = MetricsTally(query: query)
         for request in facts.requests { tally.add(request) }
+        for (request, channel) in facts.decidingChannels { tally.add(decidingChannel: channel, of: request) }
         for execution in facts.executions { tally.add(execution) }
         for attempt in facts.attempts { tally.add(attempt) }
         for vote in facts.votes { tally.add(vote) }
@@ -23,6 +24,9 @@ extension ApprovalMetrics {
         approvalLatency = DurationSummary(tally.latencies)
         approvalLatencyByGroup = tally.latencyGroups.sorted { $0.key < $1.key }.map {
             LatencyGroup(environment: $0.key.environment, action: $0.key.action, latency: DurationSummary($0.value))
+        }
+        approvalLatencyByChannel = tally.latencyChannels.sorted { $0.key < $1.key }.map {
+            ChannelLatency(channel: $0.key, latency: DurationSummary($0.value))
         }
         approvalRate = Ratio(tally.granted, of: tally.granted + tally.denied)
         decisionsByDecider = RequestTimings.DecidedBy.allCases.compactMap { decider in

@@ -23,6 +23,11 @@ extension ApprovalMetrics {
                 entry["action"] = .string(group.action)
                 return .object(entry)
             }),
+            "byChannel": .array(approvalLatencyByChannel.map { group in
+                var entry = Self.jsonObject(group.latency)
+                entry["channel"] = .string(group.channel)
+                return .object(entry)
+            }),
         ]
         var rate = Self.jsonObject(approvalRate)
         rate["byDecider"] = .array(decisionsByDecider.map {

@@ -24,6 +24,13 @@ public struct ApprovalMetrics: Sendable, Hashable {
         public var latency: DurationSummary
     }
 
+    /// M1 for the requests whose deciding vote came through one channel.
+    public struct ChannelLatency: Sendable, Hashable {
+        /// `own-key`, `signed-command`, `token`, `slack`… (`VoteChannel`).
+        public var channel: String
+        public var latency: DurationSummary
+    }
+
     /// M2's decisions split by who decided.
     public struct DecisionCount: Sendable, Hashable {
         /// Who decided (never `requester` or `break-glass`: those neither grant nor deny).
@@ -77,6 +84,8 @@ public struct ApprovalMetrics: Sendable, Hashable {
     public var approvalLatency: DurationSummary
     /// M1 by environment and action, sorted by environment then action.
     public var approvalLatencyByGroup: [LatencyGroup]
+    /// M1 by the channel of the deciding vote, sorted by channel.
+    public var approvalLatencyByChannel: [ChannelLatency]
     /// M2: granted of granted + denied.
     public var approvalRate: Ratio
     /// M2's decisions by who decided, in `DecidedBy` order, only those that decided any.

@@ -22,6 +22,11 @@ extension Decider {
 
         func vote(_ vote: VoteCommand) -> Decision {
             let verb = vote.approve ? "approve" : "deny"
+            // A relay that finds no identity linked to a chat account records the attempt as
+            // the account's own claim (`Approvals.chatVote`): refused, whoever the actor.
+            if let via = vote.relayedVia, vote.claimedIdentity == via {
+                return rejectVote(vote, "identity-unlinked", "\(Identifier.printable(via)) is not linked to a ledger identity, so its vote cannot count: an admin links it with `ledger identity link \(Identifier.printable(via)) IDENTITY`")
+            }
             guard vote.claimedIdentity == actor else {
                 return rejectVote(vote, "key-identity-mismatch", "the key used belongs to '\(actor)', not '\(Identifier.printable(vote.claimedIdentity))': a vote must be signed by the voter's own key")
             }

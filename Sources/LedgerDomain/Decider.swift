@@ -63,6 +63,11 @@ public enum Decider {
                 "no-matching-rule",
                 "no rule of policy '\(published.policy.name)' matches action \(request.action) on \(Identifier.printable(request.resource)) in \(request.environment) at risk \(risk.score); add a rule or correct the request")
         }
+        // A bypass too: the replay re-derives a bypassed request's opening as a plain open, and
+        // an emergency is reviewed afterwards from the links it gives (the incident, the diff).
+        if let problem = rule.context.problem(request, rule: rule.name) {
+            return .refused("context-required", problem)
+        }
         var payload = JSONObject()
         payload["requestId"] = .string(request.requestID)
         payload["action"] = .string(request.action)

@@ -6,6 +6,8 @@ public struct MetricsFacts: Sendable, Hashable {
     public var votes: [VoteRecord]
     public var attempts: [AttemptRecord]
     public var executions: [ExecutionRecord]
+    /// The channel of each request's deciding vote (`VoteChannel`), by request id.
+    public var decidingChannels: [String: String] = [:]
 
     /// Facts from rows already read.
     public init(requests: [RequestTimings] = [], votes: [VoteRecord] = [], attempts: [AttemptRecord] = [], executions: [ExecutionRecord] = []) {

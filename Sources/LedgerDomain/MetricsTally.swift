@@ -15,6 +15,9 @@ public struct MetricsTally: Sendable {
 
     var latencies: [Int64] = []
     var latencyGroups: [ApprovalMetrics.GroupKey: [Int64]] = [:]
+    /// M1's requests by id, until the channel of their deciding vote comes.
+    var undecidedChannel: [String: Int64] = [:]
+    var latencyChannels: [String: [Int64]] = [:]
     var granted = 0, denied = 0
     var byDecider: [RequestTimings.DecidedBy: (granted: Int, denied: Int)] = [:]
     var waited = 0, escalated = 0
@@ -43,6 +46,14 @@ public struct MetricsTally: Sendable {
         filtered = query.environment != nil || query.action != nil
     }
 
+    /// Counts an M1 request's latency under the channel its deciding vote came through
+    /// (`VoteChannel`: own-key, signed-command, token, slack…): the vote that completed the
+    /// thresholds or vetoed. Add it after the request.
+    public mutating func add(decidingChannel channel: String, of requestID: String) {
+        guard let latency = undecidedChannel.removeValue(forKey: requestID) else { return }
+        latencyChannels[channel, default: []].append(latency)
+    }
+
     /// Counts one request (a `request_timings` row); rows the query does not select are skipped.
     public mutating func add(_ request: RequestTimings) {
         guard request.openedMs <= now, query.selects(environment: request.environment, action: request.action) else { return }
@@ -54,6 +65,7 @@ public struct MetricsTally: Sendable {
                 let latency = resolved - request.openedMs
                 latencies.append(latency)
                 latencyGroups[ApprovalMetrics.GroupKey(environment: request.environment, action: request.action), default: []].append(latency)
+                undecidedChannel[request.requestID] = latency
             }
             if request.outcome == .granted || request.outcome == .denied {
                 let approved = request.outcome == .granted

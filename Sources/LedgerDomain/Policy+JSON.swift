@@ -71,6 +71,7 @@ extension PolicyRule {
         object["allow_self_approval"] = .bool(allowSelfApproval)
         // Written only when set, so policies published before the rule existed keep their hash.
         if ownKeyVotes { object["own_key_votes"] = true }
+        if !context.isEmpty { object["context"] = ["links": .integer(Int64(context.links))] }
         object["reason_required"] = ["approve": .bool(reasonRequiredOnApprove), "deny": .bool(reasonRequiredOnDeny)]
         object["deny_veto"] = .integer(Int64(denyVeto))
         object["ttl"] = .string(DurationText.format(ttl))

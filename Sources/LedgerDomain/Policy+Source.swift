@@ -85,6 +85,7 @@ extension Policy {
     private static let ruleKeys: Set<String> = [
         "name", "match", "require", "distinct_approvers", "allow_self_approval", "reason_required", "deny_veto", "ttl",
         "escalation", "on_timeout", "auto_approve_below", "auto_deny_above", "grant", "break_glass", "own_key_votes",
+        "context",
     ]
 
     private static func readRule(_ node: PolicySource, path: String, groups: [String: [String]], _ reader: inout PolicyReader) -> PolicyRule? {
@@ -175,6 +176,8 @@ extension Policy {
             oneShot: reader.bool(grant["one_shot"], "\(path).grant.one_shot") ?? true,
             breakGlass: breakGlass)
         rule.ownKeyVotes = reader.bool(fields["own_key_votes"], "\(path).own_key_votes") ?? false
+        let context = reader.map(fields["context"], "\(path).context", allowed: ["links"])
+        rule.context = RequiredContext(links: reader.integer(context["links"], "\(path).context.links", range: 0...20) ?? 0)
         return rule
     }
 }

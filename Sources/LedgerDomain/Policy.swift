@@ -60,10 +60,32 @@ public struct PolicyRule: Sendable, Hashable {
     /// When true, only votes signed by the voter's own key count: a vote a relay carries for a
     /// caller without a key (a bearer token, a chat button) is refused (`own-key-required`).
     public var ownKeyVotes: Bool = false
+    /// Context a request must carry to be opened under this rule, break-glass bypasses
+    /// included: at least this many links (a diff, a runbook, a dashboard), so that nobody
+    /// is asked to approve what they cannot see. (Every request has a summary already.)
+    public var context = RequiredContext()
 
     /// The groups whose members may vote: required groups, plus groups escalation adds.
     public func eligibleGroups(addedByEscalation added: [String]) -> [String] {
         Array(Set(requiredByGroup.keys).union(added)).sorted()
+    }
+}
+
+/// What a request must carry to be opened under a rule.
+public struct RequiredContext: Sendable, Hashable {
+    /// The fewest links a request may carry.
+    public var links = 0
+
+    public init(links: Int = 0) {
+        self.links = links
+    }
+
+    public var isEmpty: Bool { links == 0 }
+
+    /// Why `request` lacks the context, or nil when it has it.
+    public func problem(_ request: OpenRequest, rule: String) -> String? {
+        guard request.links.count < links else { return nil }
+        return "rule \(rule) asks every request for at least \(links) link\(links == 1 ? "" : "s") (this one has \(request.links.count)): link the diff, the runbook or the dashboard, so approvers can judge it"
     }
 }
 

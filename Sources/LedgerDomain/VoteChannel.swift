@@ -16,7 +16,7 @@ public enum VoteChannel {
         switch origin {
         case nil: ownKey
         case .signed: signedCommand
-        case .relayed(let via):
+        case .relayed(let via, _):
             via.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init).flatMap { $0.isEmpty ? nil : $0 } ?? "relay"
         }
     }

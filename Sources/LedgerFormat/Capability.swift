@@ -5,7 +5,7 @@ public struct Capability: RawRepresentable, Sendable, Hashable, Comparable, Cust
     public var description: String { rawValue }
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
 
-    /// Ledger administration: keys, policies. Implies every other capability.
+    /// Ledger administration: keys, policies, identity links. Implies every other capability.
     public static let admin = Capability(rawValue: "admin")
     /// Opening, commenting on and cancelling approval requests.
     public static let request = Capability(rawValue: "request")
@@ -63,7 +63,7 @@ public struct Capability: RawRepresentable, Sendable, Hashable, Comparable, Cust
         if consequenceTypes.contains(type) { return nil }
         if clockTypes.contains(type) { return .clock }
         return switch type.prefix(while: { $0 != "." }) {
-        case "ledger", "key", "policy": .admin
+        case "ledger", "key", "policy", "identity": .admin
         case "request": .request
         case "vote", "review": .approve
         case "execution": .execute

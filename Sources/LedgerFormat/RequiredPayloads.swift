@@ -11,7 +11,7 @@
 /// replayed.
 public enum RequiredPayloads {
     /// The type namespaces (the part before the first `.`) whose payloads are required.
-    public static let namespaces: Set<String> = Capability.workflowNamespaces.union(["ledger", "key", Redaction.namespace])
+    public static let namespaces: Set<String> = Capability.workflowNamespaces.union(["ledger", "key", Redaction.namespace, IdentityLink.namespace])
 
     /// True when an event of `type` must keep its payload.
     public static func isRequired(eventType type: String) -> Bool {

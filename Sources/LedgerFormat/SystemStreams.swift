@@ -6,6 +6,7 @@ public enum SystemStreams {
         KeyEvents.keysStream: [KeyEvents.registeredType, KeyEvents.revokedType],
         "$policy": ["policy.published"],
         Redaction.stream: [Redaction.type],
+        IdentityLink.stream: [IdentityLink.linkedType, IdentityLink.unlinkedType],
     ]
 
     /// Every system stream: the ledger's own history, which later events depend on.

@@ -13,6 +13,7 @@ public final class ServerEnvironment: Sendable {
     public let limits: ServerLimits
     let changes = ChangeSignal()
     let writes: WriteGate
+    let opens: OpenRateLimit
     let metrics = ServerMetrics()
     let draining = DrainFlag()
     let voteChannels = VoteChannelTally()
@@ -25,6 +26,7 @@ public final class ServerEnvironment: Sendable {
         self.serverSigner = serverSigner
         self.limits = limits
         self.writes = WriteGate(limit: limits.maxInFlightWrites)
+        self.opens = OpenRateLimit(perMinute: limits.maxOpensPerMinute)
         self.logger = logger
     }
 

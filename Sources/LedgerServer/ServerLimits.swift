@@ -17,8 +17,14 @@ public struct ServerLimits: Sendable, Hashable {
     public var maxInFlightWrites: Int
     /// The longest `GET /v1/requests/{id}/wait` may hold a request open.
     public var maxWait: Duration
+    /// Requests one requester may open per minute (429 `rate-limited` beyond it).
+    public var maxOpensPerMinute: Int
 
-    public init(readTimeout: Duration = .seconds(10), idleTimeout: Duration = .seconds(60), maxInFlightWrites: Int = 64, maxWait: Duration = .seconds(300)) {
+    public init(
+        readTimeout: Duration = .seconds(10), idleTimeout: Duration = .seconds(60), maxInFlightWrites: Int = 64, maxWait: Duration = .seconds(300),
+        maxOpensPerMinute: Int = 120
+    ) {
+        self.maxOpensPerMinute = maxOpensPerMinute
         self.readTimeout = readTimeout
         self.idleTimeout = idleTimeout
         self.maxInFlightWrites = maxInFlightWrites

@@ -29,15 +29,28 @@ extension Appender {
             throw LedgerError(.invalidEvent, "identity '\(Identifier.printable(signer.identity))' is invalid: use \(Identifier.identityRule)")
         }
         switch origin {
-        case .relayed(let via):
+        case .relayed(let via, let evidence):
             guard Identifier.isValidReference(via) else {
                 throw LedgerError(.invalidEvent, "relay channel '\(Identifier.printable(via))' must be \(Identifier.referenceRule)")
+            }
+            if !evidence.isEmpty, !EventOrigin.isValidEvidence(evidence) {
+                throw LedgerError(.invalidEvent, "relay evidence must be \(EventOrigin.evidenceRule)")
             }
             let relay = try key(signer.key.publicKey.keyID)
             guard let relay, relay.allows(eventType: draft.type) else {
                 throw LedgerError(
                     .keyNotAllowed,
                     "the relay key lacks the '\(Capability.required(forEventType: draft.type)?.rawValue ?? "-")' capability needed to relay \(draft.type) events")
+            }
+            // A chat account speaks only for the identity an admin linked it to; an
+            // unlinked account's attempt is the relay's own event (`Approvals.chatVote`).
+            if IdentityLink.namesAccount(via: via), signer.identity != relay.identity {
+                let linked = try IdentityLinkTable.read(db).identity(of: via)
+                guard linked == signer.identity else {
+                    throw LedgerError(
+                        .keyNotAllowed,
+                        "\(Identifier.printable(via)) is \(linked.map { "linked to '\($0)'" } ?? "not linked to any identity"), so the relay cannot speak for '\(signer.identity)' through it (`ledger identity link`)")
+                }
             }
             return signer
         case .signed(let command):

@@ -116,6 +116,11 @@ final class Appender {
                     .invalidEvent,
                     "\(namespace).* events belong to the approval workflow and must follow the policy: use the approval commands (ledger request/approve/deny/execute/policy), not a raw append")
             }
+            if !allowWorkflowTypes, namespace == IdentityLink.namespace {
+                throw LedgerError(
+                    .invalidEvent,
+                    "identity.* events link chat accounts to identities and are checked against the links in force: use `ledger identity link`/`unlink`, not a raw append")
+            }
             if !allowWorkflowTypes, namespace == Redaction.namespace {
                 throw LedgerError(
                     .invalidEvent,

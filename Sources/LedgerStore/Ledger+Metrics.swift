@@ -74,6 +74,23 @@ extension Ledger {
                 missingFields: missing.isEmpty ? [] : missing.split(separator: ",").map(String.init), lastSeq: row[17]))
         }
 
+        // M1 by channel: the origin of each request's last vote, the one that decided it
+        // (later votes are refused, and recorded as attempts). The projections keep no
+        // origin, so it is read from the envelope, for requests people decided only.
+        let join = narrowed ? " AND " + conditions.joined(separator: " AND ") : ""
+        let channels = try Row.fetchCursor(db, sql: """
+            SELECT d.request_id, json_extract(CAST(e.envelope AS TEXT), '$.origin.via'), json_extract(CAST(e.envelope AS TEXT), '$.origin.keyId')
+            FROM (SELECT v.request_id, MAX(v.seq) AS seq FROM votes v JOIN request_timings t ON t.request_id = v.request_id
+                  WHERE t.decided_by = 'people' AND t.opened_ms <= ?\(join) GROUP BY v.request_id) d
+            JOIN events e ON e.seq = d.seq
+            """, arguments: [now] + arguments)
+        while let row = try channels.next() {
+            let via: String? = row[1]
+            let keyID: String? = row[2]
+            let channel = via.map { VoteChannel.of(.relayed(via: $0)) } ?? (keyID == nil ? VoteChannel.ownKey : VoteChannel.signedCommand)
+            sink.add(decidingChannel: channel, of: row[0])
+        }
+
         // A record's request id only matters to select it by its request's environment or
         // action (or by request): without a filter it is not read (each is a string to allocate).
         let selecting = withRequestIDs || query.environment != nil || query.action != nil

@@ -65,6 +65,11 @@ public final class LedgerTransaction {
         try Row.fetchOne(db, sql: StoredEvent.selection + " AND e.seq = ?", arguments: [seq]).map { try StoredEvent(row: $0).recordedEvent() }
     }
 
+    /// The event carrying idempotency key `key`, if one was recorded.
+    public func event(idempotencyKey key: String) throws -> RecordedEvent? {
+        try appender.event(idempotencyKey: key)
+    }
+
     /// The seq of the latest event of `stream`, without reading the event.
     package func lastSeq(stream: String) throws -> Int64? {
         try Int64.fetchOne(
@@ -106,6 +111,16 @@ public final class LedgerTransaction {
                 try writer.replace(stream: stream)
             }
         }
+    }
+
+    /// The pending requests `requester` opened with this action, resource, environment and
+    /// summary, oldest first: the candidates an identical new request duplicates.
+    package func pendingRequestIDs(action: String, resource: String, environment: String, requester: String, summary: String) throws -> [String] {
+        try String.fetchAll(
+            db.cachedStatement(sql: """
+                SELECT request_id FROM requests WHERE status = 'pending' AND action = ? AND resource = ? AND environment = ?
+                AND requester = ? AND summary = ? ORDER BY opened_seq
+                """), arguments: [action, resource, environment, requester, summary])
     }
 
     /// The ids of requests with one of `statuses`.

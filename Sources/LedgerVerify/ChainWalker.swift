@@ -22,6 +22,8 @@ public struct ChainWalker: Sendable {
 
     public private(set) var findings: [Finding] = []
     public private(set) var timeline = KeyTimeline()
+    /// The chat accounts linked to identities, as the `$identities` events walked so far say.
+    var identityLinks = IdentityLinkTable()
     public private(set) var ledgerID: String?
     public private(set) var count: Int64 = 0
     public private(set) var lastSeq: Int64 = 0
@@ -116,6 +118,9 @@ public struct ChainWalker: Sendable {
                 try? timeline.apply(type: envelope.type, payload: payload, seq: envelope.seq)
             } else if envelope.type == ApprovalEvents.policyPublished {
                 conformance.preload(policyEvent: envelope, payload: payload)
+            } else if envelope.stream == IdentityLink.stream, let payload,
+                      Self.signsOwnEvent(envelope, timeline.status(of: envelope.keyID, at: envelope.seq)) {
+                try? identityLinks.apply(type: envelope.type, payload: payload)
             } else if envelope.type == Redaction.type, let target = Self.prefixErasure(row, envelope, timeline: timeline, absent: absentPayloads),
                       redactedSeqs.insert(target).inserted {
                 find(.payloadRedacted, target, "the payload was erased by the redaction at seq \(envelope.seq) by '\(envelope.actor)', before the trusted checkpoint; the envelope and signature still verify")
@@ -204,7 +209,7 @@ public struct ChainWalker: Sendable {
                 find(.payloadMismatch, seq, "the stored payload does not match the payloadHash the envelope commits to: the payload was altered")
             } else {
                 provenBytes = bytes
-                if seq == 1 || envelope.type == KeyEvents.registeredType || envelope.type == KeyEvents.revokedType {
+                if seq == 1 || envelope.type == KeyEvents.registeredType || envelope.type == KeyEvents.revokedType || envelope.stream == IdentityLink.stream {
                     // Only payloads a check reads are parsed: the others are proven by their
                     // hash, and parsing every one would cost a tenth of the walk.
                     payload = try? JSONParser.parse(bytes)
@@ -240,6 +245,9 @@ public struct ChainWalker: Sendable {
         findings += try conformance.check(
             envelope, payloadBytes: provenBytes, capabilities: speaker?.capabilities ?? [], relayIdentity: relayIdentity(envelope, status),
             ledgerID: ledgerID ?? "", earlier: earlier)
+        if envelope.stream == IdentityLink.stream {
+            applyIdentityLink(envelope, payload: payload, answerable: Self.signsOwnEvent(envelope, status))
+        }
         if envelope.type == Redaction.type {
             try checkRedaction(envelope, payloadBytes: provenBytes, answerable: Self.signsOwnEvent(envelope, status), earlier: earlier)
         }
@@ -313,10 +321,11 @@ public struct ChainWalker: Sendable {
             find(.commandInvalid, seq, "a system event (\(envelope.type)) carries an origin: a relay may not append the ledger's own history for others")
         }
         switch origin {
-        case .relayed:
+        case .relayed(let via, _):
             if !relay.allows(eventType: envelope.type) {
                 find(.keyNotAuthorized, seq, "relay key \(envelope.keyID) lacks the '\(Capability.required(forEventType: envelope.type)?.rawValue ?? "-")' capability for the \(envelope.type) it relayed")
             }
+            checkLinkedAccount(via: via, envelope, relay: relay)
             return relay
         case .signed(let command):
             guard let hash = command.hash else { return nil }

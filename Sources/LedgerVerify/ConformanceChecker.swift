@@ -184,7 +184,7 @@ struct ConformanceChecker {
             type: envelope.type, payload: payload)
         event.relayIdentity = relayIdentity
         event.storedPayloadBytes = parsedBytes
-        if case .relayed(let via) = envelope.origin { event.relayedVia = via }
+        if case .relayed(let via, _) = envelope.origin { event.relayedVia = via }
         if case .signed(let signature) = envelope.origin {
             findings += checkStatement(event, stream: id, signature: signature, ledgerID: ledgerID)
         }

@@ -70,6 +70,8 @@ public enum FindingCode: String, Sendable, Hashable, CaseIterable {
     case keyNotAuthorized = "key-not-authorized"
     case keyEventInvalid = "key-event-invalid"
     case relayNotAuthorized = "relay-not-authorized"
+    case relayUnlinked = "relay-unlinked"
+    case identityLinkInvalid = "identity-link-invalid"
     case commandSignatureInvalid = "command-signature-invalid"
     case commandInvalid = "command-invalid"
     case commandStale = "command-stale"

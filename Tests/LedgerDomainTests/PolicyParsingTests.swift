@@ -40,6 +40,23 @@ struct PolicyParsingTests {
         #expect(policy.rules.count == 7)
     }
 
+    @Test("A rule's required context reads from YAML and back from JSON; a rule without one writes none, so older policies keep their hash")
+    func requiredContext() throws {
+        let policy = try Policy(yaml: Self.minimal.replacingOccurrences(of: "require: {groups: {sre: 1}}", with: "require: {groups: {sre: 1}}\n    context: {links: 2}"))
+        #expect(policy.rules.first?.context == RequiredContext(links: 2))
+        #expect(try Policy(json: policy.jsonValue) == policy)
+        let plain = try Policy(yaml: Self.minimal)
+        guard case .object(let root) = plain.jsonValue, case .array(let rules)? = root["rules"], case .object(let rule)? = rules.first else {
+            Issue.record("policy JSON has no rules")
+            return
+        }
+        #expect(rule["context"] == nil)
+        let bad = try #require(throws: PolicyError.self) {
+            try Policy(yaml: Self.minimal.replacingOccurrences(of: "require: {groups: {sre: 1}}", with: "require: {groups: {sre: 1}}\n    context: {links: 99, diff: true}"))
+        }
+        #expect(bad.problems.count == 2, "\(bad.problems)")
+    }
+
     @Test("Every problem is reported, each with its line")
     func problemsWithLines() throws {
         let yaml = """

@@ -125,9 +125,11 @@ struct RelayTests {
     func ownKeyVotes() async throws {
         let team = try await Team.make()
         let request = try await team.open("db.migrate")
+        try await team.fixture.ledger.link(account: "slack:T1/U2", identity: "carol", signer: team.fixture.root)
         let relayed = await #expect(throws: ApprovalError.self) {
-            try await team.approvals.approve(
-                request.id, reason: "ok", signer: team.server.speaking(for: "carol", origin: .relayed(via: "slack:T1/U2")))
+            try await team.approvals.chatVote(
+                request.id, ChatVote(account: "slack:T1/U2", approve: true, reason: "ok", evidence: ["team": "T1", "user": "U2"], idempotencyKey: "slack:1"),
+                relay: team.server)
         }
         #expect(relayed?.code == "own-key-required")
         #expect(relayed?.recorded == true)

@@ -33,7 +33,14 @@ struct RequestRoutes: Sendable {
         let body = try await JSONBody.read(request, allowed: Self.openMembers.union(["id", "signed"]))
         let opened = try Self.openRequest(body.fields)
         let signer = try signing.signer(for: caller, signed: body.fields.object["signed"])
-        let state = try await environment.write { try await environment.approvals.open(opened, signer: signer) }
+        try environment.opens.admit(caller.identity)
+        let (state, existing) = try await environment.write { try await environment.approvals.openOnce(opened, signer: signer) }
+        // The same requester's identical pending request: answered, not opened again.
+        guard !existing else {
+            var response = JSONResponse.make(state.jsonValue)
+            response.headers[.location] = "/v1/requests/\(state.id)"
+            return response
+        }
         return created(state)
     }
 
