@@ -121,4 +121,36 @@ struct SlackGatewayTests {
         let other = try setup.signed("/slack/commands", body: Self.form([("team_id", "T0OTHER"), ("user_id", "U0NOBODY"), ("text", "")]))
         #expect(other.status == 403)
     }
+
+    @Test("A linked user's press records one relayed vote (a retry adds none), grants, updates the message; an unlinked press is a recorded refusal; verify is clean")
+    func linkedVoteGrants() throws {
+        let setup = try Setup()
+        defer { setup.stop() }
+        let link = try setup.server.ledger(["--ledger", setup.server.ledgerPath, "--key", "root.pem", "identity", "link", "slack:T0TEST/U0ALICE", "alice"])
+        #expect(link.status == 0, "\(link.stderr)")
+        try open(setup, id: "req-slack-5", action: "web.deploy", environment: "staging")
+        _ = try setup.slack.waitForCall("posting req-slack-5") { $0["method"] as? String == "chat.postMessage" && $0.bodyText.contains("req-slack-5") }
+        let ts = "1700000000.000001"
+        let mallory = Self.press(user: "U0MALLORY", actionID: "ledger-approve:1:req-slack-5", channel: "C0DEFAULT", ts: ts, actionTs: "5.0", responseURL: setup.slack.responseURL)
+        #expect(try setup.signed("/slack/interactions", body: mallory).status == 200)
+        let refusal = try setup.slack.waitForCall("the unlinked user's answer") { $0["method"] as? String == "response_url" }
+        #expect(refusal.bodyText.contains("not linked"), "\(refusal)")
+        let press = Self.press(user: "U0ALICE", actionID: "ledger-approve:1:req-slack-5", channel: "C0DEFAULT", ts: ts, actionTs: "6.0", responseURL: setup.slack.responseURL)
+        #expect(try setup.signed("/slack/interactions", body: press).status == 200)
+        let waited = try setup.server.request("GET", "/v1/requests/req-slack-5/wait?timeout=60s", as: "ci").json()
+        #expect(waited["status"] as? String == "granted", "\(waited)")
+        #expect(try setup.signed("/slack/interactions", body: press, headers: [("X-Slack-Retry-Num", "1")]).status == 200)
+        _ = try setup.slack.waitForCall("the granted message") { $0["method"] as? String == "chat.update" && $0.bodyText.contains("*Granted* by alice") }
+        // The retry's answer arrives after its vote was looked up: two answers to alice, one vote.
+        _ = try setup.slack.waitForCall("the retry's answer") { _ in (try? setup.slack.calls().filter { $0["method"] as? String == "response_url" }.count) == 3 }
+        let events = try setup.server.loggedEvents().compactMap { $0["envelope"] as? [String: Any] }.filter { ($0["stream"] as? String) == "req-slack-5" }
+        let votes = events.filter { $0["type"] as? String == "vote.cast" }
+        #expect(votes.count == 1, "\(events)")
+        let origin = votes.first?["origin"] as? [String: Any]
+        #expect(origin?["via"] as? String == "slack:T0TEST/U0ALICE", "\(votes)")
+        #expect(votes.first?["actor"] as? String == "alice")
+        #expect(events.filter { $0["type"] as? String == "vote.rejected" }.count == 1)
+        let verify = try setup.server.ledger(["--ledger", setup.server.ledgerPath, "verify"])
+        #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
+    }
 }

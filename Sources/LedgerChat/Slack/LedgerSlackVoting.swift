@@ -14,11 +14,16 @@ public struct LedgerSlackVoting: SlackVoting {
     public func vote(
         _ id: String, account: String, approve: Bool, reason: String, requestVersion: Int64?, evidence: [String: String], idempotencyKey: String
     ) async throws -> RequestState {
-        // Until identity links land on main (issue 16): no account is linked yet.
-        throw ApprovalError(code: "identity-unlinked", message: "\(account) is not linked to a ledger identity", requestID: id, recorded: false)
+        let vote = ChatVote(account: account, approve: approve, reason: reason, requestVersion: requestVersion, evidence: evidence, idempotencyKey: idempotencyKey)
+        let environment = environment
+        return try await environment.write { try await environment.approvals.chatVote(id, vote, relay: environment.serverSigner) }
     }
 
-    public func identity(of account: String) async throws -> String? { nil }
+    public func identity(of account: String) async throws -> String? {
+        try await environment.ledger.linkedIdentity(account: account)
+    }
 
-    public func accounts(of identity: String) async throws -> [String] { [] }
+    public func accounts(of identity: String) async throws -> [String] {
+        try await environment.ledger.identityLinks().accounts(of: identity)
+    }
 }
