@@ -153,4 +153,32 @@ struct SlackGatewayTests {
         let verify = try setup.server.ledger(["--ledger", setup.server.ledgerPath, "verify"])
         #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
     }
+
+    @Test("Deny opens the reason modal (a view slack_sdk accepts); its submission records the denial with the reason")
+    func denyThroughModal() throws {
+        let setup = try Setup()
+        defer { setup.stop() }
+        let link = try setup.server.ledger(["--ledger", setup.server.ledgerPath, "--key", "root.pem", "identity", "link", "slack:T0TEST/U0CAROL", "carol"])
+        #expect(link.status == 0, "\(link.stderr)")
+        try open(setup, id: "req-slack-6", action: "db.migrate", environment: "prod")
+        _ = try setup.slack.waitForCall("posting req-slack-6") { $0["method"] as? String == "chat.postMessage" }
+        let press = Self.press(user: "U0CAROL", actionID: "ledger-deny:1:req-slack-6", channel: "C0DBA", ts: "1700000000.000001", actionTs: "7.0", responseURL: setup.slack.responseURL)
+        #expect(try setup.signed("/slack/interactions", body: press).status == 200)
+        let opened = try setup.slack.waitForCall("views.open") { $0["method"] as? String == "views.open" }
+        #expect(opened["ok"] as? Bool == true, "\(opened)")
+        var view = try #require((opened["body"] as? [String: Any])?["view"] as? [String: Any])
+        view["id"] = "V0MODAL"
+        view["state"] = ["values": ["reason": ["reason-input": ["type": "plain_text_input", "value": "not during the sale"]]]]
+        let payload: [String: Any] = ["type": "view_submission", "team": ["id": Self.team], "user": ["id": "U0CAROL", "team_id": Self.team], "view": view]
+        let body = Self.form([("payload", String(decoding: try JSONSerialization.data(withJSONObject: payload), as: UTF8.self))])
+        let submitted = try setup.signed("/slack/interactions", body: body)
+        #expect(submitted.status == 200)
+        #expect(submitted.body.isEmpty, "an empty 200 closes the modal")
+        let waited = try setup.server.request("GET", "/v1/requests/req-slack-6/wait?timeout=60s", as: "ci").json()
+        #expect(waited["status"] as? String == "denied", "\(waited)")
+        let answer = try setup.slack.waitForCall("the ephemeral answer") { $0["method"] as? String == "chat.postEphemeral" }
+        #expect(answer.bodyText.contains("denial"), "\(answer)")
+        let vote = try setup.server.loggedEvents().compactMap { $0["envelope"] as? [String: Any] }.first { $0["stream"] as? String == "req-slack-6" && $0["type"] as? String == "vote.cast" }
+        #expect(vote?["actor"] as? String == "carol")
+    }
 }
