@@ -55,6 +55,7 @@ let package = Package(
                 .embedInCode("0005_merkle.sql"),
                 .embedInCode("0006_redactions.sql"),
                 .embedInCode("0007_webhooks.sql"),
+                .embedInCode("0008_slack_messages.sql"),
             ],
             swiftSettings: strict
         ),
@@ -113,6 +114,7 @@ let package = Package(
                 "ApprovalLedger", "LedgerServer",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Yams", package: "Yams"),
@@ -169,8 +171,8 @@ let package = Package(
         .testTarget(
             name: "LedgerServerTests",
             dependencies: [
-                // LedgerChat: the routes of the extensions `ledger serve` always installs are
-                // held to docs/openapi.yaml too.
+                // LedgerChat: the routes of the extensions `ledger serve` installs are held to
+                // docs/openapi.yaml too, and the chat end-to-end tests.
                 "LedgerServer", "LedgerChat", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 // Reads the Prometheus rule files whose expressions the Prometheus test runs.

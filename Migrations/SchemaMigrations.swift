@@ -12,5 +12,6 @@ public enum SchemaMigrations {
         ("0005_merkle", String(decoding: PackageResources._005_merkle_sql, as: UTF8.self)),
         ("0006_redactions", String(decoding: PackageResources._006_redactions_sql, as: UTF8.self)),
         ("0007_webhooks", String(decoding: PackageResources._007_webhooks_sql, as: UTF8.self)),
+        ("0008_slack_messages", String(decoding: PackageResources._008_slack_messages_sql, as: UTF8.self)),
     ]
 }

@@ -21,3 +21,6 @@ command -v schemathesis >/dev/null 2>&1 || pip_install schemathesis
 python3 -c 'import http_message_signatures' 2>/dev/null || pip_install "http-message-signatures==3.0.0"
 python3 -c 'import selenium' 2>/dev/null || pip_install selenium
 python3 -c 'import standardwebhooks' 2>/dev/null || pip_install standardwebhooks
+# slack_sdk: the Slack Web API stand-in (Tests/Chat/slack_standin.py) parses every Block Kit
+# payload with its models, and the Slack tests sign requests with its signature code.
+python3 -c 'import slack_sdk' 2>/dev/null || pip_install slack_sdk

@@ -26,6 +26,11 @@ extension LedgerTool {
                 subscribes (docs/WEBHOOKS.md): signed per Standard Webhooks with each \
                 subscription's secret_file, in seq order, at least once, retried with backoff; \
                 GET /v1/webhooks shows them.
+                With --slack FILE it is also the Slack app (docs/CHAT.md): each new request is \
+                posted to its rule's channel with Approve and Deny buttons and updated on every \
+                change; POST /slack/interactions and /slack/commands (/approvals) are checked by \
+                Slack's request signature. FILE is YAML naming the signing secret's and bot \
+                token's files (mode 0600), never the secrets themselves.
 
                 Plaintext HTTP is for loopback only: beyond it, put a TLS-terminating reverse \
                 proxy in front (docs/SERVER.md), or pass --insecure-listen on a network you trust.
@@ -41,6 +46,7 @@ extension LedgerTool {
                   ledger serve --ledger ops.ledger --key server.pem \\
                       --witness wit --witness-key witness.pem
                   ledger serve --ledger ops.ledger --key server.pem --webhooks webhooks.yaml
+                  ledger serve --ledger ops.ledger --key server.pem --slack slack.yaml
                 """)
 
         @OptionGroup var global: GlobalOptions
@@ -65,6 +71,8 @@ extension LedgerTool {
         var witnessKey: String?
         @Option(help: ArgumentHelp("Deliver events to the webhook subscriptions of this YAML file (docs/WEBHOOKS.md).", valueName: "file"))
         var webhooks: String?
+        @Option(help: ArgumentHelp("Also be the Slack app, configured by this YAML file (docs/CHAT.md).", valueName: "file"))
+        var slack: String?
 
         func validate() throws {
             guard readTimeout >= 1, idleTimeout >= 1, maxWait >= 1 else { throw ValidationError("timeouts are whole seconds ≥ 1") }
@@ -82,6 +90,8 @@ extension LedgerTool {
         func run() async throws {
             try await CommandRunner.run {
                 let (host, port) = try ListenAddress.parse(listen)
+                // A bad Slack configuration fails before the ledger is even opened.
+                let slackGateway: [any ServerExtension] = try slack.map { [SlackGateway(configuration: try SlackConfiguration.load(path: $0))] } ?? []
                 let ledger = try await global.openLedger()
                 let signer = try await LedgerServer.serverSigner(key: try global.privateKey(), ledger: ledger)
                 let limits = ServerLimits(
@@ -94,7 +104,7 @@ extension LedgerTool {
                 let options = ServerOptions(
                     host: host, port: port, allowAnonymous: allowAnonymous, limits: limits,
                     signatures: MessageSignatureAuthenticator(scheme: publicScheme), witness: witness,
-                    extensions: [WebhookExtension(configuration: deliveries)])
+                    extensions: [WebhookExtension(configuration: deliveries)] + slackGateway)
                 let server = LedgerServer(ledger: ledger, serverSigner: signer, options: options)
                 let ledgerID = ledger.ledgerID
                 try await server.run { host, port in

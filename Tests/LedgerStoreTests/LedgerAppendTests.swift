@@ -212,7 +212,7 @@ struct LedgerAppendTests {
         // Only a recorded redaction deletes a payload (`Ledger.redact`).
         #expect(throws: DatabaseError.self) { try queue.write { try $0.execute(sql: "DELETE FROM payloads WHERE seq = 2") } }
         let applied = try await queue.read { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations") }
-        #expect(applied == ["0001_events", "0002_requests", "0003_projections", "0004_tokens", "0005_merkle", "0006_redactions", "0007_webhooks"])
+        #expect(applied == ["0001_events", "0002_requests", "0003_projections", "0004_tokens", "0005_merkle", "0006_redactions", "0007_webhooks", "0008_slack_messages"])
         let journal = try await queue.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }
         #expect(journal == "wal")
     }
