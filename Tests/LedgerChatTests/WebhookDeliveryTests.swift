@@ -22,11 +22,13 @@ struct WebhookDeliveryTests {
                 secret_file: hooks.whsec
                 events: ["*"]
                 from: start
+                retry: {base: 100ms, cap: 1s, max_failures: 100000}
               - name: svc-a-deploys
                 url: http://127.0.0.1:\(receiver.port)/deploys
                 secret_file: hooks.whsec
                 events: [deploy.*]
                 streams: [svc-a]
+                retry: {base: 100ms, cap: 1s, max_failures: 100000}
             """)
         let before = try harness.append(2, stream: "svc-a")
         try harness.startServer()

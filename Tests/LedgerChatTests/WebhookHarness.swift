@@ -240,7 +240,7 @@ struct HarnessFailure: Error, CustomStringConvertible {
 
 /// Waits for `condition`, checking every 100 ms, for at most `timeout` (generous: a condition,
 /// not a timing, is what the tests assert).
-func eventually(_ what: String, timeout: Duration = .seconds(90), _ condition: () async throws -> Bool) async throws {
+func eventually(_ what: String, timeout: Duration = .seconds(240), _ condition: () async throws -> Bool) async throws {
     let deadline = ContinuousClock.now.advanced(by: timeout)
     while ContinuousClock.now < deadline {
         if try await condition() { return }
