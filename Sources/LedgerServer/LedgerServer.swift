@@ -99,6 +99,7 @@ public struct LedgerServer: Sendable {
     /// Serves until SIGTERM or SIGINT, then stops taking connections, lets in-flight requests
     /// finish (waits and streams end at once) and returns. `onReady` gets the bound address.
     public func run(onReady: @escaping @Sendable (_ host: String, _ port: Int) async -> Void) async throws {
+        for serverExtension in options.extensions { try await serverExtension.prepare(environment: environment) }
         let idle = options.limits.idleTimeout
         let host = options.host
         let app = Application(

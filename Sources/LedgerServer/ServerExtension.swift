@@ -9,6 +9,11 @@ public protocol ServerExtension: Sendable {
     /// the credential check lets them through; everything else still needs credentials.
     var openPaths: Set<String> { get }
 
+    /// Runs once before the server takes connections and reports ready. State a background
+    /// service starts from (a subscription's cursor at the ledger's head) is fixed here, so an
+    /// event appended after the ready line is never behind where the service begins.
+    func prepare(environment: ServerEnvironment) async throws
+
     /// Adds the extension's routes.
     func register(_ routes: inout RouteTable, environment: ServerEnvironment)
 
@@ -22,6 +27,7 @@ public protocol ServerExtension: Sendable {
 
 extension ServerExtension {
     public var openPaths: Set<String> { [] }
+    public func prepare(environment: ServerEnvironment) async throws {}
     public func register(_ routes: inout RouteTable, environment: ServerEnvironment) {}
     public func services(environment: ServerEnvironment) -> [any Service] { [] }
     public func metricsText(environment: ServerEnvironment) async throws -> String { "" }

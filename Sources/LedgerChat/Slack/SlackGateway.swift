@@ -1,4 +1,4 @@
-public import ApprovalLedger
+import ApprovalLedger
 public import LedgerServer
 public import ServiceLifecycle
 
@@ -18,6 +18,10 @@ public struct SlackGateway: ServerExtension {
     }
 
     public var openPaths: Set<String> { [SlackRoutes.interactionsPath, SlackRoutes.commandsPath] }
+
+    public func prepare(environment: ServerEnvironment) async throws {
+        _ = try await SlackPoster.openCursor(in: environment.ledger)
+    }
 
     public func register(_ routes: inout RouteTable, environment: ServerEnvironment) {
         let voting = voting(environment)

@@ -36,17 +36,19 @@ struct SlackPoster: Service {
         }
     }
 
+    /// The seq the poster reads from next. A gateway added to an old ledger starts at its
+    /// head, fixed before the server reports ready (`SlackGateway.prepare`): it must not post
+    /// every request in history to the channel, nor miss one opened after the ready line.
+    static func openCursor(in ledger: Ledger) async throws -> Int64 {
+        if let saved = try await ledger.slackCursor() { return saved }
+        let cursor = try await ledger.head().size + 1
+        try await ledger.setSlackCursor(cursor)
+        return cursor
+    }
+
     /// Renders everything appended since the cursor, then reminds overdue reviews.
     func pass() async throws {
-        var cursor: Int64
-        if let saved = try await ledger.slackCursor() {
-            cursor = saved
-        } else {
-            // A gateway added to an old ledger starts at its head: it must not post every
-            // request in history to the channel.
-            cursor = try await ledger.head().size + 1
-            try await ledger.setSlackCursor(cursor)
-        }
+        var cursor = try await Self.openCursor(in: ledger)
         while true {
             let events = try await ledger.events(from: cursor, limit: Self.pageSize)
             guard let last = events.last else { break }

@@ -14,6 +14,14 @@ public struct WebhookExtension: ServerExtension {
         self.poll = poll
     }
 
+    /// Opens each subscription's delivery state, so one that starts at the head starts at the
+    /// head when the server reports ready, not when its loop first runs.
+    public func prepare(environment: ServerEnvironment) async throws {
+        for subscription in configuration.subscriptions {
+            _ = try await environment.ledger.openWebhookDelivery(name: subscription.name, fromStart: subscription.fromStart)
+        }
+    }
+
     public func register(_ routes: inout RouteTable, environment: ServerEnvironment) {
         WebhookRoutes(subscriptions: configuration.subscriptions, environment: environment).register(&routes)
     }
