@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Foundation
 import Yams
 
 /// The Slack gateway's configuration, read from the YAML file `ledger serve --slack FILE`
@@ -50,9 +46,11 @@ public struct SlackConfiguration: Sendable {
     /// relative to the configuration's directory).
     /// - Throws: `SlackConfigurationError` for every problem, naming the key and what to do.
     public static func load(path: String) throws -> SlackConfiguration {
-        let text: String
-        do { text = String(decoding: try SecretFile.readAll(path), as: UTF8.self) } catch let error as SecretFile.ReadError {
-            throw SlackConfigurationError(.unreadable, "cannot read the Slack configuration: \(error.reason)", path: path)
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw SlackConfigurationError(.unreadable, "cannot read the Slack configuration", path: path)
+        }
+        guard data.count <= 64 * 1024, let text = String(data: data, encoding: .utf8) else {
+            throw SlackConfigurationError(.unreadable, "the Slack configuration is not UTF-8 text of at most 64 KiB", path: path)
         }
         return try parse(text, path: path) { name in try SecretFile.secret(name, relativeTo: path) }
     }
