@@ -40,7 +40,7 @@ extension Decider {
                 return rejectVote(vote, "stale-version", "you saw version \(seen) of \(state.id), but it is now at version \(state.version) (content version \(state.contentVersion)); review it again with `ledger request show`")
             }
             if rule.ownKeyVotes, let via = vote.relayedVia {
-                return rejectVote(vote, "own-key-required", "rule \(rule.name) counts only votes signed by the voter's own key, and this one was relayed (\(Identifier.printable(via))): vote with `ledger --server URL request approve` and your key")
+                return rejectVote(vote, "own-key-required", "rule \(rule.name) counts only votes signed by the voter's own key, and this one was relayed (\(Identifier.printable(via))): vote with your own key: `ledger --server URL --key KEY approve ID --reason …`")
             }
             if vote.approve, actor == state.requester, !rule.allowSelfApproval {
                 return rejectVote(vote, "self-approval", "\(actor) opened \(state.id) and may not approve it (rule \(rule.name) forbids self-approval)")
