@@ -50,7 +50,7 @@ final class WebhookHarness: Sendable {
         self.tokens = tokens
         var random = [UInt8](repeating: 0, count: 32)
         for index in random.indices { random[index] = UInt8.random(in: 0...255) }
-        FileManager.default.createFile(atPath: directory.file("hooks.whsec"), contents: Data(("whsec_" + Data(random).base64EncodedString() + "\n").utf8))
+        _ = FileManager.default.createFile(atPath: directory.file("hooks.whsec"), contents: Data(("whsec_" + Data(random).base64EncodedString() + "\n").utf8))
         chmod(directory.file("hooks.whsec"), 0o600)
     }
 

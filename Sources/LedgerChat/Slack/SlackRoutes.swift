@@ -64,8 +64,8 @@ struct SlackRoutes: Sendable {
             try signature.verify(
                 timestamp: request.headers[Self.timestamp], signature: request.headers[Self.signatureHeader], body: body,
                 now: SystemClock.now().millisecondsSinceEpoch / 1000)
-        } catch let failure as SlackRequestSignature.Failure {
-            throw Problem(status: .unauthorized, code: failure.code, detail: failure.message)
+        } catch {
+            throw Problem(status: .unauthorized, code: error.code, detail: error.message)
         }
         guard let form = FormFields(body) else {
             throw Problem(status: .badRequest, code: "slack-payload-invalid", detail: "the body is not application/x-www-form-urlencoded UTF-8")
