@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         // Layer 1: OpenSSL libcrypto, wrapped so no C type escapes LedgerCrypto.
@@ -56,6 +57,8 @@ let package = Package(
                 .embedInCode("0006_redactions.sql"),
                 .embedInCode("0007_webhooks.sql"),
                 .embedInCode("0008_slack_messages.sql"),
+                // PostgreSQL's own schema (docs/STORAGE.md), applied by LedgerPostgres.
+                .embedInCode("postgres/pg0001_events.sql"),
             ],
             swiftSettings: strict
         ),
@@ -64,6 +67,17 @@ let package = Package(
             dependencies: [
                 "LedgerCrypto", "LedgerFormat", "LedgerDomain", "LedgerMigrations",
                 .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: strict
+        ),
+        // The PostgreSQL backend (PostgresNIO): the same rows, byte for byte, in a database
+        // several hosts share.
+        .target(
+            name: "LedgerPostgres",
+            dependencies: [
+                "LedgerCrypto", "LedgerFormat", "LedgerStore", "LedgerMigrations",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),
@@ -124,7 +138,7 @@ let package = Package(
         .executableTarget(
             name: "LedgerCLI",
             dependencies: [
-                "ApprovalLedger", "LedgerServer", "LedgerChat", "HTTPSignatures",
+                "ApprovalLedger", "LedgerServer", "LedgerChat", "LedgerPostgres", "HTTPSignatures",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             resources: [.embedInCode("demo-policy.yaml")],
@@ -186,6 +200,10 @@ let package = Package(
                 // The end-to-end tests ask the running server for its webhooks' state.
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
+        ),
+        .testTarget(
+            name: "LedgerPostgresTests",
+            dependencies: ["LedgerPostgres", "ApprovalLedger", "TestSupport"]
         ),
         .testTarget(
             name: "LedgerBenchmarkTests",

@@ -14,4 +14,11 @@ public enum SchemaMigrations {
         ("0007_webhooks", String(decoding: PackageResources._007_webhooks_sql, as: UTF8.self)),
         ("0008_slack_messages", String(decoding: PackageResources._008_slack_messages_sql, as: UTF8.self)),
     ]
+
+    /// PostgreSQL's own schema steps (`Migrations/postgres/`), applied by LedgerPostgres and
+    /// recorded in its `ledger_migrations` table. Each statement ends with `;` at the end of a
+    /// line outside a `$$` body: PostgreSQL's extended protocol takes one statement at a time.
+    public static let postgres: [(identifier: String, sql: String)] = [
+        ("pg0001_events", String(decoding: PackageResources.pg0001_events_sql, as: UTF8.self)),
+    ]
 }

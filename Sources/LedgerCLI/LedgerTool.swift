@@ -29,7 +29,7 @@ struct LedgerTool: AsyncParsableCommand {
             Demo.self, Init.self, Key.self, PolicyCommand.self, Request.self, Approve.self, Deny.self, Tick.self,
             Execute.self, Rollback.self, Recover.self, Metrics.self, Rebuild.self, Append.self, Log.self, CheckpointCommand.self,
             Verify.self, Prove.self, Export.self, Redact.self, Serve.self, Token.self, IdentityCommand.self, Webhook.self,
-            WitnessCommand.self,
+            WitnessCommand.self, Copy.self,
         ]
     )
 

@@ -21,6 +21,16 @@ extension Ledger {
         try await fetch(StoredEvent.selection + " AND e.seq >= ? ORDER BY e.seq LIMIT ?", [from, limit])
     }
 
+    /// The rows with `seq >= from`, in order, at most `limit`, exactly as stored and unchecked
+    /// (what `ledger copy` carries to another backend).
+    public func storedRows(from: Int64, limit: Int) async throws -> [StoredEvent] {
+        try await StorageErrors.mapping(path: path) {
+            try await database.read { db in
+                try Row.fetchAll(db, sql: StoredEvent.selection + " AND e.seq >= ? ORDER BY e.seq LIMIT ?", arguments: [from, limit]).map(StoredEvent.init(row:))
+            }
+        }
+    }
+
     /// The events of one stream, in stream-version order, from `fromVersion`.
     public func events(stream: String, fromVersion: Int64 = 1, limit: Int = 1000) async throws -> [RecordedEvent] {
         try await fetch(

@@ -4,7 +4,7 @@ internal import LedgerFormat
 
 /// One row of the events table exactly as stored, columns and bytes, before any check. The
 /// verifier works from this, never from a decoded envelope it has not re-derived itself.
-public struct StoredEvent: Sendable {
+public struct StoredEvent: Sendable, Equatable {
     public let seq: Int64
     public let hash: [UInt8]
     public let previousHash: [UInt8]
@@ -34,6 +34,27 @@ public struct StoredEvent: Sendable {
 
     /// The condition that keeps a row of `events` (aliased `e`) inside the ledger.
     static let inLedger = "e.seq >= 1"
+
+    /// A row from another backend's columns (PostgreSQL), copied as they are.
+    public init(
+        seq: Int64, hash: [UInt8], previousHash: [UInt8], stream: String, streamVersion: Int64, type: String, actor: String, keyID: String,
+        time: String, idempotencyKey: String?, correlationID: String?, envelopeBytes: [UInt8], signature: [UInt8], payloadBytes: [UInt8]?
+    ) {
+        self.seq = seq
+        self.hash = hash
+        self.previousHash = previousHash
+        self.stream = stream
+        self.streamVersion = streamVersion
+        self.type = type
+        self.actor = actor
+        self.keyID = keyID
+        self.time = time
+        self.idempotencyKey = idempotencyKey
+        self.correlationID = correlationID
+        self.envelopeBytes = envelopeBytes
+        self.signature = signature
+        self.payloadBytes = payloadBytes
+    }
 
     init(row: Row) {
         // Read every column defensively: a tampered file may hold any type anywhere, and the

@@ -1,0 +1,117 @@
+internal import Foundation
+internal import LedgerStore
+internal import LedgerMigrations
+internal import PostgresNIO
+
+/// A ledger in a PostgreSQL database: the rows of SQLite's `events` and `payloads`, column for
+/// column and byte for byte, in tables its own migrations create (`Migrations/postgres/`).
+///
+/// This first cut holds ledgers copied in whole (`ledger copy`) and reads them back for
+/// `ledger log` and `ledger verify`; appending through the approval rules comes with the
+/// store seam (docs/STORAGE.md §Status). Connections come from PostgresNIO's pool, which
+/// runs in a task of this object's own until `close()`.
+public final class PostgresLedger: Sendable {
+    public let location: PostgresLocation
+    let client: PostgresClient
+    private let running: Task<Void, Never>
+    let logger: Logger
+
+    private init(location: PostgresLocation, client: PostgresClient, logger: Logger) {
+        self.location = location
+        self.client = client
+        self.logger = logger
+        running = Task { await client.run() }
+    }
+
+    /// Connects to the database at `location` and brings its schema up to date.
+    /// - Throws: `LedgerError.storage` when the server cannot be reached or refuses the login,
+    ///   `.notFound` when the database does not exist, `.notALedger` when it holds tables of
+    ///   another kind.
+    public static func open(_ location: PostgresLocation) async throws -> PostgresLedger {
+        var logger = Logger(label: "ledger-postgres")
+        logger.logLevel = .critical
+        let tls = try tlsConfiguration(location)
+        // One connection first, outside the pool: the pool reports a failed connect only as a
+        // tripped circuit breaker, and the user needs the server's own reason.
+        do {
+            let probe = try await PostgresConnection.connect(configuration: try connectionConfiguration(location, tls: tls), id: 0, logger: logger)
+            try? await probe.close()
+        } catch {
+            throw PostgresErrors.ledgerError(error, location: location)
+        }
+        let ledger = PostgresLedger(location: location, client: PostgresClient(configuration: clientConfiguration(location, tls: tls), backgroundLogger: logger), logger: logger)
+        do {
+            try await ledger.migrate()
+        } catch {
+            await ledger.close()
+            throw error
+        }
+        return ledger
+    }
+
+    /// Closes every connection. Use the ledger no more after this.
+    public func close() async {
+        running.cancel()
+        await running.value
+    }
+
+    static func clientConfiguration(_ location: PostgresLocation, tls: TLSConfiguration?) -> PostgresClient.Configuration {
+        var configuration: PostgresClient.Configuration
+        if let socket = location.socketPath {
+            configuration = PostgresClient.Configuration(unixSocketPath: socket, username: location.user, password: location.password, database: location.database)
+        } else {
+            let mode: PostgresClient.Configuration.TLS = tls.map { location.tls == .prefer ? .prefer($0) : .require($0) } ?? .disable
+            configuration = PostgresClient.Configuration(
+                host: location.host, port: location.port, username: location.user, password: location.password, database: location.database, tls: mode)
+        }
+        configuration.options.connectTimeout = .seconds(10)
+        configuration.options.maximumConnections = 8
+        return configuration
+    }
+
+    static func connectionConfiguration(_ location: PostgresLocation, tls: TLSConfiguration?) throws -> PostgresConnection.Configuration {
+        if let socket = location.socketPath {
+            return PostgresConnection.Configuration(unixSocketPath: socket, username: location.user, password: location.password, database: location.database)
+        }
+        var mode: PostgresConnection.Configuration.TLS = .disable
+        if let tls {
+            let context = try NIOSSLContext(configuration: tls)
+            mode = location.tls == .prefer ? .prefer(context) : .require(context)
+        }
+        var configuration = PostgresConnection.Configuration(
+            host: location.host, port: location.port, username: location.user, password: location.password, database: location.database, tls: mode)
+        configuration.options.connectTimeout = .seconds(10)
+        return configuration
+    }
+
+    /// The TLS settings `sslmode` and `sslrootcert` ask for; nil for `disable`.
+    static func tlsConfiguration(_ location: PostgresLocation) throws -> TLSConfiguration? {
+        var tls = TLSConfiguration.makeClientConfiguration()
+        switch location.tls {
+        case .disable: return nil
+        case .prefer, .require: tls.certificateVerification = .none
+        case .verifyCA: tls.certificateVerification = .noHostnameVerification
+        case .verifyFull: tls.certificateVerification = .fullVerification
+        }
+        if let root = location.rootCertificate {
+            guard FileManager.default.isReadableFile(atPath: root) else {
+                throw LedgerError(.storage, "sslrootcert '\(root)' cannot be read: give a PEM file of the certificates to trust")
+            }
+            tls.trustRoots = .file(root)
+        }
+        return tls
+    }
+
+    /// Runs `body` in a transaction and turns PostgreSQL's errors into the ledger's.
+    func transaction<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
+        try await mapping { try await client.withTransaction(logger: logger) { try await body($0) } }
+    }
+
+    func mapping<Result>(_ body: () async throws -> Result) async throws -> Result {
+        do { return try await body() } catch let error as LedgerError { throw error } catch let error as PostgresTransactionError {
+            throw PostgresErrors.ledgerError(error.closureError ?? error.commitError ?? error.beginError ?? error, location: location)
+        } catch {
+            throw PostgresErrors.ledgerError(error, location: location)
+        }
+    }
+}
