@@ -26,6 +26,14 @@ struct SlackGatewayTests {
             slack.stop()
         }
 
+        /// Publishes `policy` with the CLI while the server runs, as an admin would.
+        func publish(_ policy: String) throws {
+            let file = server.directory.file("next-policy.yaml")
+            try policy.write(toFile: file, atomically: true, encoding: .utf8)
+            let published = try server.ledger(["--ledger", server.ledgerPath, "--key", "root.pem", "policy", "publish", file])
+            guard published.status == 0 else { throw HTTPConnection.HTTPFailure(message: "policy publish: \(published.stderr)") }
+        }
+
         /// POSTs `body` to `path` signed as Slack signs, at `timestamp` (now by default).
         func signed(_ path: String, body: String, timestamp: Int? = nil, headers: [(String, String)] = [], signature: String? = nil) throws -> HTTPConnection.Response {
             let bytes = Array(body.utf8)
@@ -54,6 +62,22 @@ struct SlackGatewayTests {
             "actions": [["type": "button", "action_id": actionID, "block_id": "ledger-vote", "value": actionID, "action_ts": actionTs]],
         ]
         return form([("payload", String(decoding: try! JSONSerialization.data(withJSONObject: payload), as: UTF8.self))])
+    }
+
+    /// The server's policy with `rule` (one item of `rules:`, indented as they are) tried before
+    /// its catch-all rule.
+    static func policy(adding rule: String) -> String {
+        ServerHarness.policy.replacingOccurrences(of: "  - name: default\n", with: rule + "\n  - name: default\n")
+    }
+
+    /// A `chat.postMessage` of the message that shows `id` (not a reply in a thread).
+    static func isPost(of id: String) -> ([String: Any]) -> Bool {
+        { $0["method"] as? String == "chat.postMessage" && ($0["body"] as? [String: Any])?["thread_ts"] == nil && $0.bodyText.contains("`\(id)`") }
+    }
+
+    /// A `chat.postMessage` in the thread of the message `ts`.
+    static func isReply(to ts: String) -> ([String: Any]) -> Bool {
+        { $0["method"] as? String == "chat.postMessage" && ($0["body"] as? [String: Any])?["thread_ts"] as? String == ts }
     }
 
     func open(_ setup: Setup, id: String, action: String, environment: String) throws {
@@ -180,5 +204,42 @@ struct SlackGatewayTests {
         #expect(answer.bodyText.contains("denial"), "\(answer)")
         let vote = try setup.server.loggedEvents().compactMap { $0["envelope"] as? [String: Any] }.first { $0["stream"] as? String == "req-slack-6" && $0["type"] as? String == "vote.cast" }
         #expect(vote?["actor"] as? String == "carol")
+    }
+
+    @Test("An escalation updates the message and is announced in its thread, mentioning the escalation groups' linked members as <@U…> and nobody else")
+    func escalationMentionsLinkedMembers() throws {
+        let setup = try Setup()
+        defer { setup.stop() }
+        for (account, identity) in [("slack:T0TEST/U0ALICE", "alice"), ("slack:T0TEST/U0CAROL", "carol")] {
+            let link = try setup.server.ledger(["--ledger", setup.server.ledgerPath, "--key", "root.pem", "identity", "link", account, identity])
+            #expect(link.status == 0, "\(link.stderr)")
+        }
+        // The shortest escalation a policy takes: the sweeper appends it a second after the open.
+        let policy = Self.policy(adding: """
+              - name: slow-dba
+                match: {action: db.slow}
+                require: {groups: {dba: 1}}
+                ttl: 1h
+                escalation:
+                  - {after: 1s, notify: [sre], add_groups: [sre]}
+            """)
+        try #require(policy != ServerHarness.policy)
+        try setup.publish(policy)
+        try open(setup, id: "req-slack-7", action: "db.slow", environment: "staging")
+        _ = try setup.slack.waitForCall("posting req-slack-7", Self.isPost(of: "req-slack-7"))
+        // The stand-in numbers its messages from 1.
+        let ts = "1700000000.000001"
+        let reply = try setup.slack.waitForCall("the escalation in the thread", Self.isReply(to: ts))
+        #expect(reply["ok"] as? Bool == true, "\(reply)")
+        let body = try #require(reply["body"] as? [String: Any])
+        #expect(body["channel"] as? String == "C0DEFAULT")
+        // sre's alice is linked, bob is not; carol is linked but in dba, which the step does not name.
+        #expect(body["text"] as? String == ":arrow_double_up: Escalated to sre: <@U0ALICE>", "\(reply)")
+        _ = try setup.slack.waitForCall("the message showing the escalation") {
+            ["chat.postMessage", "chat.update"].contains($0["method"] as? String) && $0.bodyText.contains("`req-slack-7`")
+                && $0.bodyText.contains("escalated 1×; now also sre")
+        }
+        let calls = try setup.slack.calls()
+        #expect(calls.allSatisfy { $0["ok"] as? Bool == true }, "a call was refused: \(calls)")
     }
 }
