@@ -242,4 +242,40 @@ struct SlackGatewayTests {
         let calls = try setup.slack.calls()
         #expect(calls.allSatisfy { $0["ok"] as? Bool == true }, "a call was refused: \(calls)")
     }
+
+    @Test("An overdue break-glass review is reminded in the message's thread once, mentioning the linked reviewers, across later passes")
+    func overdueReviewRemindedOnce() throws {
+        let setup = try Setup()
+        defer { setup.stop() }
+        let link = try setup.server.ledger(["--ledger", setup.server.ledgerPath, "--key", "root.pem", "identity", "link", "slack:T0TEST/U0ALICE", "alice"])
+        #expect(link.status == 0, "\(link.stderr)")
+        // The shortest review a policy takes: overdue a second after the bypass.
+        let policy = ServerHarness.policy.replacingOccurrences(of: "review_within: 24h", with: "review_within: 1s")
+        try #require(policy != ServerHarness.policy)
+        try setup.publish(policy)
+        let bypassed = try setup.server.request(
+            "POST", "/v1/bypass", as: "ci",
+            json: #"{"id":"req-slack-8","action":"cache.purge","resource":"cdn","environment":"prod","summary":"purge the poisoned cache","reason":"incident 7"}"#)
+        #expect(bypassed.status == 201, "\(bypassed)")
+        let post = try setup.slack.waitForCall("posting req-slack-8", Self.isPost(of: "req-slack-8"))
+        #expect(post.bodyText.contains("Break-glass bypass"), "\(post)")
+        let ts = "1700000000.000001"
+        let reminder = try setup.slack.waitForCall("the reminder in the thread", Self.isReply(to: ts))
+        let text = try #require((reminder["body"] as? [String: Any])?["text"] as? String)
+        #expect(text.hasPrefix(":warning: The break-glass review of `req-slack-8` is overdue: <@U0ALICE>. "), "\(reminder)")
+        #expect(text.contains("ledger request review req-slack-8 --outcome accepted|rejected"))
+        _ = try setup.slack.waitForCall("the message showing the review overdue") {
+            $0["method"] as? String == "chat.update" && ($0["body"] as? [String: Any])?["ts"] as? String == ts && $0.bodyText.contains("Review overdue")
+        }
+        // Each request below is posted by a later pass than the one before it was opened, and
+        // each pass ends by looking at the overdue reviews: req-slack-10 is posted only after a
+        // whole pass that came after the reminder.
+        try open(setup, id: "req-slack-9", action: "web.deploy", environment: "staging")
+        _ = try setup.slack.waitForCall("posting req-slack-9", Self.isPost(of: "req-slack-9"))
+        try open(setup, id: "req-slack-10", action: "web.deploy", environment: "dev")
+        _ = try setup.slack.waitForCall("posting req-slack-10", Self.isPost(of: "req-slack-10"))
+        let calls = try setup.slack.calls()
+        #expect(calls.filter(Self.isReply(to: ts)).count == 1, "\(calls)")
+        #expect(calls.allSatisfy { $0["ok"] as? Bool == true }, "a call was refused: \(calls)")
+    }
 }
