@@ -278,4 +278,27 @@ struct SlackGatewayTests {
         #expect(calls.filter(Self.isReply(to: ts)).count == 1, "\(calls)")
         #expect(calls.allSatisfy { $0["ok"] as? Bool == true }, "a call was refused: \(calls)")
     }
+
+    @Test("/approvals from a linked account lists the requests awaiting that identity's vote, with their progress, and not a decided one")
+    func slashCommandLinked() throws {
+        let setup = try Setup()
+        defer { setup.stop() }
+        let link = try setup.server.ledger(["--ledger", setup.server.ledgerPath, "--key", "root.pem", "identity", "link", "slack:T0TEST/U0ALICE", "alice"])
+        #expect(link.status == 0, "\(link.stderr)")
+        try open(setup, id: "req-slack-11", action: "web.deploy", environment: "staging")
+        try open(setup, id: "req-slack-12", action: "web.deploy", environment: "dev")
+        let voted = try setup.server.request("POST", "/v1/requests/req-slack-12/votes", as: "alice", json: #"{"decision":"approve"}"#)
+        #expect(voted.status == 200, "\(voted)")
+        #expect(try voted.json()["status"] as? String == "granted")
+        let answer = try setup.signed(
+            "/slack/commands", body: Self.form([("team_id", Self.team), ("user_id", "U0ALICE"), ("command", "/approvals"), ("text", ""), ("response_url", setup.slack.responseURL)]))
+        #expect(answer.status == 200, "\(answer)")
+        let json = try answer.json()
+        #expect(json["response_type"] as? String == "ephemeral")
+        let text = try #require(json["text"] as? String)
+        #expect(text.hasPrefix("Awaiting your vote, alice:\n"), "\(json)")
+        #expect(text.contains("• `req-slack-11` migrate req-slack-11 (staging, risk "), "\(json)")
+        #expect(text.contains("0 of 1: sre pending"), "\(json)")
+        #expect(!text.contains("req-slack-12"), "a granted request is listed: \(json)")
+    }
 }
