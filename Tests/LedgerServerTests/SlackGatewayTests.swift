@@ -14,16 +14,31 @@ struct SlackGatewayTests {
     struct Setup {
         let slack: SlackStandIn
         let server: ServerHarness
+        /// The `--slack` YAML.
+        let configuration: String
 
         init() throws {
             slack = try SlackStandIn()
-            let configuration = try slack.writeConfiguration(team: SlackGatewayTests.team, signingSecret: SlackGatewayTests.secret)
+            configuration = try slack.writeConfiguration(team: SlackGatewayTests.team, signingSecret: SlackGatewayTests.secret)
             server = try ServerHarness(extraArguments: ["--slack", configuration])
+        }
+
+        private init(slack: SlackStandIn, server: ServerHarness, configuration: String) {
+            self.slack = slack
+            self.server = server
+            self.configuration = configuration
         }
 
         func stop() {
             _ = server.stop()
             slack.stop()
+        }
+
+        /// A new `ledger serve --slack` on the same ledger and stand-in, once this server was
+        /// stopped. Stop it with `server.stop()`: the stand-in is this setup's.
+        func restarted() throws -> Setup {
+            let again = try ServerHarness(directory: server.directory, ledgerPath: server.ledgerPath, tokens: server.tokens, extraArguments: ["--slack", configuration])
+            return Setup(slack: slack, server: again, configuration: configuration)
         }
 
         /// Publishes `policy` with the CLI while the server runs, as an admin would.
@@ -300,5 +315,39 @@ struct SlackGatewayTests {
         #expect(text.contains("• `req-slack-11` migrate req-slack-11 (staging, risk "), "\(json)")
         #expect(text.contains("0 of 1: sre pending"), "\(json)")
         #expect(!text.contains("req-slack-12"), "a granted request is listed: \(json)")
+    }
+
+    @Test("A restarted server updates the messages it posted instead of posting them again, posts what was opened while it was down, and a new request once")
+    func restartDoesNotRepost() throws {
+        let setup = try Setup()
+        defer { setup.stop() }
+        try open(setup, id: "req-slack-13", action: "web.deploy", environment: "staging")
+        _ = try setup.slack.waitForCall("posting req-slack-13", Self.isPost(of: "req-slack-13"))
+        try open(setup, id: "req-slack-14", action: "web.deploy", environment: "dev")
+        _ = try setup.slack.waitForCall("posting req-slack-14", Self.isPost(of: "req-slack-14"))
+        #expect(setup.server.stop() == .exited(0))
+        // Opened while no server runs: the restarted one must read on from where it stopped.
+        let offline = try setup.server.ledger([
+            "--ledger", setup.server.ledgerPath, "--key", "root.pem", "request", "open", "--id", "req-slack-15", "--action", "web.deploy", "--resource", "orders-db",
+            "--env", "prod", "--summary", "opened while the server was down",
+        ])
+        #expect(offline.status == 0, "\(offline.stderr)")
+        let again = try setup.restarted()
+        defer { _ = again.server.stop() }
+        _ = try setup.slack.waitForCall("posting req-slack-15", Self.isPost(of: "req-slack-15"))
+        try open(again, id: "req-slack-16", action: "web.deploy", environment: "dev")
+        _ = try setup.slack.waitForCall("posting req-slack-16", Self.isPost(of: "req-slack-16"))
+        // A change to a request posted before the restart updates its message (the first one).
+        let voted = try again.server.request("POST", "/v1/requests/req-slack-13/votes", as: "alice", json: #"{"decision":"approve"}"#)
+        #expect(voted.status == 200, "\(voted)")
+        _ = try setup.slack.waitForCall("the granted message") {
+            $0["method"] as? String == "chat.update" && ($0["body"] as? [String: Any])?["ts"] as? String == "1700000000.000001"
+                && $0.bodyText.contains("`req-slack-13`") && $0.bodyText.contains("*Granted*")
+        }
+        let calls = try setup.slack.calls()
+        for id in ["req-slack-13", "req-slack-14", "req-slack-15", "req-slack-16"] {
+            #expect(calls.filter(Self.isPost(of: id)).count == 1, "\(id) was not posted exactly once: \(calls)")
+        }
+        #expect(calls.allSatisfy { $0["ok"] as? Bool == true }, "a call was refused: \(calls)")
     }
 }
