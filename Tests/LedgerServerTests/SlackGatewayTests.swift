@@ -14,16 +14,39 @@ struct SlackGatewayTests {
     struct Setup {
         let slack: SlackStandIn
         let server: ServerHarness
+        /// The `--slack` YAML.
+        let configuration: String
 
         init() throws {
             slack = try SlackStandIn()
-            let configuration = try slack.writeConfiguration(team: SlackGatewayTests.team, signingSecret: SlackGatewayTests.secret)
+            configuration = try slack.writeConfiguration(team: SlackGatewayTests.team, signingSecret: SlackGatewayTests.secret)
             server = try ServerHarness(extraArguments: ["--slack", configuration])
+        }
+
+        private init(slack: SlackStandIn, server: ServerHarness, configuration: String) {
+            self.slack = slack
+            self.server = server
+            self.configuration = configuration
         }
 
         func stop() {
             _ = server.stop()
             slack.stop()
+        }
+
+        /// A new `ledger serve --slack` on the same ledger and stand-in, once this server was
+        /// stopped. Stop it with `server.stop()`: the stand-in is this setup's.
+        func restarted() throws -> Setup {
+            let again = try ServerHarness(directory: server.directory, ledgerPath: server.ledgerPath, tokens: server.tokens, extraArguments: ["--slack", configuration])
+            return Setup(slack: slack, server: again, configuration: configuration)
+        }
+
+        /// Publishes `policy` with the CLI while the server runs, as an admin would.
+        func publish(_ policy: String) throws {
+            let file = server.directory.file("next-policy.yaml")
+            try policy.write(toFile: file, atomically: true, encoding: .utf8)
+            let published = try server.ledger(["--ledger", server.ledgerPath, "--key", "root.pem", "policy", "publish", file])
+            guard published.status == 0 else { throw HTTPConnection.HTTPFailure(message: "policy publish: \(published.stderr)") }
         }
 
         /// POSTs `body` to `path` signed as Slack signs, at `timestamp` (now by default).
@@ -54,6 +77,22 @@ struct SlackGatewayTests {
             "actions": [["type": "button", "action_id": actionID, "block_id": "ledger-vote", "value": actionID, "action_ts": actionTs]],
         ]
         return form([("payload", String(decoding: try! JSONSerialization.data(withJSONObject: payload), as: UTF8.self))])
+    }
+
+    /// The server's policy with `rule` (one item of `rules:`, indented as they are) tried before
+    /// its catch-all rule.
+    static func policy(adding rule: String) -> String {
+        ServerHarness.policy.replacingOccurrences(of: "  - name: default\n", with: rule + "\n  - name: default\n")
+    }
+
+    /// A `chat.postMessage` of the message that shows `id` (not a reply in a thread).
+    static func isPost(of id: String) -> ([String: Any]) -> Bool {
+        { $0["method"] as? String == "chat.postMessage" && ($0["body"] as? [String: Any])?["thread_ts"] == nil && $0.bodyText.contains("`\(id)`") }
+    }
+
+    /// A `chat.postMessage` in the thread of the message `ts`.
+    static func isReply(to ts: String) -> ([String: Any]) -> Bool {
+        { $0["method"] as? String == "chat.postMessage" && ($0["body"] as? [String: Any])?["thread_ts"] as? String == ts }
     }
 
     func open(_ setup: Setup, id: String, action: String, environment: String) throws {
@@ -180,5 +219,135 @@ struct SlackGatewayTests {
         #expect(answer.bodyText.contains("denial"), "\(answer)")
         let vote = try setup.server.loggedEvents().compactMap { $0["envelope"] as? [String: Any] }.first { $0["stream"] as? String == "req-slack-6" && $0["type"] as? String == "vote.cast" }
         #expect(vote?["actor"] as? String == "carol")
+    }
+
+    @Test("An escalation updates the message and is announced in its thread, mentioning the escalation groups' linked members as <@U…> and nobody else")
+    func escalationMentionsLinkedMembers() throws {
+        let setup = try Setup()
+        defer { setup.stop() }
+        for (account, identity) in [("slack:T0TEST/U0ALICE", "alice"), ("slack:T0TEST/U0CAROL", "carol")] {
+            let link = try setup.server.ledger(["--ledger", setup.server.ledgerPath, "--key", "root.pem", "identity", "link", account, identity])
+            #expect(link.status == 0, "\(link.stderr)")
+        }
+        // The shortest escalation a policy takes: the sweeper appends it a second after the open.
+        let policy = Self.policy(adding: """
+              - name: slow-dba
+                match: {action: db.slow}
+                require: {groups: {dba: 1}}
+                ttl: 1h
+                escalation:
+                  - {after: 1s, notify: [sre], add_groups: [sre]}
+            """)
+        try #require(policy != ServerHarness.policy)
+        try setup.publish(policy)
+        try open(setup, id: "req-slack-7", action: "db.slow", environment: "staging")
+        _ = try setup.slack.waitForCall("posting req-slack-7", Self.isPost(of: "req-slack-7"))
+        // The stand-in numbers its messages from 1.
+        let ts = "1700000000.000001"
+        let reply = try setup.slack.waitForCall("the escalation in the thread", Self.isReply(to: ts))
+        #expect(reply["ok"] as? Bool == true, "\(reply)")
+        let body = try #require(reply["body"] as? [String: Any])
+        #expect(body["channel"] as? String == "C0DEFAULT")
+        // sre's alice is linked, bob is not; carol is linked but in dba, which the step does not name.
+        #expect(body["text"] as? String == ":arrow_double_up: Escalated to sre: <@U0ALICE>", "\(reply)")
+        _ = try setup.slack.waitForCall("the message showing the escalation") {
+            ["chat.postMessage", "chat.update"].contains($0["method"] as? String) && $0.bodyText.contains("`req-slack-7`")
+                && $0.bodyText.contains("escalated 1×; now also sre")
+        }
+        let calls = try setup.slack.calls()
+        #expect(calls.allSatisfy { $0["ok"] as? Bool == true }, "a call was refused: \(calls)")
+    }
+
+    @Test("An overdue break-glass review is reminded in the message's thread once, mentioning the linked reviewers, across later passes")
+    func overdueReviewRemindedOnce() throws {
+        let setup = try Setup()
+        defer { setup.stop() }
+        let link = try setup.server.ledger(["--ledger", setup.server.ledgerPath, "--key", "root.pem", "identity", "link", "slack:T0TEST/U0ALICE", "alice"])
+        #expect(link.status == 0, "\(link.stderr)")
+        // The shortest review a policy takes: overdue a second after the bypass.
+        let policy = ServerHarness.policy.replacingOccurrences(of: "review_within: 24h", with: "review_within: 1s")
+        try #require(policy != ServerHarness.policy)
+        try setup.publish(policy)
+        let bypassed = try setup.server.request(
+            "POST", "/v1/bypass", as: "ci",
+            json: #"{"id":"req-slack-8","action":"cache.purge","resource":"cdn","environment":"prod","summary":"purge the poisoned cache","reason":"incident 7"}"#)
+        #expect(bypassed.status == 201, "\(bypassed)")
+        let post = try setup.slack.waitForCall("posting req-slack-8", Self.isPost(of: "req-slack-8"))
+        #expect(post.bodyText.contains("Break-glass bypass"), "\(post)")
+        let ts = "1700000000.000001"
+        let reminder = try setup.slack.waitForCall("the reminder in the thread", Self.isReply(to: ts))
+        let text = try #require((reminder["body"] as? [String: Any])?["text"] as? String)
+        #expect(text.hasPrefix(":warning: The break-glass review of `req-slack-8` is overdue: <@U0ALICE>. "), "\(reminder)")
+        #expect(text.contains("ledger request review req-slack-8 --outcome accepted|rejected"))
+        _ = try setup.slack.waitForCall("the message showing the review overdue") {
+            $0["method"] as? String == "chat.update" && ($0["body"] as? [String: Any])?["ts"] as? String == ts && $0.bodyText.contains("Review overdue")
+        }
+        // Each request below is posted by a later pass than the one before it was opened, and
+        // each pass ends by looking at the overdue reviews: req-slack-10 is posted only after a
+        // whole pass that came after the reminder.
+        try open(setup, id: "req-slack-9", action: "web.deploy", environment: "staging")
+        _ = try setup.slack.waitForCall("posting req-slack-9", Self.isPost(of: "req-slack-9"))
+        try open(setup, id: "req-slack-10", action: "web.deploy", environment: "dev")
+        _ = try setup.slack.waitForCall("posting req-slack-10", Self.isPost(of: "req-slack-10"))
+        let calls = try setup.slack.calls()
+        #expect(calls.filter(Self.isReply(to: ts)).count == 1, "\(calls)")
+        #expect(calls.allSatisfy { $0["ok"] as? Bool == true }, "a call was refused: \(calls)")
+    }
+
+    @Test("/approvals from a linked account lists the requests awaiting that identity's vote, with their progress, and not a decided one")
+    func slashCommandLinked() throws {
+        let setup = try Setup()
+        defer { setup.stop() }
+        let link = try setup.server.ledger(["--ledger", setup.server.ledgerPath, "--key", "root.pem", "identity", "link", "slack:T0TEST/U0ALICE", "alice"])
+        #expect(link.status == 0, "\(link.stderr)")
+        try open(setup, id: "req-slack-11", action: "web.deploy", environment: "staging")
+        try open(setup, id: "req-slack-12", action: "web.deploy", environment: "dev")
+        let voted = try setup.server.request("POST", "/v1/requests/req-slack-12/votes", as: "alice", json: #"{"decision":"approve"}"#)
+        #expect(voted.status == 200, "\(voted)")
+        #expect(try voted.json()["status"] as? String == "granted")
+        let answer = try setup.signed(
+            "/slack/commands", body: Self.form([("team_id", Self.team), ("user_id", "U0ALICE"), ("command", "/approvals"), ("text", ""), ("response_url", setup.slack.responseURL)]))
+        #expect(answer.status == 200, "\(answer)")
+        let json = try answer.json()
+        #expect(json["response_type"] as? String == "ephemeral")
+        let text = try #require(json["text"] as? String)
+        #expect(text.hasPrefix("Awaiting your vote, alice:\n"), "\(json)")
+        #expect(text.contains("• `req-slack-11` migrate req-slack-11 (staging, risk "), "\(json)")
+        #expect(text.contains("0 of 1: sre pending"), "\(json)")
+        #expect(!text.contains("req-slack-12"), "a granted request is listed: \(json)")
+    }
+
+    @Test("A restarted server updates the messages it posted instead of posting them again, posts what was opened while it was down, and a new request once")
+    func restartDoesNotRepost() throws {
+        let setup = try Setup()
+        defer { setup.stop() }
+        try open(setup, id: "req-slack-13", action: "web.deploy", environment: "staging")
+        _ = try setup.slack.waitForCall("posting req-slack-13", Self.isPost(of: "req-slack-13"))
+        try open(setup, id: "req-slack-14", action: "web.deploy", environment: "dev")
+        _ = try setup.slack.waitForCall("posting req-slack-14", Self.isPost(of: "req-slack-14"))
+        #expect(setup.server.stop() == .exited(0))
+        // Opened while no server runs: the restarted one must read on from where it stopped.
+        let offline = try setup.server.ledger([
+            "--ledger", setup.server.ledgerPath, "--key", "root.pem", "request", "open", "--id", "req-slack-15", "--action", "web.deploy", "--resource", "orders-db",
+            "--env", "prod", "--summary", "opened while the server was down",
+        ])
+        #expect(offline.status == 0, "\(offline.stderr)")
+        let again = try setup.restarted()
+        defer { _ = again.server.stop() }
+        _ = try setup.slack.waitForCall("posting req-slack-15", Self.isPost(of: "req-slack-15"))
+        try open(again, id: "req-slack-16", action: "web.deploy", environment: "dev")
+        _ = try setup.slack.waitForCall("posting req-slack-16", Self.isPost(of: "req-slack-16"))
+        // A change to a request posted before the restart updates its message (the first one).
+        let voted = try again.server.request("POST", "/v1/requests/req-slack-13/votes", as: "alice", json: #"{"decision":"approve"}"#)
+        #expect(voted.status == 200, "\(voted)")
+        _ = try setup.slack.waitForCall("the granted message") {
+            $0["method"] as? String == "chat.update" && ($0["body"] as? [String: Any])?["ts"] as? String == "1700000000.000001"
+                && $0.bodyText.contains("`req-slack-13`") && $0.bodyText.contains("*Granted*")
+        }
+        let calls = try setup.slack.calls()
+        for id in ["req-slack-13", "req-slack-14", "req-slack-15", "req-slack-16"] {
+            #expect(calls.filter(Self.isPost(of: id)).count == 1, "\(id) was not posted exactly once: \(calls)")
+        }
+        #expect(calls.allSatisfy { $0["ok"] as? Bool == true }, "a call was refused: \(calls)")
     }
 }

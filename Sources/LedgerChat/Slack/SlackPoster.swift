@@ -59,8 +59,12 @@ struct SlackPoster: Service {
                 guard !envelope.stream.hasPrefix("$"), ApprovalEvents.all.contains(envelope.type) else { continue }
                 if !touched.contains(envelope.stream) { touched.append(envelope.stream) }
                 if envelope.type == ApprovalEvents.escalated, let payload = try? event.payload() {
-                    let groups = (payload["notify"]?.arrayValue ?? []) + (payload["addGroups"]?.arrayValue ?? [])
-                    escalations.append((envelope.stream, groups.compactMap(\.stringValue)))
+                    // A step usually notifies the groups it adds: each is named once.
+                    var groups: [String] = []
+                    for group in ((payload["notify"]?.arrayValue ?? []) + (payload["addGroups"]?.arrayValue ?? [])).compactMap(\.stringValue) where !groups.contains(group) {
+                        groups.append(group)
+                    }
+                    escalations.append((envelope.stream, groups))
                 }
             }
             for id in touched { try await render(id) }
