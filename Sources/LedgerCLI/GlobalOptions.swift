@@ -1,5 +1,6 @@
 import ApprovalLedger
 import ArgumentParser
+import LedgerPostgres
 import Foundation
 
 /// The options every ledger command shares.
@@ -28,6 +29,12 @@ struct GlobalOptions: ParsableArguments {
     func resolvedLedgerPath() throws -> String {
         guard let path = ledgerPath ?? ProcessInfo.processInfo.environment["LEDGER_PATH"], !path.isEmpty else {
             throw ValidationError("no ledger given: pass --ledger PATH or set LEDGER_PATH")
+        }
+        if PostgresLocation.isURL(path) {
+            // Before anything opens a file of that name (docs/STORAGE.md §Status).
+            throw LedgerError(
+                .storage,
+                "this command works on a ledger file; on a PostgreSQL ledger this release runs `ledger verify` and `ledger copy`. Copy it to a file first: `ledger copy URL FILE`")
         }
         return path
     }

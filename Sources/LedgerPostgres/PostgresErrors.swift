@@ -4,6 +4,12 @@ internal import PostgresNIO
 /// PostgreSQL's failures as the ledger's typed errors, so that the CLI's exit codes and the
 /// server's statuses are the same whichever backend failed (docs/STORAGE.md §Errors).
 enum PostgresErrors {
+    /// Whether the session is gone, so the server has rolled back whatever it had open.
+    static func isConnectionLost(_ error: any Error) -> Bool {
+        guard let error = error as? PSQLError else { return false }
+        return [.serverClosedConnection, .clientClosedConnection, .connectionError, .uncleanShutdown].contains(error.code)
+    }
+
     static func ledgerError(_ error: any Error, location: PostgresLocation) -> LedgerError {
         if let error = error as? LedgerError { return error }
         guard let error = error as? PSQLError else {

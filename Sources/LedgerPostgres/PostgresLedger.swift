@@ -103,14 +103,29 @@ public final class PostgresLedger: Sendable {
     }
 
     /// Runs `body` in a transaction and turns PostgreSQL's errors into the ledger's.
+    ///
+    /// Not PostgresNIO's `withTransaction`: after the server has gone (restarted, the session
+    /// terminated) its `ROLLBACK` on the dead connection never returns. A lost connection
+    /// needs none: the server rolls back every transaction whose session ended.
     func transaction<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
-        try await mapping { try await client.withTransaction(logger: logger) { try await body($0) } }
+        try await mapping {
+            try await client.withConnection { connection in
+                let begin: PostgresQuery = "BEGIN", commit: PostgresQuery = "COMMIT", rollback: PostgresQuery = "ROLLBACK"
+                try await connection.query(begin, logger: logger)
+                do {
+                    let result = try await body(connection)
+                    try await connection.query(commit, logger: logger)
+                    return result
+                } catch {
+                    if !PostgresErrors.isConnectionLost(error) { _ = try? await connection.query(rollback, logger: logger) }
+                    throw error
+                }
+            }
+        }
     }
 
     func mapping<Result>(_ body: () async throws -> Result) async throws -> Result {
-        do { return try await body() } catch let error as LedgerError { throw error } catch let error as PostgresTransactionError {
-            throw PostgresErrors.ledgerError(error.closureError ?? error.commitError ?? error.beginError ?? error, location: location)
-        } catch {
+        do { return try await body() } catch let error as LedgerError { throw error } catch {
             throw PostgresErrors.ledgerError(error, location: location)
         }
     }

@@ -8,4 +8,10 @@ public struct IdempotencyKeyReuse: Sendable, Hashable {
     public let seq: Int64
     /// The first event that carries the key.
     public let firstSeq: Int64
+
+    public init(key: String, seq: Int64, firstSeq: Int64) {
+        self.key = key
+        self.seq = seq
+        self.firstSeq = firstSeq
+    }
 }

@@ -35,12 +35,16 @@ public final class PostgresCluster: Sendable {
     }
 
     /// A cluster of its own (for a test that stops or restarts the server), stopped and removed
-    /// when released.
-    public convenience init() throws {
-        try self.init(owned: true)
+    /// when released. With `tls`, the server also takes TLS with a certificate for
+    /// `127.0.0.1` and `localhost` signed by a CA of its own, whose PEM is `caPath`.
+    public convenience init(tls: Bool = false) throws {
+        try self.init(owned: true, tls: tls)
     }
 
-    private init(owned: Bool) throws {
+    /// The CA certificate a TLS cluster's certificate chains to.
+    public var caPath: String { directory + "/ca.pem" }
+
+    private init(owned: Bool, tls: Bool = false) throws {
         self.owned = owned
         binaries = try Self.findBinaries()
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("ledger-pg-\(UUID().uuidString.prefix(8))").path
@@ -60,7 +64,8 @@ public final class PostgresCluster: Sendable {
             unix_socket_directories = '\(directory)'
             max_connections = 100
             shared_buffers = 32MB
-            """
+            """ + (tls ? "\nssl = on\nssl_cert_file = '\(directory)/server.pem'\nssl_key_file = '\(directory)/server.key'\n" : "")
+        if tls { try makeCertificates() }
         try (String(contentsOfFile: dataDirectory + "/postgresql.conf", encoding: .utf8) + "\n" + settings + "\n")
             .write(toFile: dataDirectory + "/postgresql.conf", atomically: true, encoding: .utf8)
         try start()
@@ -74,6 +79,26 @@ public final class PostgresCluster: Sendable {
     }
 
     var dataDirectory: String { directory + "/data" }
+
+    /// A CA and a server certificate it signs, with `openssl`; the key readable by the server
+    /// alone, as PostgreSQL demands.
+    private func makeCertificates() throws {
+        let steps: [[String]] = [
+            ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "2", "-subj", "/CN=ledger test CA",
+             "-keyout", directory + "/ca.key", "-out", caPath],
+            ["req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-subj", "/CN=localhost",
+             "-keyout", directory + "/server.key", "-out", directory + "/server.csr"],
+            ["x509", "-req", "-in", directory + "/server.csr", "-CA", caPath, "-CAkey", directory + "/ca.key", "-CAcreateserial", "-days", "2",
+             "-extfile", directory + "/san.ext", "-out", directory + "/server.pem"],
+        ]
+        try "subjectAltName = DNS:localhost, IP:127.0.0.1\n".write(toFile: directory + "/san.ext", atomically: true, encoding: .utf8)
+        for arguments in steps {
+            let result = try ProcessRunner.run("openssl", arguments)
+            guard result.status == 0 else { throw StartError(description: "openssl \(arguments[0]) failed: \(result.stderr)") }
+        }
+        chmod(directory + "/server.key", 0o600)
+        if getuid() == 0 { _ = try ProcessRunner.run("/bin/chown", ["postgres:postgres", directory + "/server.key", directory + "/server.pem"]) }
+    }
 
     /// Starts the server and waits until it accepts connections.
     public func start() throws {
