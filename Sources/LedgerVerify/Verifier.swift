@@ -25,10 +25,11 @@ public struct Verifier: Sendable {
     public var now: Timestamp?
     /// How many streams' state the walk keeps in memory; the rest is re-read when needed.
     public var streamsInMemory = 10_000
-    /// Whether to hold the projection tables (and the digest `ledger rebuild` recorded) to the
-    /// walk's own replay of the events, request by request (`ProjectionTableCheck`). Off for
-    /// scratch ledgers restored from an export, which have no projections of their own;
-    /// skipped with `sinceCheckpoint`, whose cost must stay proportional to the new events.
+    /// Whether to hold the projection tables (and the digest `ledger rebuild` recorded) and the
+    /// stored Merkle tree to the walk's own replay of the events (`ProjectionTableCheck`,
+    /// `TreeCheck`). Not applicable to a source without them (a bundle: `EventSnapshot`'s
+    /// capabilities are nil); skipped with `sinceCheckpoint`, whose cost must stay proportional
+    /// to the new events.
     public var checksProjections = true
     /// For evidence bundles, whose exporter may withhold payloads a ledger must keep: a
     /// request is then replayed up to its first withheld payload (`request-withheld`) instead
