@@ -8,7 +8,7 @@ internal import LedgerVerify
 /// bundles).
 ///
 /// The bundle's checks (manifest, file hashes, line syntax, anchoring) are done here; the
-/// events are then written byte for byte into a scratch ledger file and judged by the same
+/// events are then judged, read in place from `events.jsonl` (`BundleEvents`), by the same
 /// `Verifier` as `ledger verify`, with the bundle's checkpoints as anchors, so the ledger
 /// checks and their findings are the same ones.
 public struct BundleVerifier: Sendable {
@@ -34,8 +34,8 @@ public struct BundleVerifier: Sendable {
 
     /// Verifies the bundle directory at `path`.
     /// - Throws: `ExportError.notABundle` when `path` is not a directory with a
-    ///   `manifest.json`; storage errors from the scratch ledger. Every problem with the
-    ///   bundle's content is a finding in the report.
+    ///   `manifest.json`, or when `events.jsonl` cannot be read or changes while it is
+    ///   verified. Every problem with the bundle's content is a finding in the report.
     public func verify(bundleAt path: String) async throws -> BundleReport {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -59,17 +59,11 @@ public struct BundleVerifier: Sendable {
             }
             return report
         }
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("ledger-bundle-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: scratch) }
-
         var events = EventsReader()
         let selection = report.manifest?.requests != nil
         events.keepsSeqs = selection
         let progress = self.progress
-        let ledger = try await Ledger.restore(at: scratch + "/bundle.ledger", ledgerID: report.manifest?.ledgerID ?? "bundle") { insert in
-            try events.read(path + "/" + BundleExport.eventsFile, insert: insert) { progress?("reading", $0) }
-        }
+        let source = try events.read(path + "/" + BundleExport.eventsFile) { progress?("reading", $0) }
         report.lines = events.lines
         report.findings += events.findings
 
@@ -82,14 +76,13 @@ public struct BundleVerifier: Sendable {
         treeBeyond.removeAll { joined.contains($0) }
         var verifier = Verifier(anchors: report.checkpoints + extraAnchors, now: now ?? events.lastTime)
         verifier.treeAnchors = report.treeCheckpoints + extraTreeAnchors.filter { $0.size <= events.lastSeq }
-        verifier.checksProjections = false
         verifier.allowsWithheldPayloads = true
         if selection {
             verifier.verifiesSelection = true
             checkProofs(events.hashes, root: path, into: &report)
         }
         if let progress { verifier.progress = { progress("verifying", $0) } }
-        var verification = try verifier.verify(ledger)
+        var verification = try verifier.verify(source)
         report.absentPayloads = events.absentPayloads
         Self.adapt(&verification, events: events)
         Self.judge(beyond.map(AnyCheckpoint.chain) + treeBeyond.map(AnyCheckpoint.tree), bundleEnd: events.lastSeq, into: &verification)
@@ -251,12 +244,12 @@ public struct BundleVerifier: Sendable {
 
     // MARK: After verification
 
-    /// Turns the report of the scratch ledger into the report of the bundle (docs/FORMAT.md
+    /// Turns the report of the bundle's events into the report of the bundle (docs/FORMAT.md
     /// §JSON Lines: the verification of exported events, without the column checks).
     static func adapt(_ report: inout VerificationReport, events: EventsReader) {
-        // The scratch file's columns are copies this verifier made, so a column check says
-        // nothing about the bundle; it fails only where a copy had to differ (two events
-        // claiming one stream version), which `stream-version-gap` already reports.
+        // The rows' columns are copies the reader made of the envelopes, so a column check says
+        // nothing about the bundle; it fails only where a copy differs on purpose (a second
+        // event claiming a stream version, numbered apart), which `stream-version-gap` reports.
         report.checks.removeAll { $0 == "columns" }
         var findings = report.findings.filter { $0.code != .columnMismatch }
         // A bundle of a short period withholds most payloads: the report counts them

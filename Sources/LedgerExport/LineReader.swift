@@ -8,20 +8,33 @@ struct LineReader {
     private var start = 0
     private var atEnd = false
     private let maxLine: Int
+    /// The file offset of `buffer[0]`.
+    private var bufferOffset: Int64
+    /// The file offset of the first byte of the line `next()` returned last, so that the line
+    /// can be read again in place (`BundleEvents`).
+    private(set) var lineOffset: Int64 = 0
 
-    /// Opens `path`. - Throws: when it cannot be read.
-    init(path: String, maxLine: Int) throws {
+    /// Opens `path` and reads it from byte `offset` on (the start of a line).
+    /// - Throws: when it cannot be read.
+    init(path: String, maxLine: Int, from offset: Int64 = 0) throws {
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw ExportError(.notABundle, "cannot read '\(path)'", path: path)
         }
+        if offset > 0 {
+            do { try handle.seek(toOffset: UInt64(offset)) } catch {
+                throw ExportError(.notABundle, "cannot read '\(path)' from byte \(offset)", path: path)
+            }
+        }
         self.handle = handle
         self.maxLine = maxLine
+        bufferOffset = offset
     }
 
     /// One line without its LF, and whether the LF was there (false only for a last line
     /// that ends the file without one, or for a line longer than the limit, cut there).
     mutating func next() throws -> (line: ArraySlice<UInt8>, terminated: Bool)? {
         while true {
+            lineOffset = bufferOffset + Int64(start)
             if let newline = buffer[start...].firstIndex(of: 0x0A) {
                 defer { start = newline + 1 }
                 // An overlong line whose LF is already buffered is cut like any other.
@@ -46,6 +59,7 @@ struct LineReader {
     private mutating func refill() throws {
         if start > 0 {
             buffer.removeSubrange(0..<start)
+            bufferOffset += Int64(start)
             start = 0
         }
         let chunk = try handle.read(upToCount: 4 << 20) ?? Data()
@@ -53,6 +67,7 @@ struct LineReader {
     }
 
     private mutating func skipPastNewline() throws {
+        bufferOffset += Int64(buffer.count)
         buffer.removeAll(keepingCapacity: true)
         start = 0
         while !atEnd {
@@ -60,8 +75,10 @@ struct LineReader {
             if chunk.isEmpty { atEnd = true; return }
             if let newline = chunk.firstIndex(of: 0x0A) {
                 buffer = [UInt8](chunk[(newline + 1)...])
+                bufferOffset += Int64(newline + 1)
                 return
             }
+            bufferOffset += Int64(chunk.count)
         }
     }
 

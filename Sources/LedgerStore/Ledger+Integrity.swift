@@ -8,11 +8,4 @@ extension Ledger {
             try await database.read { db in try Self.headSeq(db) }
         }
     }
-
-    /// `LedgerSnapshot.idempotencyKeyReuses(after:)`, from a read snapshot of its own.
-    public func idempotencyKeyReuses(after seq: Int64 = 0) throws -> [IdempotencyKeyReuse] {
-        try StorageErrors.mapping(path: path) {
-            try database.read { db in try LedgerSnapshot(db: db, path: path).idempotencyKeyReuses(after: seq) }
-        }
-    }
 }

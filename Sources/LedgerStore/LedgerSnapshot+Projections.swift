@@ -4,14 +4,6 @@ public import LedgerDomain
 /// The projection tables held to projections a verifier computed itself, one request at a
 /// time, from the same read snapshot as the events it walks.
 extension LedgerSnapshot {
-    /// What the stored rows of one request are beside its projection.
-    public struct StoredProjectionComparison: Sendable {
-        /// The tables whose rows for the request differ from the projection's, in digest order.
-        public var differingTables: [String]
-        /// How many rows the tables hold for the request.
-        public var storedRows: Int
-    }
-
     /// Compares the rows the projection tables hold for `projection`'s request (one indexed
     /// statement) with the rows the projection gives.
     public func compareProjection(_ projection: RequestProjection) throws -> StoredProjectionComparison {

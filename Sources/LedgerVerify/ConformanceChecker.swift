@@ -1,18 +1,6 @@
 internal import LedgerDomain
 internal import LedgerFormat
-public import LedgerStore
-
-/// Earlier events a walk needs again: a request whose replay it evicted, or one that began
-/// before the checkpoint a walk started from.
-public protocol EarlierEvents {
-    func firstType(stream: String) throws -> String?
-    func rows(stream: String, before seq: Int64) throws -> [StoredEvent]
-    func lastStreamVersion(stream: String, before seq: Int64) throws -> Int64?
-    /// The row at `seq` (a redaction's target), nil when there is none.
-    func row(seq: Int64) throws -> StoredEvent?
-}
-
-extension LedgerSnapshot: EarlierEvents {}
+internal import LedgerStore
 
 /// The conformance and completeness half of verification: replays every request under the
 /// policy it recorded (`RequestReplay`), and at the end lists requests left pending past their

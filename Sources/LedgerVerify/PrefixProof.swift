@@ -45,7 +45,7 @@ struct PrefixProof {
         var payloadErasedOrDeleted = false
     }
 
-    static func prove(_ checkpoint: AnyCheckpoint, snapshot: LedgerSnapshot) throws -> PrefixProof {
+    static func prove(_ checkpoint: AnyCheckpoint, snapshot: any EventSnapshot) throws -> PrefixProof {
         var proof = PrefixProof()
         var expected: Int64 = 1
         var previous = SHA256Digest.zero

@@ -17,10 +17,10 @@ struct ProjectionTableCheck {
 
     /// Holds the tables to `projections` that are final: their stream has no later event in
     /// the snapshot (a request released early comes back with its later events).
-    mutating func compare(_ projections: [RequestProjection], snapshot: LedgerSnapshot) throws {
+    mutating func compare(_ projections: [RequestProjection], tables: any ProjectionTables) throws {
         for projection in projections {
-            guard try snapshot.lastSeq(stream: projection.state.id) == projection.lastSeq else { continue }
-            let comparison = try snapshot.compareProjection(projection)
+            guard try tables.lastSeq(stream: projection.state.id) == projection.lastSeq else { continue }
+            let comparison = try tables.compareProjection(projection)
             comparedRows += comparison.storedRows
             guard !comparison.differingTables.isEmpty else { continue }
             differingCount += 1
@@ -30,18 +30,18 @@ struct ProjectionTableCheck {
 
     /// The findings, once every request has been compared: rows that differ, rows of no
     /// request, and the digest `ledger rebuild` recorded held to the events it covered.
-    func finish(snapshot: LedgerSnapshot, head: Int64) throws -> [Finding] {
+    func finish(tables: any ProjectionTables, head: Int64) throws -> [Finding] {
         var findings = differing.sorted { $0.requestID < $1.requestID }.map { request in
             Finding(.projectionMismatch, seq: nil, requestID: request.requestID, "the projection rows of request '\(Identifier.printable(request.requestID))' (\(request.tables.joined(separator: ", "))) differ from a replay of its events: a row was edited, or an append bypassed the library; `ledger rebuild` restores them")
         }
         if differingCount > differing.count {
             findings.append(Finding(.projectionMismatch, seq: nil, "the projection rows of \(differingCount - differing.count) more requests differ from a replay of their events"))
         }
-        let stray = try snapshot.projectionRowCount() - comparedRows
+        let stray = try tables.projectionRowCount() - comparedRows
         if stray != 0 {
             findings.append(Finding(.projectionMismatch, seq: nil, "the projection tables hold \(stray) rows that belong to no request of the log: they were written into the file by hand; `ledger rebuild` removes them"))
         }
-        if let finding = try recordedDigestFinding(snapshot: snapshot, head: head, tablesMatch: findings.isEmpty) {
+        if let finding = try recordedDigestFinding(tables: tables, head: head, tablesMatch: findings.isEmpty) {
             findings.append(finding)
         }
         return findings
@@ -51,17 +51,17 @@ struct ProjectionTableCheck {
     /// covers the head and the tables equal the replay, that replay's digest is the tables'
     /// own: one ordered read of them. Otherwise (events appended since the rebuild, or tables
     /// that differ) the events it covers are replayed again, into a scratch database.
-    private func recordedDigestFinding(snapshot: LedgerSnapshot, head: Int64, tablesMatch: Bool) throws -> Finding? {
-        guard let recorded = try snapshot.recordedProjectionDigest() else { return nil }
+    private func recordedDigestFinding(tables: any ProjectionTables, head: Int64, tablesMatch: Bool) throws -> Finding? {
+        guard let recorded = try tables.recordedProjectionDigest() else { return nil }
         let matches: Bool
         if recorded.throughSeq > head {
             matches = false
         } else if recorded.version != ProjectionDigest.currentVersion {
             return nil
         } else if recorded.throughSeq == head, tablesMatch {
-            matches = recorded.matches(try snapshot.projectionTablesDigest())
+            matches = recorded.matches(try tables.projectionTablesDigest())
         } else {
-            matches = recorded.matches(try snapshot.replayedProjectionDigest(through: recorded.throughSeq))
+            matches = recorded.matches(try tables.replayedProjectionDigest(through: recorded.throughSeq))
         }
         if matches { return nil }
         return Finding(.projectionDigestMismatch, seq: recorded.throughSeq, "the projection digest recorded by `ledger rebuild` for events 1…\(recorded.throughSeq) does not match a replay of those events: the events or the record were changed since")

@@ -13,10 +13,10 @@ struct TreeCheck {
     private var findings = 0
     private static let maxFindings = 100
 
-    mutating func check(_ nodes: [(level: Int, index: UInt64, hash: SHA256Digest)], snapshot: LedgerSnapshot) throws -> [Finding] {
+    mutating func check(_ nodes: [(level: Int, index: UInt64, hash: SHA256Digest)], tree: any StoredTree) throws -> [Finding] {
         guard let first = nodes.first, findings < Self.maxFindings else { return [] }
         let start = LedgerSnapshot.treePosition(level: first.level, index: first.index)
-        let stored = try snapshot.treeRows(start..<(start + Int64(nodes.count)))
+        let stored = try tree.treeRows(start..<(start + Int64(nodes.count)))
         var result: [Finding] = []
         var rows = stored.makeIterator()
         var next = rows.next()
@@ -36,9 +36,9 @@ struct TreeCheck {
     }
 
     /// Rows beyond the tree of the `size` events walked, which no append made.
-    func finish(size: UInt64, snapshot: LedgerSnapshot) throws -> [Finding] {
+    func finish(size: UInt64, tree: any StoredTree) throws -> [Finding] {
         let expected = Int64(size) - Int64(size.nonzeroBitCount)
-        return try snapshot.treeRows(from: expected, limit: 10).map { pos in
+        return try tree.treeRows(from: expected, limit: 10).map { pos in
             Finding(.treeMismatch, seq: nil, "the stored Merkle tree has row \(pos), but the ledger's \(size) events make only \(expected) rows: it was written by hand, or events were removed from the end")
         }
     }

@@ -25,10 +25,11 @@ public struct Verifier: Sendable {
     public var now: Timestamp?
     /// How many streams' state the walk keeps in memory; the rest is re-read when needed.
     public var streamsInMemory = 10_000
-    /// Whether to hold the projection tables (and the digest `ledger rebuild` recorded) to the
-    /// walk's own replay of the events, request by request (`ProjectionTableCheck`). Off for
-    /// scratch ledgers restored from an export, which have no projections of their own;
-    /// skipped with `sinceCheckpoint`, whose cost must stay proportional to the new events.
+    /// Whether to hold the projection tables (and the digest `ledger rebuild` recorded) and the
+    /// stored Merkle tree to the walk's own replay of the events (`ProjectionTableCheck`,
+    /// `TreeCheck`). Not applicable to a source without them (a bundle: `EventSnapshot`'s
+    /// capabilities are nil); skipped with `sinceCheckpoint`, whose cost must stay proportional
+    /// to the new events.
     public var checksProjections = true
     /// For evidence bundles, whose exporter may withhold payloads a ledger must keep: a
     /// request is then replayed up to its first withheld payload (`request-withheld`) instead
@@ -46,25 +47,27 @@ public struct Verifier: Sendable {
         self.progress = progress
     }
 
-    /// Verifies `ledger` from one read snapshot.
-    /// - Throws: only when the ledger cannot be read at all; every problem in its content is a
+    /// Verifies the events of `source` (a `Ledger`, a bundle) from one consistent view of it.
+    /// - Throws: only when the source cannot be read at all; every problem in its content is a
     ///   finding in the report.
-    public func verify(_ ledger: Ledger) throws -> VerificationReport {
-        try verify(ledger, sinceCheckpoint: nil)
+    public func verify(_ source: any EventSource) throws -> VerificationReport {
+        try verify(source, sinceCheckpoint: nil)
     }
 
-    /// Verifies `ledger`; with `sinceCheckpoint`, only the events after that trusted checkpoint
-    /// (after checking that the ledger still holds the checkpoint's head at its size).
-    public func verify(_ ledger: Ledger, sinceCheckpoint trusted: Checkpoint?) throws -> VerificationReport {
-        try verify(ledger, since: trusted.map(AnyCheckpoint.chain))
+    /// Verifies `source`; with `sinceCheckpoint`, only the events after that trusted checkpoint
+    /// (after checking that the source still holds the checkpoint's head at its size).
+    public func verify(_ source: any EventSource, sinceCheckpoint trusted: Checkpoint?) throws -> VerificationReport {
+        try verify(source, since: trusted.map(AnyCheckpoint.chain))
     }
 
-    /// Verifies `ledger`; with `since`, only the events after that trusted checkpoint (of
-    /// either form), after proving that the ledger still holds what it committed to.
-    public func verify(_ ledger: Ledger, since trusted: AnyCheckpoint?) throws -> VerificationReport {
-        var report = try walk(ledger, sinceCheckpoint: trusted)
+    /// Verifies `source`; with `since`, only the events after that trusted checkpoint (of
+    /// either form), after proving that the source still holds what it committed to.
+    public func verify(_ source: any EventSource, since trusted: AnyCheckpoint?) throws -> VerificationReport {
+        var (report, reuses) = try source.read { snapshot in
+            (try walk(snapshot, sinceCheckpoint: trusted), try snapshot.eventTables?.idempotencyKeyReuses(after: trusted?.size ?? 0) ?? [])
+        }
         var findings = report.findings
-        findings += try ledger.idempotencyKeyReuses(after: trusted?.size ?? 0).map { reuse in
+        findings += reuses.map { reuse in
             Finding(.duplicateIdempotencyKey, seq: reuse.seq, "idempotency key '\(Identifier.printable(reuse.key))' was already used by event \(reuse.firstSeq); the storage forbids a second event with it")
         }
         findings.sort { ($0.seq ?? .max, $0.code.rawValue) < ($1.seq ?? .max, $1.code.rawValue) }
@@ -82,87 +85,86 @@ public struct Verifier: Sendable {
 
     /// The streaming pass: the chain walked on this thread, signatures checked on all cores.
     /// Returns a report with every finding of the pass, not yet sorted or capped.
-    private func walk(_ ledger: Ledger, sinceCheckpoint trusted: AnyCheckpoint?) throws -> VerificationReport {
+    private func walk(_ snapshot: any EventSnapshot, sinceCheckpoint trusted: AnyCheckpoint?) throws -> VerificationReport {
         let cores = ProcessInfo.processInfo.activeProcessorCount
         let checker = SignatureChecker(maxInFlightChunks: max(4, cores * 4))
-        var walker: ChainWalker?
-        var startFindings: [Finding] = [], treeFindings: [Finding] = []
+        var treeFindings: [Finding] = []
         let latestTime = Self.latestTime()
         // The stored tree is derived data like the projections: held to the events where the
-        // walk rebuilds it from the genesis, in a ledger file that has one.
-        var checksTree = checksProjections && trusted == nil
+        // walk rebuilds it from the genesis, in a source that stores one.
+        var tree: (any StoredTree)?
+        if checksProjections, trusted == nil, let stored = snapshot.storedTree, try stored.hasTree() { tree = stored }
+        let checksTree = tree != nil
         var treeCheck = TreeCheck()
         // The projections are held to the walk's replay as it goes; skipped after a trusted
-        // checkpoint, whose cost must follow the new events.
-        let checksTables = checksProjections && trusted == nil
+        // checkpoint, whose cost must follow the new events, and in a source without them.
+        let tables = checksProjections && trusted == nil ? snapshot.projectionTables : nil
+        let checksTables = tables != nil
         var tableCheck = ProjectionTableCheck()
         var tableFindings: [Finding] = []
         let witnessFindings = Self.witnessFindings(
             treeAnchors + (trusted.flatMap { if case .tree(let note) = $0 { [note] } else { nil } } ?? []),
             keys: witnessKeys, required: requiredWitnesses)
-        try ledger.scan(from: (trusted?.size ?? 0) + 1, batchSize: 1024, before: { snapshot in
-            if checksTree { checksTree = try snapshot.hasTree() }
-            if checksTables { try snapshot.requireProjectionTables() }
-            // Every row of the file is accounted for: those outside the ledger are findings.
-            startFindings = try Self.rowsOutsideLedger(snapshot)
-            if let trusted {
-                let proof = try PrefixProof.prove(trusted, snapshot: snapshot)
-                walker = ChainWalker(
-                    resumingAfter: trusted, prefix: proof.systemEvents, absentPayloads: proof.absentPayloads, anchors: anchors, treeAnchors: treeAnchors,
-                    streamsInMemory: streamsInMemory, headHash: proof.headHash, headTime: proof.headTime, tree: proof.tree,
-                    latestTime: latestTime)
-                startFindings += proof.findings + Self.check(trusted, walker: walker!)
-                startFindings += try Self.checkOlderTreeAnchors(treeAnchors, trusted: trusted, walker: walker!, snapshot: snapshot)
-            } else {
-                walker = ChainWalker(
-                    anchors: anchors, treeAnchors: treeAnchors, streamsInMemory: streamsInMemory, latestTime: latestTime,
-                    allowsWithheldPayloads: allowsWithheldPayloads, projects: checksTables)
-                walker!.isSelection = verifiesSelection
-            }
-        }, after: { snapshot in
-            startFindings += try Self.projectionsAhead(snapshot, head: walker?.lastSeq ?? 0)
-            if checksTables, walker != nil {
-                try tableCheck.compare(walker!.takeReleasedProjections(), snapshot: snapshot)
-                try walker!.forEachHeldProjection { try tableCheck.compare([$0], snapshot: snapshot) }
-                tableFindings = try tableCheck.finish(snapshot: snapshot, head: walker!.lastSeq)
-            }
-            // An empty ledger is `ledger-empty` already; its leftover tree rows add nothing.
-            if checksTree, let size = walker?.tree?.size, size > 0 { treeFindings += try treeCheck.finish(size: size, snapshot: snapshot) }
-        }) { rows, snapshot in
+        try tables?.requireProjectionTables()
+        // Every row of the file is accounted for: those outside the ledger are findings.
+        var startFindings = try Self.rowsOutsideLedger(snapshot.eventTables)
+        var walker: ChainWalker
+        if let trusted {
+            let proof = try PrefixProof.prove(trusted, snapshot: snapshot)
+            walker = ChainWalker(
+                resumingAfter: trusted, prefix: proof.systemEvents, absentPayloads: proof.absentPayloads, anchors: anchors, treeAnchors: treeAnchors,
+                streamsInMemory: streamsInMemory, headHash: proof.headHash, headTime: proof.headTime, tree: proof.tree,
+                latestTime: latestTime)
+            startFindings += proof.findings + Self.check(trusted, walker: walker)
+            startFindings += Self.checkOlderTreeAnchors(treeAnchors, trusted: trusted, walker: walker, tree: snapshot.storedTree)
+        } else {
+            walker = ChainWalker(
+                anchors: anchors, treeAnchors: treeAnchors, streamsInMemory: streamsInMemory, latestTime: latestTime,
+                allowsWithheldPayloads: allowsWithheldPayloads, projects: checksTables)
+            walker.isSelection = verifiesSelection
+        }
+        let earlier: any EarlierEvents = snapshot
+        try snapshot.scan(from: (trusted?.size ?? 0) + 1, through: .max, batchSize: 1024) { rows in
             var jobs: [ChainWalker.SignatureJob] = []
             jobs.reserveCapacity(rows.count)
             for row in rows {
-                try walker!.walk(row, earlier: snapshot, into: &jobs)
+                try walker.walk(row, earlier: earlier, into: &jobs)
             }
-            if checksTree { treeFindings += try treeCheck.check(walker!.takeTreeNodes(), snapshot: snapshot) }
-            if checksTables { try tableCheck.compare(walker!.takeReleasedProjections(), snapshot: snapshot) }
+            if let tree { treeFindings += try treeCheck.check(walker.takeTreeNodes(), tree: tree) }
+            if let tables { try tableCheck.compare(walker.takeReleasedProjections(), tables: tables) }
             checker.submit(jobs)
-            progress?(walker!.count)
+            progress?(walker.count)
         }
-        var walked = walker ?? ChainWalker(anchors: anchors, latestTime: latestTime)
-        walker = nil
-        walked.finish(now: now ?? Timestamp(millisecondsSinceEpoch: Int64(Date().timeIntervalSince1970 * 1000)))
+        startFindings += try Self.projectionsAhead(snapshot.projectionTables, head: walker.lastSeq)
+        if let tables {
+            try tableCheck.compare(walker.takeReleasedProjections(), tables: tables)
+            try walker.forEachHeldProjection { try tableCheck.compare([$0], tables: tables) }
+            tableFindings = try tableCheck.finish(tables: tables, head: walker.lastSeq)
+        }
+        // An empty ledger is `ledger-empty` already; its leftover tree rows add nothing.
+        if let tree, let size = walker.tree?.size, size > 0 { treeFindings += try treeCheck.finish(size: size, tree: tree) }
+        walker.finish(now: now ?? Timestamp(millisecondsSinceEpoch: Int64(Date().timeIntervalSince1970 * 1000)))
         let (failed, checked) = checker.finish()
 
         var report = VerificationReport()
-        report.findings = witnessFindings + startFindings + walked.findings + treeFindings + tableFindings
+        report.findings = witnessFindings + startFindings + walker.findings + treeFindings + tableFindings
             + failed.map { failure in
                 switch failure.kind {
                 case .event: Finding(.signatureInvalid, seq: failure.seq, "the Ed25519 signature does not verify under the key the event names: the event was forged or altered")
                 case .command: Finding(.commandSignatureInvalid, seq: failure.seq, "the caller's signature over the command does not verify under the caller's key: the relay recorded a command its caller did not sign")
                 }
             }
-        report.ledgerID = walked.ledgerID
-        report.events = walked.count
+        report.ledgerID = walker.ledgerID
+        report.events = walker.count
         report.firstSeq = trusted.map { $0.size + 1 } ?? 1
-        report.headHash = walked.headHash?.hex
-        report.firstTime = walked.firstTime
-        report.lastTime = walked.lastTime
-        report.keysSeen = walked.timeline.entries.count
-        report.requestsWithheld = walked.requestsWithheld
-        report.requests = walked.requests
-        report.policyVersions = walked.policyVersions
-        report.eventsReplayed = walked.eventsReplayed
+        report.headHash = walker.headHash?.hex
+        report.firstTime = walker.firstTime
+        report.lastTime = walker.lastTime
+        report.keysSeen = walker.timeline.entries.count
+        report.requestsWithheld = walker.requestsWithheld
+        report.requests = walker.requests
+        report.policyVersions = walker.policyVersions
+        report.eventsReplayed = walker.eventsReplayed
         report.signaturesChecked = checked
         report.anchorsChecked = anchors.count + treeAnchors.count + (trusted == nil ? 0 : 1)
         report.checks = Self.checks(anchored: !anchors.isEmpty || !treeAnchors.isEmpty || trusted != nil)
@@ -176,12 +178,14 @@ public struct Verifier: Sendable {
         Timestamp(millisecondsSinceEpoch: Int64(Date().timeIntervalSince1970 * 1000)).adding(milliseconds: clockSkew.components.seconds * 1000)
     }
 
-    /// Rows of the events table outside the ledger, and payload rows of no event.
-    static func rowsOutsideLedger(_ snapshot: LedgerSnapshot) throws -> [Finding] {
-        var findings = try snapshot.rowsOutsideLedger(limit: maxFindings).map { row in
+    /// Rows of the events table outside the ledger, and payload rows of no event (none in a
+    /// source without such tables).
+    static func rowsOutsideLedger(_ tables: (any EventTables)?) throws -> [Finding] {
+        guard let tables else { return [] }
+        var findings = try tables.rowsOutsideLedger(limit: maxFindings).map { row in
             Finding(.seqInvalid, seq: row.seq, "a row of the events table has seq \(row.seq) (type '\(Identifier.printable(row.type))', stream '\(Identifier.printable(row.stream))'), outside the ledger's 1…N: no writer makes one, and no command reads it; it was written into the file by hand")
         }
-        findings += try snapshot.orphanPayloadSeqs(limit: maxFindings).map { seq in
+        findings += try tables.orphanPayloadSeqs(limit: maxFindings).map { seq in
             Finding(.payloadOrphan, seq: seq, "a row of the payloads table has seq \(seq), which no event of the ledger has")
         }
         return findings
@@ -189,8 +193,8 @@ public struct Verifier: Sendable {
 
     /// Projections built from events past the head: the tail of the log was removed after
     /// they were written (a rebuild would erase that evidence).
-    static func projectionsAhead(_ snapshot: LedgerSnapshot, head: Int64) throws -> [Finding] {
-        guard let reach = try snapshot.projectionsReach() else { return [] }
+    static func projectionsAhead(_ tables: (any ProjectionTables)?, head: Int64) throws -> [Finding] {
+        guard let reach = try tables?.projectionsReach() else { return [] }
         var findings: [Finding] = []
         if reach.tables > head {
             findings.append(Finding(.projectionAhead, seq: nil, "the projection tables record event \(reach.tables), but the log ends at seq \(head): events were removed from the end (do not run `ledger rebuild`, which would erase this evidence)"))
@@ -228,8 +232,8 @@ public struct Verifier: Sendable {
     /// held to it by a consistency proof from the stored tree (O(log n) reads), not by walking
     /// the events between them again, and to a key of the ledger valid at its size.
     static func checkOlderTreeAnchors(
-        _ anchors: [TreeCheckpoint], trusted: AnyCheckpoint, walker: ChainWalker, snapshot: LedgerSnapshot
-    ) throws -> [Finding] {
+        _ anchors: [TreeCheckpoint], trusted: AnyCheckpoint, walker: ChainWalker, tree: (any StoredTree)?
+    ) -> [Finding] {
         guard case .tree(let newer) = trusted else { return [] }
         var findings: [Finding] = []
         for anchor in anchors where anchor.size <= newer.size {
@@ -237,7 +241,8 @@ public struct Verifier: Sendable {
             findings += signer
             guard signer.isEmpty else { continue }
             do {
-                let proof = try MerkleTree.consistencyProof(oldSize: UInt64(anchor.size), newSize: UInt64(newer.size), subtree: snapshot.subtree)
+                guard let tree else { throw LedgerError(.unsupportedVersion, "the source stores no Merkle tree") }
+                let proof = try MerkleTree.consistencyProof(oldSize: UInt64(anchor.size), newSize: UInt64(newer.size), subtree: tree.subtree)
                 try proof.verify(oldRoot: anchor.root.bytes, newRoot: newer.root.bytes)
             } catch let error as MerkleProofError {
                 findings.append(Finding(.anchorMismatch, seq: anchor.size, "the checkpoint of size \(anchor.size) is not consistent with the trusted checkpoint of size \(newer.size): \(error.message); the ledger was rewritten between them, or one of them is of another history"))
