@@ -1,5 +1,5 @@
 internal import GRDB
-public import LedgerFormat
+internal import LedgerFormat
 
 /// The `webhook_deliveries` table (`Migrations/0007_webhooks.sql`): each webhook
 /// subscription's cursor and delivery state, beside the event log, never in it. Writes take

@@ -1,4 +1,4 @@
-public import ApprovalLedger
+internal import ApprovalLedger
 
 /// Slack's v0 request signature ("Verifying requests from Slack"): `X-Slack-Signature` is
 /// `v0=` and the lowercase hex HMAC-SHA256, under the app's signing secret, of

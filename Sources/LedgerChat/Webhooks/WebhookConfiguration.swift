@@ -1,4 +1,4 @@
-public import ApprovalLedger
+internal import ApprovalLedger
 import Foundation
 internal import Yams
 

@@ -20,7 +20,7 @@ struct WebhookDeliverer: Service {
     func run() async throws {
         // Graceful shutdown cancels the loop: an attempt cut short is not recorded, so its
         // event is sent again after the restart (a duplicate at most, never a gap).
-        try? await cancelWhenGracefulShutdown { await self.deliver() }
+        await cancelWhenGracefulShutdown { await self.deliver() }
     }
 
     private var logger: Logger { environment.logger }

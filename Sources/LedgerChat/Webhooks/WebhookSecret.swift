@@ -1,4 +1,4 @@
-public import ApprovalLedger
+internal import ApprovalLedger
 
 /// A Standard Webhooks signing secret: `whsec_` and the base64 of 24 to 64 random bytes
 /// (the specification's bounds), read from a file only its owner may read.

@@ -1,4 +1,4 @@
-public import ApprovalLedger
+internal import ApprovalLedger
 
 /// The Standard Webhooks symmetric signature (spec/standard-webhooks.md §Signature scheme):
 /// `v1,` and the base64 of HMAC-SHA256, keyed by the secret's bytes, over

@@ -1,4 +1,4 @@
-public import ApprovalLedger
+internal import ApprovalLedger
 
 /// One receiver of `ledger serve --webhooks`: where its events go, how they are signed,
 /// which events it wants, where a new subscription starts, and how failures are retried.
