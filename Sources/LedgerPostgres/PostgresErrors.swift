@@ -5,15 +5,33 @@ internal import PostgresNIO
 /// server's statuses are the same whichever backend failed (docs/STORAGE.md §Errors).
 enum PostgresErrors {
     /// Whether the session is gone, so the server has rolled back whatever it had open.
+    /// Whether the session that raised `error` is over: closed, or ended by the server with a
+    /// FATAL or PANIC error (`pg_terminate_backend`, a shutdown), which PostgreSQL follows by
+    /// closing the connection.
     static func isConnectionLost(_ error: any Error) -> Bool {
+        if error is ConnectionLost { return true }
         guard let error = error as? PSQLError else { return false }
-        return [.serverClosedConnection, .clientClosedConnection, .connectionError, .uncleanShutdown].contains(error.code)
+        if [.serverClosedConnection, .clientClosedConnection, .connectionError, .uncleanShutdown].contains(error.code) { return true }
+        guard error.code == .server, let info = error.serverInfo else { return false }
+        return ["FATAL", "PANIC"].contains(info[.severity] ?? "") || (info[.sqlState] ?? "").hasPrefix("57P") || (info[.sqlState] ?? "").hasPrefix("08")
+    }
+
+    private static func closed(_ location: PostgresLocation) -> LedgerError {
+        LedgerError(.storage, "PostgreSQL at \(location) closed the connection; nothing was written. Retry when it is back")
     }
 
     static func ledgerError(_ error: any Error, location: PostgresLocation) -> LedgerError {
         if let error = error as? LedgerError { return error }
+        if error is ConnectionLost {
+            return closed(location)
+        }
         guard let error = error as? PSQLError else {
             return LedgerError(.storage, "PostgreSQL at \(location): \(error)")
+        }
+        if [.clientClosedConnection, .serverClosedConnection].contains(error.code) {
+            // The server's own reason (a FATAL error before it closed) says more than the close.
+            if let reason = error.underlying as? PSQLError { return ledgerError(reason, location: location) }
+            return closed(location)
         }
         if error.code == .sslUnsupported {
             return LedgerError(.storage, "PostgreSQL at \(location) does not offer TLS, which sslmode=\(location.tls.rawValue) requires: enable ssl on the server, or use sslmode=prefer or disable on a trusted network")

@@ -15,17 +15,17 @@ extension PostgresLedger {
     func migrate() async throws {
         try await transaction { connection in
             let lock: PostgresQuery = "SELECT pg_advisory_xact_lock(\(Self.migrationLock))"
-            try await connection.query(lock, logger: logger)
+            try await connection.queryOrLost(lock, logger: logger)
             let foreignQuery: PostgresQuery = "SELECT to_regclass('events') IS NOT NULL AND to_regclass('ledger_migrations') IS NULL"
-            let foreign = try await connection.query(foreignQuery, logger: logger).decode(Bool.self).first { _ in true } ?? false
+            let foreign = try await connection.queryOrLost(foreignQuery, logger: logger).decode(Bool.self).first { _ in true } ?? false
             if foreign {
                 throw LedgerError(.notALedger, "the database at \(location) has an events table that is not a ledger's: use an empty database")
             }
             let create: PostgresQuery = "CREATE TABLE IF NOT EXISTS ledger_migrations (identifier text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())"
-            try await connection.query(create, logger: logger)
+            try await connection.queryOrLost(create, logger: logger)
             let select: PostgresQuery = "SELECT identifier FROM ledger_migrations"
             var applied: Set<String> = []
-            for try await identifier in try await connection.query(select, logger: logger).decode(String.self) { applied.insert(identifier) }
+            for try await identifier in try await connection.queryOrLost(select, logger: logger).decode(String.self) { applied.insert(identifier) }
             let known = Set(SchemaMigrations.postgres.map(\.identifier))
             if let newer = applied.subtracting(known).sorted().first {
                 throw LedgerError(
@@ -33,10 +33,10 @@ extension PostgresLedger {
             }
             for (identifier, sql) in SchemaMigrations.postgres where !applied.contains(identifier) {
                 for statement in Self.statements(sql) {
-                    try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                    try await connection.queryOrLost(PostgresQuery(unsafeSQL: statement), logger: logger)
                 }
                 let record: PostgresQuery = "INSERT INTO ledger_migrations (identifier) VALUES (\(identifier))"
-                try await connection.query(record, logger: logger)
+                try await connection.queryOrLost(record, logger: logger)
             }
         }
     }

@@ -111,13 +111,13 @@ public final class PostgresLedger: Sendable {
         try await mapping {
             try await client.withConnection { connection in
                 let begin: PostgresQuery = "BEGIN", commit: PostgresQuery = "COMMIT", rollback: PostgresQuery = "ROLLBACK"
-                try await connection.query(begin, logger: logger)
+                try await connection.queryOrLost(begin, logger: logger)
                 do {
                     let result = try await body(connection)
-                    try await connection.query(commit, logger: logger)
+                    try await connection.queryOrLost(commit, logger: logger)
                     return result
                 } catch {
-                    if !PostgresErrors.isConnectionLost(error) { _ = try? await connection.query(rollback, logger: logger) }
+                    if !PostgresErrors.isConnectionLost(error) { _ = try? await connection.queryOrLost(rollback, logger: logger) }
                     throw error
                 }
             }
@@ -130,3 +130,4 @@ public final class PostgresLedger: Sendable {
         }
     }
 }
+
