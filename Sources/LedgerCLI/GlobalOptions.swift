@@ -5,7 +5,7 @@ import Foundation
 
 /// The options every ledger command shares.
 struct GlobalOptions: ParsableArguments {
-    @Option(name: .customLong("ledger"), help: ArgumentHelp("The ledger file (default: $LEDGER_PATH).", valueName: "path"))
+    @Option(name: .customLong("ledger"), help: ArgumentHelp("The ledger file, or a postgres:// URL for verify (default: $LEDGER_PATH).", valueName: "path"))
     var ledgerPath: String?
 
     @Option(name: .customLong("server"), help: ArgumentHelp("A `ledger serve` URL to work against instead of a file (default: $LEDGER_SERVER).", valueName: "url"))
@@ -26,10 +26,21 @@ struct GlobalOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Refuse appends that would grow the ledger file beyond this many bytes, as if the disk were full.", valueName: "bytes"))
     var maxFileSize: Int64?
 
-    func resolvedLedgerPath() throws -> String {
+    /// The PostgreSQL ledger `--ledger` (or `LEDGER_PATH`) names, nil for a file.
+    func postgresLocation() throws -> PostgresLocation? {
+        let path = try givenLedger()
+        return PostgresLocation.isURL(path) ? try PostgresLocation(url: path) : nil
+    }
+
+    private func givenLedger() throws -> String {
         guard let path = ledgerPath ?? ProcessInfo.processInfo.environment["LEDGER_PATH"], !path.isEmpty else {
             throw ValidationError("no ledger given: pass --ledger PATH or set LEDGER_PATH")
         }
+        return path
+    }
+
+    func resolvedLedgerPath() throws -> String {
+        let path = try givenLedger()
         if PostgresLocation.isURL(path) {
             // Before anything opens a file of that name (docs/STORAGE.md §Status).
             throw LedgerError(

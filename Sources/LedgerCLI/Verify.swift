@@ -1,5 +1,6 @@
 import ApprovalLedger
 import ArgumentParser
+import LedgerPostgres
 import Foundation
 
 extension LedgerTool {
@@ -73,9 +74,25 @@ extension LedgerTool {
                     verified = try await verify(bundle: bundle, anchors: chainAnchors, treeAnchors: treeAnchors, now: judgedAt)
                     return
                 }
-                let ledger = try await global.openLedger(readOnly: true)
-                // Not `head()`: verify must run on a ledger whose head is corrupt, or that is empty.
-                let size = try await ledger.lastSeq()
+                // A PostgreSQL ledger is read as one consistent state, then judged alike.
+                let source: any EventSource
+                let size: Int64
+                if let location = try global.postgresLocation() {
+                    let database = try await PostgresLedger.open(location)
+                    let snapshot: PostgresSnapshot
+                    do { snapshot = try await database.snapshot() } catch {
+                        await database.close()
+                        throw error
+                    }
+                    await database.close()
+                    source = snapshot
+                    size = snapshot.lastSeq
+                } else {
+                    let ledger = try await global.openLedger(readOnly: true)
+                    source = ledger
+                    // Not `head()`: verify must run on a ledger whose head is corrupt, or empty.
+                    size = try await ledger.lastSeq()
+                }
                 let progress = ProgressLine(label: "verifying", total: size - (trusted?.size ?? 0))
                 var verifier = Verifier(anchors: chainAnchors, now: judgedAt)
                 verifier.treeAnchors = treeAnchors
@@ -86,7 +103,7 @@ extension LedgerTool {
                 if let progress {
                     verifier.progress = { count in progress.update(count) }
                 }
-                let report = try verifier.verify(ledger, since: trusted)
+                let report = try verifier.verify(source, since: trusted)
                 progress?.finish()
                 switch format {
                 case .json: Output.json(report.jsonValue(strict: strict))

@@ -26,21 +26,21 @@ extension PostgresLedger {
     ) async throws {
         try await transaction { connection in
             // Taken first, so two copies into one database cannot interleave.
-            try await connection.query("LOCK TABLE ledger_info IN EXCLUSIVE MODE", logger: logger)
-            let existing = try await connection.query("SELECT count(*)::bigint FROM events", logger: logger).decode(Int64.self).first { _ in true } ?? 0
+            try await connection.queryOrLost("LOCK TABLE ledger_info IN EXCLUSIVE MODE", logger: logger)
+            let existing = try await connection.queryOrLost("SELECT count(*)::bigint FROM events", logger: logger).decode(Int64.self).first { _ in true } ?? 0
             guard existing == 0 else {
                 throw LedgerError(.alreadyExists, "the database at \(location) already holds a ledger (\(existing) events); a ledger is never overwritten: copy into an empty database")
             }
-            try await connection.query(
+            try await connection.queryOrLost(
                 "INSERT INTO ledger_info (singleton, ledger_id, format_version) VALUES (1, \(ledgerID), \(formatVersion))", logger: logger)
             try await produce { rows in
                 // A few hundred rows per statement: one round trip each, well under the
                 // 65,535 parameters a statement may bind.
                 for chunk in stride(from: 0, to: rows.count, by: Self.rowsPerInsert) {
                     let slice = rows[chunk..<min(chunk + Self.rowsPerInsert, rows.count)]
-                    try await connection.query(try Self.insertEvents(slice), logger: logger)
+                    try await connection.queryOrLost(try Self.insertEvents(slice), logger: logger)
                     let payloads = slice.filter { $0.payloadBytes != nil }
-                    if !payloads.isEmpty { try await connection.query(try Self.insertPayloads(payloads), logger: logger) }
+                    if !payloads.isEmpty { try await connection.queryOrLost(try Self.insertPayloads(payloads), logger: logger) }
                 }
             }
         }
@@ -90,25 +90,35 @@ extension PostgresLedger {
     /// The rows from seq `from` on, at most `limit`, exactly as stored.
     public func rows(from: Int64, limit: Int) async throws -> [StoredEvent] {
         try await mapping {
-            let rows = try await client.query(
-                """
-                SELECT e.seq, e.hash, e.prev_hash, e.stream, e.stream_version, e.type, e.actor, e.key_id, e.time,
-                       e.idempotency_key, e.correlation_id, e.envelope, e.signature, p.bytes
-                FROM events e LEFT JOIN payloads p ON p.seq = e.seq
-                WHERE e.seq >= \(max(from, 1)) ORDER BY e.seq LIMIT \(limit)
-                """, logger: logger)
-            var result: [StoredEvent] = []
-            result.reserveCapacity(limit)
-            for try await (seq, hash, previous, stream, version, type, actor, key, time, idempotency, correlation, envelope, signature, payload) in rows.decode(
-                (Int64, Data, Data, String, Int64, String, String, String, String, String?, String?, Data, Data, Data?).self)
-            {
-                result.append(
-                    StoredEvent(
-                        seq: seq, hash: [UInt8](hash), previousHash: [UInt8](previous), stream: stream, streamVersion: version, type: type, actor: actor,
-                        keyID: key, time: time, idempotencyKey: idempotency, correlationID: correlation, envelopeBytes: [UInt8](envelope),
-                        signature: [UInt8](signature), payloadBytes: payload.map { [UInt8]($0) }))
-            }
-            return result
+            try await Self.decode(
+                client.query(PostgresQuery(unsafeSQL: Self.selection + " WHERE e.seq >= $1 ORDER BY e.seq LIMIT $2", binds: Self.binds(max(from, 1), Int64(limit))), logger: logger))
         }
+    }
+
+    /// Every read of rows selects these columns, in `StoredEvent`'s order.
+    static let selection = """
+        SELECT e.seq, e.hash, e.prev_hash, e.stream, e.stream_version, e.type, e.actor, e.key_id, e.time,
+               e.idempotency_key, e.correlation_id, e.envelope, e.signature, p.bytes
+        FROM events e LEFT JOIN payloads p ON p.seq = e.seq
+        """
+
+    static func binds(_ values: Int64...) -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: values.count)
+        for value in values { bindings.append(value) }
+        return bindings
+    }
+
+    static func decode(_ rows: PostgresRowSequence) async throws -> [StoredEvent] {
+        var result: [StoredEvent] = []
+        for try await (seq, hash, previous, stream, version, type, actor, key, time, idempotency, correlation, envelope, signature, payload) in rows.decode(
+            (Int64, Data, Data, String, Int64, String, String, String, String, String?, String?, Data, Data, Data?).self)
+        {
+            result.append(
+                StoredEvent(
+                    seq: seq, hash: [UInt8](hash), previousHash: [UInt8](previous), stream: stream, streamVersion: version, type: type, actor: actor,
+                    keyID: key, time: time, idempotencyKey: idempotency, correlationID: correlation, envelopeBytes: [UInt8](envelope),
+                    signature: [UInt8](signature), payloadBytes: payload.map { [UInt8]($0) }))
+        }
+        return result
     }
 }

@@ -124,6 +124,35 @@ struct PostgresCopyTests {
         #expect(codes.contains("column-mismatch"), "\(codes)")
     }
 
+    @Test("ledger verify on the database itself: the same report as on the file, and an administrator's edits found there")
+    func verifyInTheDatabase() throws {
+        let database = try cluster.createDatabase()
+        #expect(try ledger(["copy", demo, database]).status == 0)
+        let inFile = try verifyJSON(demo), inDatabase = try verifyJSON(database)
+        #expect(inDatabase["verified"] as? Bool == true, "\(inDatabase)")
+        #expect((inDatabase["summary"] as? [String: Any])?["headHash"] as? String == (inFile["summary"] as? [String: Any])?["headHash"] as? String)
+        #expect((inDatabase["findings"] as? [[String: Any]])?.count == (inFile["findings"] as? [[String: Any]])?.count)
+        // Through LEDGER_PATH too, as every command takes a ledger.
+        let viaEnvironment = try ProcessRunner.run(TestPaths.ledgerBinary.path, ["verify"], environment: ["LEDGER_PATH": database])
+        #expect(viaEnvironment.status == 0 && viaEnvironment.stdout.hasPrefix("VERIFIED"), "\(viaEnvironment.stderr)")
+        // What the schema would refuse, done by its owner: a column edited past the disabled
+        // trigger, and a row outside 1…N once the constraint is dropped.
+        let edit = try cluster.psql(database, """
+            ALTER TABLE events DISABLE TRIGGER USER;
+            UPDATE events SET actor = 'mallory' WHERE seq = 4;
+            INSERT INTO events SELECT 0, hash, prev_hash, stream, stream_version + 1000, type, actor, key_id, time, NULL,
+                correlation_id, envelope, signature FROM events WHERE seq = 5;
+            """)
+        #expect(edit.status == 0, "\(edit.stderr)")
+        let report = try ledger(["verify", "--ledger", database, "--format", "json"])
+        #expect(report.status == 1)
+        let codes = Set(((try? JSONSerialization.jsonObject(with: Data(report.stdout.utf8)) as? [String: Any])?["findings"] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String })
+        #expect(codes.isSuperset(of: ["column-mismatch", "seq-invalid"]), "\(codes)")
+        // Other commands say they take a file, and touch nothing.
+        let log = try ledger(["--ledger", database, "log"])
+        #expect(log.status == 2 && log.stderr.contains("ledger copy URL FILE"), "\(log.stderr)")
+    }
+
     @Test("Unreachable servers, missing databases, bad URLs and empty databases are errors with their codes")
     func connectionErrors() throws {
         let refused = try ledger(["copy", "postgres://ledger:hunter2@127.0.0.1:1/x?sslmode=disable", directory.file("x.ledger")])
