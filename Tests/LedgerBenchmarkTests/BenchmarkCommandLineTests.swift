@@ -15,6 +15,15 @@ struct BenchmarkCommandLineTests {
         #expect(throws: BenchmarkError.self) { try BenchmarkOptions.parse(["--writers", "none"]) }
     }
 
+    @Test func aPostgresServerIsAURLWhoseDatabaseEachRunReplaces() throws {
+        #expect(try BenchmarkOptions.parse([]).postgres == nil)
+        let server = "postgres://bench@127.0.0.1:5433/postgres?sslmode=disable"
+        #expect(try BenchmarkOptions.parse(["--postgres", server]).postgres == server)
+        #expect(try PostgresScaling.url(server, database: "ledger_bench_1") == "postgres://bench@127.0.0.1:5433/ledger_bench_1?sslmode=disable")
+        #expect(throws: BenchmarkError.self) { try BenchmarkOptions.parse(["--postgres", "/tmp/x.ledger"]) }
+        #expect(throws: BenchmarkError.self) { try BenchmarkOptions.parse(["--postgres"]) }
+    }
+
     @Test func proofSizesAreAListAndTheProofLedgerMayBeLeftOut() throws {
         let defaults = try BenchmarkOptions.parse([])
         #expect(defaults.proofSizes == [1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000])

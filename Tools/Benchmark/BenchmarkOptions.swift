@@ -20,6 +20,9 @@ struct BenchmarkOptions {
     var writers = [1, 2, 4]
     var incremental = [10_000, 100_000]
     var ledgerBinary: String?
+    /// A PostgreSQL server (a user that may create databases) for the scaling runs' copy and
+    /// verify there; nil skips them.
+    var postgres: String?
     var projectionEvents = [100_000]
     var projectionsOnly = false
     var concurrency = [1, 16, 64]
@@ -98,6 +101,9 @@ struct BenchmarkOptions {
           --peer-script PATH    The peer script (default Tools/peer/eventsourcing_bench.py).
           --ledger-binary PATH  The `ledger` executable the scaling runs time (default: the one
                                 beside ledger-bench).
+          --postgres URL        Also copy each size's ledger into a new database on this PostgreSQL
+                                server and verify it there (the URL's user creates and drops
+                                databases ledger_bench_*; psql must be on PATH).
           --dir PATH            Directory for the scratch ledgers (default: the system temp dir).
                                 fsync latency depends on the file system under it; the 1M-event
                                 scaling needs about 3 GB there.
@@ -196,6 +202,11 @@ struct BenchmarkOptions {
             case "--python": options.python = try value(for: argument)
             case "--peer-script": options.peerScript = try value(for: argument)
             case "--ledger-binary": options.ledgerBinary = try value(for: argument)
+            case "--postgres":
+                // Checked now, not after the hour of benchmarks before the first copy.
+                let server = try value(for: argument)
+                _ = try PostgresScaling.url(server, database: "check")
+                options.postgres = server
             case "--dir": options.directory = try value(for: argument)
             case "--keep": options.keepLedgers = true
             case "--no-openssl-speed": options.opensslSpeed = false

@@ -40,6 +40,11 @@ struct ScalingBenchmark {
         var readSeries = operations.map {
             ScalingSeries(operation: $0.name, command: $0.command, points: [], plotted: $0.plotted)
         }
+        let postgres = options.postgres.map { PostgresScaling(server: $0, benchmark: self, binary: binary, directory: directory) }
+        var postgresSeries = postgres == nil ? [] : [
+            ScalingSeries(operation: "copy into PostgreSQL", command: PostgresScaling.copyCommand, points: [], plotted: false),
+            ScalingSeries(operation: "verify, PostgreSQL", command: PostgresScaling.verifyCommand, points: [], plotted: false),
+        ]
 
         for size in options.sizes {
             var kept: (scratch: ScratchLedger, key: String)?
@@ -86,12 +91,17 @@ struct ScalingBenchmark {
                 readSeries[index].points.append(.init(ledgerEvents: size, events: events, samples: samples))
             }
             if let workflow, !options.keepLedgers { Self.remove(workflow.path) }
+            if let postgres {
+                let points = try postgres.measure(ledger: kept.scratch.path, events: size + 2, log: log)
+                postgresSeries[0].points.append(points.copy)
+                postgresSeries[1].points.append(points.verify)
+            }
             if size == options.sizes.max(), !options.incremental.isEmpty {
                 report.incremental = try await incrementalVerify(on: kept.scratch, key: kept.key, size: size, binary: binary, directory: directory)
             }
             if !options.keepLedgers { Self.remove(kept.scratch.path) }
         }
-        report.series = appendSeries + readSeries
+        report.series = appendSeries + readSeries + postgresSeries
         return report
     }
 
