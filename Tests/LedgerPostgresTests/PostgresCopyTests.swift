@@ -153,6 +153,30 @@ struct PostgresCopyTests {
         #expect(log.status == 2 && log.stderr.contains("ledger copy URL FILE"), "\(log.stderr)")
     }
 
+    @Test("A checkpoint kept elsewhere holds the database to its end: rows deleted from the end fail verify --anchor; --since-checkpoint reads only what follows")
+    func anchoredInTheDatabase() throws {
+        let database = try cluster.createDatabase()
+        #expect(try ledger(["copy", demo, database]).status == 0)
+        let checkpoint = directory.file("demo.checkpoint")
+        let made = try ledger(["--ledger", demo, "--key", directory.file("demo/keys/root.pem"), "checkpoint", "--out", checkpoint])
+        #expect(made.status == 0, "\(made.stderr)")
+        let anchored = try ledger(["verify", "--ledger", database, "--anchor", checkpoint])
+        #expect(anchored.status == 0 && anchored.stdout.hasPrefix("VERIFIED"), "\(anchored.stdout)\(anchored.stderr)")
+        let since = try ledger(["verify", "--ledger", database, "--since-checkpoint", checkpoint])
+        #expect(since.status == 0, "\(since.stdout)\(since.stderr)")
+        // An administrator cuts the end off, as a restore to an earlier point would: the chain
+        // that is left is whole, and only the anchor shows what is missing.
+        let cut = try cluster.psql(database, """
+            ALTER TABLE events DISABLE TRIGGER USER;
+            DELETE FROM payloads WHERE seq > (SELECT max(seq) - 3 FROM events);
+            DELETE FROM events WHERE seq > (SELECT max(seq) - 3 FROM events);
+            """)
+        #expect(cut.status == 0, "\(cut.stderr)")
+        let held = try ledger(["verify", "--ledger", database, "--anchor", checkpoint, "--format", "json"])
+        #expect(held.status == 1, "\(held.stdout)\(held.stderr)")
+        #expect(held.stdout.contains("\"anchor-ahead\""), "\(held.stdout)")
+    }
+
     @Test("Unreachable servers, missing databases, bad URLs and empty databases are errors with their codes")
     func connectionErrors() throws {
         let refused = try ledger(["copy", "postgres://ledger:hunter2@127.0.0.1:1/x?sslmode=disable", directory.file("x.ledger")])
