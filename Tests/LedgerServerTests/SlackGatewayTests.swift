@@ -191,6 +191,13 @@ struct SlackGatewayTests {
         #expect(events.filter { $0["type"] as? String == "vote.rejected" }.count == 1)
         let verify = try setup.server.ledger(["--ledger", setup.server.ledgerPath, "verify"])
         #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
+        // M1 by channel: the request posted to the chat and decided there counts as slack.
+        let metrics = try setup.server.ledger(["--ledger", setup.server.ledgerPath, "metrics", "--format", "json"])
+        let latency = (try? JSONSerialization.jsonObject(with: Data(metrics.stdout.utf8)) as? [String: Any])?["approvalLatency"] as? [String: Any]
+        let byChannel = latency?["byChannel"] as? [[String: Any]] ?? []
+        let slack = byChannel.first { $0["channel"] as? String == "slack" }
+        #expect((slack?["count"] as? NSNumber)?.intValue == 1, "\(metrics.stdout)\(metrics.stderr)")
+        #expect(slack?["p50Ms"] is NSNumber, "\(byChannel)")
     }
 
     @Test("Deny opens the reason modal (a view slack_sdk accepts); its submission records the denial with the reason")
