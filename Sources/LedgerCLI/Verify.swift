@@ -74,37 +74,38 @@ extension LedgerTool {
                     verified = try await verify(bundle: bundle, anchors: chainAnchors, treeAnchors: treeAnchors, now: judgedAt)
                     return
                 }
-                // A PostgreSQL ledger is read as one consistent state, then judged alike.
-                let source: any EventSource
-                let size: Int64
+                // Both backends' reads are judged by one verifier; a PostgreSQL ledger is read in
+                // one transaction, as a file is in one read.
+                func judge(_ source: any EventSource, size: Int64) throws -> VerificationReport {
+                    let progress = ProgressLine(label: "verifying", total: size - (trusted?.size ?? 0))
+                    var verifier = Verifier(anchors: chainAnchors, now: judgedAt)
+                    verifier.treeAnchors = treeAnchors
+                    verifier.witnessKeys = try witnessKeys.map { text in
+                        do throws(FormatError) { return try CosignerKey(text) } catch { throw ValidationError("--witness-key '\(text)': \(error.message)") }
+                    }
+                    verifier.requiredWitnesses = witnesses
+                    if let progress {
+                        verifier.progress = { count in progress.update(count) }
+                    }
+                    let report = try verifier.verify(source, since: trusted)
+                    progress?.finish()
+                    return report
+                }
+                let report: VerificationReport
                 if let location = try global.postgresLocation() {
                     let database = try await PostgresLedger.open(location)
-                    let snapshot: PostgresSnapshot
-                    do { snapshot = try await database.snapshot() } catch {
+                    do {
+                        report = try await database.withSnapshot { snapshot in try judge(snapshot, size: snapshot.lastSeq) }
+                    } catch {
                         await database.close()
                         throw error
                     }
                     await database.close()
-                    source = snapshot
-                    size = snapshot.lastSeq
                 } else {
                     let ledger = try await global.openLedger(readOnly: true)
-                    source = ledger
                     // Not `head()`: verify must run on a ledger whose head is corrupt, or empty.
-                    size = try await ledger.lastSeq()
+                    report = try judge(ledger, size: try await ledger.lastSeq())
                 }
-                let progress = ProgressLine(label: "verifying", total: size - (trusted?.size ?? 0))
-                var verifier = Verifier(anchors: chainAnchors, now: judgedAt)
-                verifier.treeAnchors = treeAnchors
-                verifier.witnessKeys = try witnessKeys.map { text in
-                    do throws(FormatError) { return try CosignerKey(text) } catch { throw ValidationError("--witness-key '\(text)': \(error.message)") }
-                }
-                verifier.requiredWitnesses = witnesses
-                if let progress {
-                    verifier.progress = { count in progress.update(count) }
-                }
-                let report = try verifier.verify(source, since: trusted)
-                progress?.finish()
                 switch format {
                 case .json: Output.json(report.jsonValue(strict: strict))
                 case .text: VerifyText.print(report, strict: strict)

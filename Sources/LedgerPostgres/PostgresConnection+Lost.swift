@@ -16,11 +16,67 @@ extension PostgresConnection {
         let outcome = Outcome()
         return try await withCheckedThrowingContinuation { continuation in
             outcome.install(continuation)
-            closeFuture.whenComplete { _ in outcome.resume(.failure(ConnectionLost())) }
+            let watch = CloseWatch.shared.watch(self) { outcome.resume(.failure(ConnectionLost())) }
             Task {
+                defer { CloseWatch.shared.end(watch) }
                 do { outcome.resume(.success(try await self.query(query, logger: logger))) } catch { outcome.resume(.failure(error)) }
             }
         }
+    }
+
+    /// The future form, for the verifier's synchronous reads (`wait()` on it off the event
+    /// loop), which can send the next query before waiting on this one.
+    func queryOrLostFuture(_ query: PostgresQuery, logger: Logger) -> EventLoopFuture<PostgresQueryResult> {
+        let promise = eventLoop.makePromise(of: PostgresQueryResult.self)
+        let watch = CloseWatch.shared.watch(self) { promise.fail(ConnectionLost()) }
+        self.query(query, logger: logger).cascade(to: promise)
+        promise.futureResult.whenComplete { _ in CloseWatch.shared.end(watch) }
+        return promise.futureResult
+    }
+}
+
+/// The queries waiting on each open connection, failed when it closes.
+///
+/// One close callback per connection, not one per query: a callback stays registered until
+/// the connection closes and holds what it captures, so one per query would keep every
+/// query's result alive for the life of a pooled connection.
+final class CloseWatch: Sendable {
+    static let shared = CloseWatch()
+
+    struct Watch: Sendable {
+        let connection: ObjectIdentifier
+        let id: UInt64
+    }
+
+    private struct State {
+        var next: UInt64 = 0
+        /// Each watched connection's waiting queries; a connection is a key from its first
+        /// watch until it closes.
+        var waiting: [ObjectIdentifier: [UInt64: @Sendable () -> Void]] = [:]
+    }
+
+    private let state = Mutex(State())
+
+    /// Calls `onClose` when `connection` closes before `end` is called with the result.
+    func watch(_ connection: PostgresConnection, _ onClose: @escaping @Sendable () -> Void) -> Watch {
+        let key = ObjectIdentifier(connection)
+        let (watch, first) = state.withLock { state in
+            state.next += 1
+            let first = state.waiting[key] == nil
+            state.waiting[key, default: [:]][state.next] = onClose
+            return (Watch(connection: key, id: state.next), first)
+        }
+        if first {
+            connection.closeFuture.whenComplete { [self] _ in
+                let waiting = state.withLock { $0.waiting.removeValue(forKey: key) } ?? [:]
+                for onClose in waiting.values { onClose() }
+            }
+        }
+        return watch
+    }
+
+    func end(_ watch: Watch) {
+        _ = state.withLock { $0.waiting[watch.connection]?.removeValue(forKey: watch.id) }
     }
 }
 

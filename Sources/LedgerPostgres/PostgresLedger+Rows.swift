@@ -102,7 +102,9 @@ extension PostgresLedger {
         FROM events e LEFT JOIN payloads p ON p.seq = e.seq
         """
 
-    static func binds(_ values: Int64...) -> PostgresBindings {
+    static func binds(_ values: Int64...) -> PostgresBindings { binds(values) }
+
+    static func binds(_ values: [Int64]) -> PostgresBindings {
         var bindings = PostgresBindings(capacity: values.count)
         for value in values { bindings.append(value) }
         return bindings
@@ -110,15 +112,17 @@ extension PostgresLedger {
 
     static func decode(_ rows: PostgresRowSequence) async throws -> [StoredEvent] {
         var result: [StoredEvent] = []
-        for try await (seq, hash, previous, stream, version, type, actor, key, time, idempotency, correlation, envelope, signature, payload) in rows.decode(
-            (Int64, Data, Data, String, Int64, String, String, String, String, String?, String?, Data, Data, Data?).self)
-        {
-            result.append(
-                StoredEvent(
-                    seq: seq, hash: [UInt8](hash), previousHash: [UInt8](previous), stream: stream, streamVersion: version, type: type, actor: actor,
-                    keyID: key, time: time, idempotencyKey: idempotency, correlationID: correlation, envelopeBytes: [UInt8](envelope),
-                    signature: [UInt8](signature), payloadBytes: payload.map { [UInt8]($0) }))
-        }
+        for try await row in rows { result.append(try storedEvent(row)) }
         return result
+    }
+
+    /// A row of `selection`.
+    static func storedEvent(_ row: PostgresRow) throws -> StoredEvent {
+        let (seq, hash, previous, stream, version, type, actor, key, time, idempotency, correlation, envelope, signature, payload) = try row.decode(
+            (Int64, Data, Data, String, Int64, String, String, String, String, String?, String?, Data, Data, Data?).self)
+        return StoredEvent(
+            seq: seq, hash: [UInt8](hash), previousHash: [UInt8](previous), stream: stream, streamVersion: version, type: type, actor: actor,
+            keyID: key, time: time, idempotencyKey: idempotency, correlationID: correlation, envelopeBytes: [UInt8](envelope),
+            signature: [UInt8](signature), payloadBytes: payload.map { [UInt8]($0) })
     }
 }

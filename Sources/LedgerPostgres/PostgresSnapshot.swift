@@ -1,67 +1,85 @@
 public import LedgerStore
+internal import NIOCore
+internal import PostgresNIO
 
-/// One state of a PostgreSQL ledger for `ledger verify`: read in a single REPEATABLE READ
-/// transaction, so it is one consistent view while others write, then judged by the same
-/// `Verifier` as a file.
+/// One state of a PostgreSQL ledger for `ledger verify`: the reads of one open REPEATABLE READ,
+/// READ ONLY transaction (`PostgresLedger.withSnapshot`), so it is one consistent view while
+/// others write, judged by the same `Verifier` as a file.
 ///
-/// This first cut holds the rows in memory (about the ledger's size: some 600 MB at a million
-/// events). A streaming source, reading pages inside the open transaction as the walk asks for
-/// them, needs the verifier's reads to be asynchronous; docs/STORAGE.md §Status.
+/// Rows are read a page at a time as the walk asks for them, so memory is bounded by the page,
+/// not the ledger. The verifier is synchronous, so each read waits on its query's future; the
+/// future completes on the connection's event loop, never on the waiting thread.
 public final class PostgresSnapshot: EventSource, EventSnapshot, EventTables, Sendable {
-    /// The ledger's rows, seq 1, 2, 3… as stored (a gap stays a gap, for the walk to report).
-    let events: [StoredEvent]
-    /// Each stream's rows, as indexes into `events`, in seq order.
-    let streams: [String: [Int]]
+    /// The highest seq of the ledger's rows (0 when it has none).
+    public let lastSeq: Int64
+    let connection: PostgresConnection
+    let location: PostgresLocation
+    let logger: Logger
     let outside: [StoredEvent]
     let orphanPayloads: [Int64]
     let reuses: [IdempotencyKeyReuse]
 
-    init(events: [StoredEvent], outside: [StoredEvent], orphanPayloads: [Int64], reuses: [IdempotencyKeyReuse]) {
-        self.events = events
-        var streams: [String: [Int]] = [:]
-        for (index, row) in events.enumerated() { streams[row.stream, default: []].append(index) }
-        self.streams = streams
+    init(
+        lastSeq: Int64, connection: PostgresConnection, location: PostgresLocation, logger: Logger, outside: [StoredEvent], orphanPayloads: [Int64],
+        reuses: [IdempotencyKeyReuse]
+    ) {
+        self.lastSeq = lastSeq
+        self.connection = connection
+        self.location = location
+        self.logger = logger
         self.outside = outside
         self.orphanPayloads = orphanPayloads
         self.reuses = reuses
     }
-
-    /// The highest seq of the ledger's rows (0 when it has none).
-    public var lastSeq: Int64 { events.last?.seq ?? 0 }
 
     public func read<T>(_ body: (any EventSnapshot) throws -> T) throws -> T {
         try body(self)
     }
 
     public func scan(from first: Int64, through last: Int64, batchSize: Int, _ body: ([StoredEvent]) throws -> Void) throws {
-        var index = firstIndex(atOrAfter: first)
-        while index < events.count, events[index].seq <= last {
-            var end = index
-            while end < events.count, end - index < batchSize, events[end].seq <= last { end += 1 }
-            try body(Array(events[index..<end]))
-            index = end
+        let condition = " WHERE e.seq >= $1 AND e.seq <= $2 ORDER BY e.seq LIMIT $3"
+        func page(from seq: Int64) -> EventLoopFuture<PostgresQueryResult> {
+            connection.queryOrLostFuture(
+                PostgresQuery(unsafeSQL: PostgresLedger.selection + condition, binds: PostgresLedger.binds(seq, last, Int64(batchSize))), logger: logger)
+        }
+        guard max(first, 1) <= last else { return }
+        var pending = page(from: max(first, 1))
+        while true {
+            let rows = try wait(pending).map(PostgresLedger.storedEvent)
+            guard let end = rows.last else { return }
+            // The next page is on its way while the walk takes this one: the server's reads
+            // and the round trip overlap the walk instead of stalling it.
+            if end.seq < last { pending = page(from: end.seq + 1) }
+            try body(rows)
+            if end.seq >= last { return }
         }
     }
 
     public var eventTables: (any EventTables)? { self }
 
-    // MARK: EarlierEvents
+    // MARK: EarlierEvents: asked for again only when the walk evicted a stream, or began after it
 
     public func firstType(stream: String) throws -> String? {
-        members(stream, before: .max).min { events[$0].streamVersion < events[$1].streamVersion }.map { events[$0].type }
+        try query("SELECT type FROM events WHERE stream = $1 AND seq >= 1 ORDER BY stream_version, seq LIMIT 1", stream).first.map { try $0.decode(String.self) }
     }
 
     public func rows(stream: String, before seq: Int64) throws -> [StoredEvent] {
-        members(stream, before: seq).map { events[$0] }.sorted { ($0.streamVersion, $0.seq) < ($1.streamVersion, $1.seq) }
+        var bindings = PostgresBindings(capacity: 2)
+        bindings.append(stream)
+        bindings.append(seq)
+        return try query(PostgresLedger.selection + " WHERE e.stream = $1 AND e.seq >= 1 AND e.seq < $2 ORDER BY e.stream_version, e.seq", bindings)
+            .map(PostgresLedger.storedEvent)
     }
 
     public func lastStreamVersion(stream: String, before seq: Int64) throws -> Int64? {
-        members(stream, before: seq).map { events[$0].streamVersion }.max()
+        var bindings = PostgresBindings(capacity: 2)
+        bindings.append(stream)
+        bindings.append(seq)
+        return try query("SELECT max(stream_version) FROM events WHERE stream = $1 AND seq >= 1 AND seq < $2", bindings).first.flatMap { try $0.decode(Int64?.self) }
     }
 
     public func row(seq: Int64) throws -> StoredEvent? {
-        let index = firstIndex(atOrAfter: seq)
-        return index < events.count && events[index].seq == seq ? events[index] : nil
+        try rows(" WHERE e.seq = $1 AND e.seq >= 1", seq).first
     }
 
     // MARK: EventTables
@@ -72,16 +90,28 @@ public final class PostgresSnapshot: EventSource, EventSnapshot, EventTables, Se
 
     public func idempotencyKeyReuses(after seq: Int64) throws -> [IdempotencyKeyReuse] { reuses.filter { $0.seq > seq } }
 
-    private func members(_ stream: String, before seq: Int64) -> ArraySlice<Int> {
-        (streams[stream] ?? []).prefix { events[$0].seq < seq }
+    // MARK: Reads
+
+    private func rows(_ condition: String, _ values: Int64...) throws -> [StoredEvent] {
+        try query(PostgresLedger.selection + condition, PostgresLedger.binds(values)).map(PostgresLedger.storedEvent)
     }
 
-    private func firstIndex(atOrAfter seq: Int64) -> Int {
-        var low = 0, high = events.count
-        while low < high {
-            let middle = (low + high) / 2
-            if events[middle].seq < seq { low = middle + 1 } else { high = middle }
+    private func query(_ sql: String, _ text: String) throws -> [PostgresRow] {
+        var bindings = PostgresBindings(capacity: 1)
+        bindings.append(text)
+        return try query(sql, bindings)
+    }
+
+    /// The rows of one statement in the open transaction; a `LedgerError` once the session ends.
+    private func query(_ sql: String, _ bindings: PostgresBindings) throws -> [PostgresRow] {
+        try wait(connection.queryOrLostFuture(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger))
+    }
+
+    private func wait(_ future: EventLoopFuture<PostgresQueryResult>) throws -> [PostgresRow] {
+        do {
+            return try future.wait().rows
+        } catch {
+            throw PostgresErrors.ledgerError(error, location: location)
         }
-        return low
     }
 }
