@@ -80,7 +80,7 @@ struct PrometheusRulesTests {
         let configCheck = try ProcessRunner.run(promtool, ["check", "config", directory.file("prometheus.yml")])
         #expect(configCheck.status == 0, "promtool check config:\n\(configCheck.stdout)\(configCheck.stderr)")
 
-        let port = try Self.freePort()
+        let port = try LoopbackPort.free()
         let process = try ChildProcess(
             prometheus,
             [
@@ -161,19 +161,4 @@ struct PrometheusRulesTests {
         throw HTTPConnection.HTTPFailure(message: "gave up waiting for \(what); prometheus log:\n\(logs.text.withLock { $0 }.suffix(3000))")
     }
 
-    /// A loopback port nothing listens on now (the kernel's choice for port 0).
-    static func freePort() throws -> Int {
-        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(socket) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, length) == 0 && getsockname(socket, $0, &length) == 0 }
-        }
-        guard bound else { throw HTTPConnection.HTTPFailure(message: "no free port: errno \(errno)") }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
 }

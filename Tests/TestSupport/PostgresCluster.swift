@@ -50,7 +50,7 @@ public final class PostgresCluster: Sendable {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("ledger-pg-\(UUID().uuidString.prefix(8))").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         if getuid() == 0 { _ = try? ProcessRunner.run("/bin/chown", ["postgres:postgres", directory]) }
-        port = try Self.freePort()
+        port = try LoopbackPort.free()
         let initdb = try asServerUser(
             binaries + "/initdb", ["-D", dataDirectory, "-U", "ledger", "-A", "trust", "-E", "UTF8", "--no-sync", "--no-instructions"])
         guard initdb.status == 0 else {
@@ -162,20 +162,4 @@ public final class PostgresCluster: Sendable {
         throw StartError(description: "PostgreSQL is not installed (no initdb): run Tools/install-system-deps.sh, which installs Debian's postgresql")
     }
 
-    /// A loopback port nothing listens on now.
-    private static func freePort() throws -> Int {
-        let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard socket >= 0 else { throw StartError(description: "socket() failed") }
-        defer { close(socket) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, length) == 0 && getsockname(socket, $0, &length) == 0 }
-        }
-        guard bound else { throw StartError(description: "no free loopback port") }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
 }
