@@ -4,10 +4,9 @@ internal import PostgresNIO
 /// PostgreSQL's failures as the ledger's typed errors, so that the CLI's exit codes and the
 /// server's statuses are the same whichever backend failed (docs/STORAGE.md §Errors).
 enum PostgresErrors {
-    /// Whether the session is gone, so the server has rolled back whatever it had open.
     /// Whether the session that raised `error` is over: closed, or ended by the server with a
     /// FATAL or PANIC error (`pg_terminate_backend`, a shutdown), which PostgreSQL follows by
-    /// closing the connection.
+    /// closing the connection. The server has then rolled back whatever the session had open.
     static func isConnectionLost(_ error: any Error) -> Bool {
         if error is ConnectionLost { return true }
         guard let error = error as? PSQLError else { return false }
