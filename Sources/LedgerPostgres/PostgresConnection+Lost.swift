@@ -12,6 +12,7 @@ extension PostgresConnection {
     /// query's promise, so a statement sent just after the server went away (a restart, a
     /// terminated session) would wait forever. The query runs in a task of its own that is
     /// left behind in that case; the process no longer waits on it.
+    @discardableResult
     func queryOrLost(_ query: PostgresQuery, logger: Logger) async throws -> PostgresRowSequence {
         let outcome = Outcome()
         return try await withCheckedThrowingContinuation { continuation in
