@@ -27,6 +27,7 @@ extension Approvals {
     /// of the key that speaks for its actor (a signed command's caller; otherwise the key that
     /// appended it), all read from one snapshot.
     func recordedRequests(_ query: MetricsQuery) async throws -> [RecordedRequest] {
+        let ledger = try file(for: "policy simulation")
         let keys = Dictionary(try await ledger.keys().map { ($0.keyID, $0) }, uniquingKeysWith: { first, _ in first })
         var order: [String] = []
         var streams: [String: [RecordedRequest.Step]] = [:]

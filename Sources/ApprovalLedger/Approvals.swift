@@ -5,10 +5,22 @@ import Foundation
 /// request's events, asks the pure `Decider`, appends what it returns and updates the request
 /// projection, so a vote and the decision it completes are committed together.
 public struct Approvals: Sendable {
-    public let ledger: Ledger
+    /// A SQLite file or a PostgreSQL database: the workflow runs the same on both.
+    public let ledger: any LedgerWriting
 
-    public init(ledger: Ledger) {
+    public init(ledger: any LedgerWriting) {
         self.ledger = ledger
+    }
+
+    /// The ledger as a SQLite file, for the reports that read one whole snapshot of it
+    /// (metrics, policy simulation), which PostgreSQL does not serve yet.
+    func file(for report: String) throws -> Ledger {
+        guard let file = ledger as? Ledger else {
+            throw LedgerError(
+                .storage,
+                "\(report) reads a ledger file; copy this one into a file first (`ledger copy \(ledger.address) FILE`) and run it there")
+        }
+        return file
     }
 
     /// A new request id: `req-` and 10 random hex digits.

@@ -1,5 +1,3 @@
-internal import Foundation
-internal import GRDB
 internal import LedgerCrypto
 internal import LedgerFormat
 
@@ -15,29 +13,30 @@ extension Appender {
         var index = UInt64(seq - 1), level = 0
         var node = MerkleTree.leafHash(hash.bytes)
         treeEdge[0] = (index, node)
-        let insert = try db.cachedStatement(sql: "INSERT INTO merkle_nodes (pos, hash) VALUES (?, ?)")
         while index & 1 == 1 {
             node = MerkleTree.nodeHash(try treeNode(level: level, index: index - 1), node)
             level += 1
             index >>= 1
-            try insert.execute(arguments: [MerkleNodes.position(level: level, index: index), Data(node.bytes)])
+            try storage.insertTreeNode(position: MerkleNodes.position(level: level, index: index), hash: node)
             treeEdge[level] = (index, node)
         }
     }
 
     /// Writes the nodes missing for the first `events` events when the table holds fewer
-    /// rows than they make: rows written into the file by another tool (a restore, a hand
-    /// edit) without their tree. One indexed read per transaction when nothing is missing.
+    /// rows than they make: rows written by another tool (a restore, a copy, a hand edit)
+    /// without their tree. One indexed read per transaction when nothing is missing.
     private func catchUpTree(events: Int64) throws {
-        let rows = try Int64.fetchOne(db.cachedStatement(sql: "SELECT IFNULL(MAX(pos) + 1, 0) FROM merkle_nodes")) ?? 0
-        if rows < MerkleNodes.count(size: UInt64(max(0, events))) {
-            try MerkleNodes.fill(db, events: events, skippingExisting: true)
+        if try storage.treeNodeCount() < MerkleNodes.count(size: UInt64(max(0, events))) {
+            try storage.fillTree(events: events)
         }
         treeCaughtUp = true
     }
 
     private func treeNode(level: Int, index: UInt64) throws -> SHA256Digest {
         if let edge = treeEdge[level], edge.index == index { return edge.hash }
-        return try MerkleNodes(db: db).subtree(level: level, index: index)
+        if level == 0 {
+            return MerkleTree.leafHash(try MerkleNodes.digest(try storage.eventHash(seq: Int64(index) + 1), what: "event \(index + 1)").bytes)
+        }
+        return try MerkleNodes.digest(try storage.treeNode(position: MerkleNodes.position(level: level, index: index)), what: "tree node \(level)/\(index)")
     }
 }

@@ -45,7 +45,7 @@ extension Appender {
             // A chat account speaks only for the identity an admin linked it to; an
             // unlinked account's attempt is the relay's own event (`Approvals.chatVote`).
             if IdentityLink.namesAccount(via: via), signer.identity != relay.identity {
-                let linked = try IdentityLinkTable.read(db).identity(of: via)
+                let linked = try IdentityLinkTable.read(storage).identity(of: via)
                 guard linked == signer.identity else {
                     throw LedgerError(
                         .keyNotAllowed,

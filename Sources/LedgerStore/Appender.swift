@@ -1,28 +1,28 @@
 internal import Dispatch
 internal import Foundation
-internal import GRDB
-internal import LedgerCrypto
-internal import LedgerFormat
+package import LedgerCrypto
+package import LedgerFormat
 
-/// The body of an append transaction: everything between `BEGIN IMMEDIATE` and `COMMIT`.
-/// Runs on the writer connection only, so the head it reads cannot move under it.
+/// The append rules, the same for every backend: the body of an append transaction,
+/// everything between its start and its commit. It reads and writes only through `storage`,
+/// inside a transaction the backend serializes, so the head it reads cannot move under it.
 ///
 /// A batch is appended in three phases: every draft is checked and its envelope built and
 /// hashed in order (each links to the previous hash, not to a signature); the hashes are then
 /// signed in parallel on all cores; finally the rows are inserted. The head, stream versions
 /// and signer keys are read once per transaction and carried in memory.
-final class Appender {
-    let db: Database
+package final class Appender {
+    package let storage: any AppendStorage
     let configuration: LedgerConfiguration
     /// The ledger's keys, from its signed key events (shared across its transactions).
     let signedKeys: SignedKeys
     /// The transaction's time, when fixed for the whole transaction (see `LedgerTransaction`).
     var now: Timestamp?
     /// The ledger's id, which a signed command names (see `Appender+Origin`).
-    var ledgerID = ""
+    package var ledgerID = ""
 
-    struct Head {
-        var seq: Int64
+    package struct Head {
+        package var seq: Int64
         var hash: SHA256Digest
         var time: Timestamp
     }
@@ -40,27 +40,25 @@ final class Appender {
     /// Whether this transaction checked that the stored tree covers the committed events.
     var treeCaughtUp = false
 
-    init(db: Database, configuration: LedgerConfiguration, signedKeys: SignedKeys = SignedKeys(), now: Timestamp? = nil) {
-        self.db = db
+    package init(storage: any AppendStorage, configuration: LedgerConfiguration, signedKeys: SignedKeys = SignedKeys(), now: Timestamp? = nil) {
+        self.storage = storage
         self.configuration = configuration
         self.signedKeys = signedKeys
         self.now = now
     }
 
-    func head() throws -> Head? {
+    package func head() throws -> Head? {
         if let cachedHead { return cachedHead }
-        let statement = try db.cachedStatement(sql: "SELECT seq, hash, time FROM events WHERE seq >= 1 ORDER BY seq DESC LIMIT 1")
-        guard let row = try Row.fetchOne(statement) else {
+        guard let row = try storage.headRow() else {
             cachedHead = .some(nil)
             return nil
         }
-        committedSeq = row[0]
-        let bytes: Data = row[1]
-        guard let hash = SHA256Digest(bytes: [UInt8](bytes)), let time = Timestamp(row[2] as String) else {
+        committedSeq = row.seq
+        guard let hash = SHA256Digest(bytes: row.hash), let time = Timestamp(row.time) else {
             // Writers refuse to chain onto it; `ledger verify` reads the file without this.
-            throw LedgerError(.invalidEvent, "the head event (seq \(row[0] as Int64)) has a malformed hash or time column, so nothing can be appended after it; run `ledger verify` to see what is wrong", seq: row[0])
+            throw LedgerError(.invalidEvent, "the head event (seq \(row.seq)) has a malformed hash or time column, so nothing can be appended after it; run `ledger verify` to see what is wrong", seq: row.seq)
         }
-        let head = Head(seq: row[0], hash: hash, time: time)
+        let head = Head(seq: row.seq, hash: hash, time: time)
         cachedHead = .some(head)
         return head
     }
@@ -74,14 +72,12 @@ final class Appender {
             "the head event is dated \(head.time), later than this host's clock allows (\(clock)): appending would inherit that time. Run `ledger verify` (time-future) and check the clocks", seq: head.seq)
     }
 
-    func appendGenesis(_ genesis: Genesis, signer: Signer) throws {
+    package func appendGenesis(_ genesis: Genesis, signer: Signer) throws {
         let draft = EventDraft(type: KeyEvents.genesisType, stream: KeyEvents.ledgerStream, payload: genesis.jsonValue)
         let prepared = prepare(draft, payloadBytes: CanonicalJSON.encode(draft.payload), signer: signer, head: nil, streamVersion: 1)
-        try insert(prepared, signature: try signer.signatures([prepared.hash])[0])
-        try db.execute(
-            sql: "INSERT INTO ledger_info (singleton, ledger_id, format_version) VALUES (1, ?, ?)",
-            arguments: [genesis.ledgerID, genesis.formatVersion])
-        try project(genesis.rootKey, seq: 1)
+        try storage.insert(prepared.recorded(signature: try signer.signatures([prepared.hash])[0]))
+        try storage.insertLedgerInfo(ledgerID: genesis.ledgerID, formatVersion: genesis.formatVersion)
+        try storage.insertKey(genesis.rootKey, seq: 1)
     }
 
     /// An event built and hashed, waiting for its signature.
@@ -91,6 +87,10 @@ final class Appender {
         var hash: SHA256Digest
         var payloadBytes: [UInt8]
         var payload: JSONValue
+
+        func recorded(signature: [UInt8]) -> RecordedEvent {
+            RecordedEvent(envelope: envelope, envelopeBytes: envelopeBytes, hash: hash, signature: signature, payloadBytes: payloadBytes)
+        }
     }
 
     private enum Slot {
@@ -101,7 +101,7 @@ final class Appender {
 
     /// Appends drafts in order; a draft whose idempotency key was already used returns the
     /// original event and writes nothing.
-    func append(_ drafts: [EventDraft], signer: Signer, allowWorkflowTypes: Bool = false) throws -> [RecordedEvent] {
+    package func append(_ drafts: [EventDraft], signer: Signer, allowWorkflowTypes: Bool = false) throws -> [RecordedEvent] {
         // A transaction checked this already; a raw append checks it here.
         if now == nil { try refuseHeadAhead(clock: configuration.clock()) }
         var slots: [Slot] = []
@@ -165,13 +165,11 @@ final class Appender {
         var events: [RecordedEvent] = []
         events.reserveCapacity(prepared.count)
         for (index, event) in prepared.enumerated() {
-            let signature = try signature(index)
-            try insert(event, signature: signature)
+            let recorded = event.recorded(signature: try signature(index))
+            try storage.insert(recorded)
             try extendTree(seq: event.envelope.seq, hash: event.hash)
             try projectKeyEvent(event)
-            events.append(RecordedEvent(
-                envelope: event.envelope, envelopeBytes: event.envelopeBytes, hash: event.hash, signature: signature,
-                payloadBytes: event.payloadBytes))
+            events.append(recorded)
         }
         return slots.map { slot in
             switch slot {
@@ -228,7 +226,7 @@ final class Appender {
     /// since this `Ledger` last looked (a revocation, say) are read here, in this transaction.
     private func storedKey(_ id: KeyID) throws -> KeyRecord? {
         _ = try head()
-        return try signedKeys.timeline(db: db, through: committedSeq).entries[id].map(KeyRecord.init)
+        return try signedKeys.timeline(storage: storage, through: committedSeq).entries[id].map(KeyRecord.init)
     }
 
     /// Refuses a key that is unknown, revoked, bound to another identity, or lacking the
@@ -256,8 +254,7 @@ final class Appender {
 
     private func streamVersion(_ stream: String) throws -> Int64? {
         if let cached = streamVersions[stream] { return cached }
-        let statement = try db.cachedStatement(sql: "SELECT MAX(stream_version) FROM events WHERE seq >= 1 AND stream = ?")
-        let version = try Int64.fetchOne(statement, arguments: [stream])
+        let version = try storage.streamVersion(stream)
         streamVersions[stream] = .some(version)
         return version
     }
@@ -292,22 +289,6 @@ final class Appender {
         return Prepared(
             envelope: envelope, envelopeBytes: bytes, hash: DomainSeparation.eventHash(envelopeBytes: bytes),
             payloadBytes: payloadBytes, payload: draft.payload)
-    }
-
-    private func insert(_ event: Prepared, signature: [UInt8]) throws {
-        let e = event.envelope
-        let statement = try db.cachedStatement(sql: """
-            INSERT INTO events (seq, hash, prev_hash, stream, stream_version, type, actor, key_id, time,
-                                idempotency_key, correlation_id, envelope, signature)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
-        try statement.execute(arguments: [
-            e.seq, Data(event.hash.bytes), Data(e.previousHash.bytes), e.stream, e.streamVersion, e.type, e.actor,
-            e.keyID.rawValue, e.time.description, e.idempotencyKey, e.correlationID, Data(event.envelopeBytes),
-            Data(signature),
-        ])
-        try db.cachedStatement(sql: "INSERT INTO payloads (seq, bytes) VALUES (?, ?)")
-            .execute(arguments: [e.seq, Data(event.payloadBytes)])
     }
 
     /// Checks a key event against the keys as they stand, and updates the in-memory view so
@@ -347,28 +328,17 @@ final class Appender {
     private func projectKeyEvent(_ event: Prepared) throws {
         switch event.envelope.type {
         case KeyEvents.registeredType:
-            try project(try KeyRegistration(event.payload, what: "key.registered payload"), seq: event.envelope.seq)
+            try storage.insertKey(try KeyRegistration(event.payload, what: "key.registered payload"), seq: event.envelope.seq)
         case KeyEvents.revokedType:
             let revocation = try KeyRevocation(event.payload, what: "key.revoked payload")
-            try db.execute(sql: "UPDATE keys SET revoked_seq = ? WHERE key_id = ?", arguments: [event.envelope.seq, revocation.keyID.rawValue])
+            try storage.revokeKey(revocation.keyID, seq: event.envelope.seq)
         default:
             break
         }
     }
 
-    private func project(_ registration: KeyRegistration, seq: Int64) throws {
-        try db.execute(
-            sql: "INSERT INTO keys (key_id, identity, public_key, capabilities, registered_seq) VALUES (?, ?, ?, ?, ?)",
-            arguments: [
-                registration.keyID.rawValue, registration.identity, Data(registration.publicKey.rawRepresentation),
-                String(decoding: CanonicalJSON.encode(.array(registration.capabilities.map { .string($0.rawValue) })), as: UTF8.self),
-                seq,
-            ])
-    }
-
     func event(idempotencyKey key: String) throws -> RecordedEvent? {
-        let statement = try db.cachedStatement(sql: StoredEvent.selection + " AND e.idempotency_key = ?")
-        return try Row.fetchOne(statement, arguments: [key]).map { try StoredEvent(row: $0).recordedEvent() }
+        try storage.event(idempotencyKey: key).map { try $0.recordedEvent() }
     }
 }
 

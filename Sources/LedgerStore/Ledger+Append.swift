@@ -9,32 +9,22 @@ extension Ledger {
     /// writer stores, an export carries (docs/FORMAT.md §Accepted JSON).
     public static let maxPayloadDepth = JSONParser.Limits.default.maxDepth
 
-    /// Appends one event, durably, and returns it as stored (concurrent appends share a
-    /// commit: `Ledger.transaction`).
+    /// Appends many events in one transaction: all are written, or none. Concurrent appends
+    /// share a commit (`Ledger.transaction`).
     ///
     /// - Throws: `LedgerError.versionConflict` when `expectedVersion` does not hold,
     ///   `.idempotencyConflict` when the idempotency key was used for different content,
     ///   `.unknownKey` / `.revokedKey` / `.keyNotAllowed` when the signer may not append it,
     ///   `.invalidEvent` / `.payloadTooLarge` for a bad draft, `.locked`, `.diskFull`, `.readOnly`.
     ///   Nothing is written when it throws.
-    @discardableResult
-    public func append(_ draft: EventDraft, signer: Signer) async throws -> RecordedEvent {
-        try await append([draft], signer: signer)[0]
-    }
-
-    /// Appends many events in one transaction: all are written, or none.
     public func append(_ drafts: [EventDraft], signer: Signer) async throws -> [RecordedEvent] {
-        for draft in drafts {
-            if let problem = draft.payload.readabilityProblem(maxDepth: Self.maxPayloadDepth) {
-                throw LedgerError(.invalidEvent, "the payload cannot be stored: \(problem)", stream: draft.stream)
-            }
-        }
+        try EventDraft.checkReadable(drafts)
         let signer = try await verifiedAppend(drafts, signer: signer)
         return try await writes.perform { batch in
             // A raw append stamps each event with the clock, not a transaction's fixed time.
             batch.appender.now = nil
             let events = try batch.appender.append(drafts, signer: signer)
-            try ProjectionWriter(db: batch.db).replaceRequests(among: drafts.map(\.stream))
+            try batch.appender.storage.replaceRequests(among: drafts.map(\.stream))
             return (events, events.reduce(0) { $0 + $1.envelopeBytes.count + ($1.payloadBytes?.count ?? 0) })
         }
     }
@@ -50,30 +40,6 @@ extension Ledger {
             of: signature, ledgerID: ledgerID, stream: draft.stream, command: CommandStatement.appendCommand,
             arguments: CommandStatement.appendArguments(type: draft.type, payloadHash: SHA256.hash(CanonicalJSON.encode(draft.payload))))
         return try signer.verifyingCommand(hash, publicKey: key.publicKey)
-    }
-
-    /// Registers `publicKey` for `identity` with `capabilities` (a `key.registered` event).
-    /// `signer` must hold the admin capability.
-    @discardableResult
-    public func registerKey(
-        _ publicKey: Ed25519PublicKey, identity: String, capabilities: [Capability] = Capability.defaults, signer: Signer
-    ) async throws -> RecordedEvent {
-        guard Identifier.isValidIdentity(identity) else {
-            throw LedgerError(.invalidEvent, "identity '\(Identifier.printable(identity))' is invalid: use \(Identifier.identityRule)")
-        }
-        let registration = KeyRegistration(publicKey: publicKey, identity: identity, capabilities: capabilities)
-        return try await append(
-            EventDraft(type: KeyEvents.registeredType, stream: KeyEvents.keysStream, payload: registration.jsonValue), signer: signer)
-    }
-
-    /// Revokes a key from the next seq on (a `key.revoked` event). `signer` must be admin.
-    @discardableResult
-    public func revokeKey(_ keyID: KeyID, reason: String, signer: Signer) async throws -> RecordedEvent {
-        try await append(
-            EventDraft(
-                type: KeyEvents.revokedType, stream: KeyEvents.keysStream,
-                payload: KeyRevocation(keyID: keyID, reason: reason).jsonValue),
-            signer: signer)
     }
 
     /// Signs a checkpoint of the current head with `signer`'s key, which must be a registered,

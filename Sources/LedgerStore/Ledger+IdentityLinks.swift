@@ -49,7 +49,7 @@ extension Ledger {
     /// The links in force at the head, folded from the `$identities` events.
     public func identityLinks() async throws -> IdentityLinkTable {
         try await StorageErrors.mapping(path: path) {
-            try await database.read { db in try IdentityLinkTable.read(db) }
+            try await database.read { db in try IdentityLinkTable.read(SQLiteAppendStorage(db: db)) }
         }
     }
 
@@ -60,7 +60,7 @@ extension Ledger {
 
     private func appendLinkEvent(signer: Signer, _ draft: @escaping @Sendable (IdentityLinkTable) throws -> EventDraft) async throws -> RecordedEvent {
         try await writes.perform { batch in
-            let draft = try draft(try IdentityLinkTable.read(batch.db))
+            let draft = try draft(try IdentityLinkTable.read(batch.appender.storage))
             batch.appender.now = nil
             let event = try batch.appender.append([draft], signer: signer, allowWorkflowTypes: true)[0]
             return (event, event.envelopeBytes.count + (event.payloadBytes?.count ?? 0))
@@ -71,7 +71,7 @@ extension Ledger {
 extension LedgerTransaction {
     /// The links in force in this transaction.
     public func identityLinks() throws -> IdentityLinkTable {
-        try IdentityLinkTable.read(db)
+        try IdentityLinkTable.read(appender.storage)
     }
 }
 
@@ -79,17 +79,11 @@ extension IdentityLinkTable {
     /// Folded from the stored `$identities` events in seq order. The writer appends only
     /// valid links with an admin key; an event that does not apply (written by hand) changes
     /// nothing here, as in `ledger verify`, which reports it.
-    static func read(_ db: Database) throws -> IdentityLinkTable {
+    static func read(_ storage: any AppendStorage) throws -> IdentityLinkTable {
         var table = IdentityLinkTable()
-        let rows = try Row.fetchAll(
-            db.cachedStatement(sql: """
-                SELECT e.type, p.bytes FROM events e JOIN payloads p ON p.seq = e.seq
-                WHERE e.stream = ? AND e.seq >= 1 ORDER BY e.stream_version
-                """), arguments: [IdentityLink.stream])
-        for row in rows {
-            let type: String = row[0]
-            guard let bytes = Data.fromDatabaseValue(row[1] as DatabaseValue), let payload = try? JSONParser.parse([UInt8](bytes)) else { continue }
-            try? table.apply(type: type, payload: payload)
+        for event in try storage.events(stream: IdentityLink.stream) {
+            guard let bytes = event.payloadBytes, let payload = try? JSONParser.parse(bytes) else { continue }
+            try? table.apply(type: event.type, payload: payload)
         }
         return table
     }

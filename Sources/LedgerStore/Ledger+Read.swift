@@ -8,7 +8,7 @@ extension Ledger {
         let ledgerID = self.ledgerID
         return try await StorageErrors.mapping(path: path) {
             try await database.read { db in
-                guard let head = try Appender(db: db, configuration: LedgerConfiguration()).head() else {
+                guard let head = try Appender(storage: SQLiteAppendStorage(db: db), configuration: LedgerConfiguration()).head() else {
                     throw LedgerError(.notALedger, "the ledger has no events")
                 }
                 return LedgerHead(ledgerID: ledgerID, size: head.seq, hash: head.hash, time: head.time)
@@ -45,7 +45,7 @@ extension Ledger {
         return try await StorageErrors.mapping(path: path) {
             try await database.read { db in
                 let head = try Int64.fetchOne(db, sql: "SELECT IFNULL(MAX(seq), 0) FROM events WHERE seq >= 1") ?? 0
-                return try signedKeys.timeline(db: db, through: head).entries.values.map(KeyRecord.init).sorted { $0.registeredSeq < $1.registeredSeq }
+                return try signedKeys.timeline(storage: SQLiteAppendStorage(db: db), through: head).entries.values.map(KeyRecord.init).sorted { $0.registeredSeq < $1.registeredSeq }
             }
         }
     }
@@ -56,7 +56,7 @@ extension Ledger {
         return try await StorageErrors.mapping(path: path) {
             try await database.read { db in
                 let head = try Int64.fetchOne(db, sql: "SELECT IFNULL(MAX(seq), 0) FROM events WHERE seq >= 1") ?? 0
-                return try signedKeys.timeline(db: db, through: head).entries[id].map(KeyRecord.init)
+                return try signedKeys.timeline(storage: SQLiteAppendStorage(db: db), through: head).entries[id].map(KeyRecord.init)
             }
         }
     }

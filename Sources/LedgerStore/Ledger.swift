@@ -11,12 +11,13 @@ internal import LedgerMigrations
 /// a `BEGIN IMMEDIATE` transaction that reads the head, builds, hashes and signs the event,
 /// inserts it and commits, so the chain stays linear and `seq` gapless. The concurrent
 /// writes of one `Ledger` share that transaction and its commit (`GroupCommit`).
-public final class Ledger: Sendable {
+public final class Ledger: LedgerWriting {
     /// The ledger's id, from its genesis event; empty for a file opened read-only that has
     /// the ledger's tables but no genesis (which `ledger verify` reports as `ledger-empty`).
     public let ledgerID: String
     /// The file path.
     public let path: String
+    public var address: String { path }
     let database: DatabasePool
     let configuration: LedgerConfiguration
     /// The keys its signed key events establish, shared by its transactions.
@@ -62,7 +63,7 @@ public final class Ledger: Sendable {
                     guard try Int64.fetchOne(db, sql: "SELECT COUNT(*) FROM events") == 0 else {
                         throw LedgerError(.alreadyExists, "'\(path)' already holds a ledger")
                     }
-                    try Appender(db: db, configuration: configuration).appendGenesis(genesis, signer: root)
+                    try Appender(storage: SQLiteAppendStorage(db: db), configuration: configuration).appendGenesis(genesis, signer: root)
                     return .commit
                 }
             }

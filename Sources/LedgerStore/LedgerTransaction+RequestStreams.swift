@@ -1,4 +1,3 @@
-internal import GRDB
 package import LedgerDomain
 internal import LedgerFormat
 
@@ -21,9 +20,7 @@ extension LedgerTransaction {
         if let previous = lastRequestRead, !touched.contains(previous) { requestStreams[previous] = nil }
         lastRequestRead = stream
         var asReplayed = true
-        let rows = try Row.fetchAll(db.cachedStatement(sql: Self.streamSelection), arguments: [stream])
-        let events = try rows.map { row in
-            let stored = StoredEvent(row: row)
+        let events = try storage.events(stream: stream).map { stored in
             let event = try stored.recordedEvent()
             let e = event.envelope
             if stored.seq != e.seq || stored.streamVersion != e.streamVersion || stored.type != e.type || stored.actor != e.actor
@@ -58,9 +55,6 @@ extension LedgerTransaction {
         for event in events.dropFirst() { records.add(event) }
         return RequestProjection(state: folded, records: records)
     }
-
-    /// The rows of one stream, in stream order.
-    static let streamSelection = StoredEvent.selection + " AND e.stream = ? ORDER BY e.stream_version"
 
     /// Extends the stream's events read so far with one just appended to it.
     func recordAppended(_ event: RecordedEvent) {

@@ -13,8 +13,8 @@ public import LedgerFormat
 /// projection rows rewritten from its events before the savepoint is released, so the
 /// projections never lag the events, and a caller cannot forget them.
 public final class LedgerTransaction {
-    let db: Database
     let appender: Appender
+    var storage: any AppendStorage { appender.storage }
     /// Streams appended to, in first-append order.
     private var touchedStreams: [String] = []
     private(set) var touched: Set<String> = []
@@ -39,9 +39,9 @@ public final class LedgerTransaction {
     /// The ledger's published policies parsed by earlier transactions, by seq.
     package let policies: SharedCache<Int64, PublishedPolicy>
 
-    init(batch: WriteBatch, configuration: LedgerConfiguration, at requested: Timestamp?, ledger: Ledger) throws {
-        db = batch.db
-        appender = batch.appender
+    /// A transaction on `appender`'s storage, whose head was `committedSeq` when it began.
+    package init(appender: Appender, committedSeq: Int64, configuration: LedgerConfiguration, at requested: Timestamp?, policies: SharedCache<Int64, PublishedPolicy>) throws {
+        self.appender = appender
         let head = try appender.head()
         let clock = configuration.clock()
         if let requested, requested > configuration.latestTime(at: clock) {
@@ -53,8 +53,8 @@ public final class LedgerTransaction {
         let wanted = requested ?? clock
         now = max(wanted, head?.time ?? wanted)
         appender.now = now
-        committedSeq = batch.committedSeq
-        policies = ledger.policies
+        self.committedSeq = committedSeq
+        self.policies = policies
     }
 
     /// The ledger's id, from its genesis event.
@@ -62,7 +62,7 @@ public final class LedgerTransaction {
 
     /// The event at `seq`.
     public func event(seq: Int64) throws -> RecordedEvent? {
-        try Row.fetchOne(db, sql: StoredEvent.selection + " AND e.seq = ?", arguments: [seq]).map { try StoredEvent(row: $0).recordedEvent() }
+        try storage.event(seq: seq).map { try $0.recordedEvent() }
     }
 
     /// The event carrying idempotency key `key`, if one was recorded.
@@ -72,8 +72,7 @@ public final class LedgerTransaction {
 
     /// The seq of the latest event of `stream`, without reading the event.
     package func lastSeq(stream: String) throws -> Int64? {
-        try Int64.fetchOne(
-            db.cachedStatement(sql: "SELECT seq FROM events WHERE seq >= 1 AND stream = ? ORDER BY stream_version DESC LIMIT 1"), arguments: [stream])
+        try storage.lastSeq(stream: stream)
     }
 
     /// The registered key `id` as it stands in this transaction, if any.
@@ -101,14 +100,13 @@ public final class LedgerTransaction {
     /// Rewrites the projection rows of every request stream appended to. System streams
     /// (`$…`) hold no requests. A stream whose fold the deciding command gave is projected
     /// from it and the events it was folded from; any other is read back and folded again.
-    func updateProjections() throws {
+    package func updateProjections() throws {
         guard !touchedStreams.isEmpty else { return }
-        let writer = ProjectionWriter(db: db)
         for stream in touchedStreams where !stream.hasPrefix("$") {
             if let projection = commandProjection(stream: stream) {
-                try writer.replace(stream: stream, with: projection)
+                try storage.replace(stream: stream, with: projection)
             } else {
-                try writer.replace(stream: stream)
+                try storage.replace(stream: stream)
             }
         }
     }
@@ -116,18 +114,12 @@ public final class LedgerTransaction {
     /// The pending requests `requester` opened with this action, resource, environment and
     /// summary, oldest first: the candidates an identical new request duplicates.
     package func pendingRequestIDs(action: String, resource: String, environment: String, requester: String, summary: String) throws -> [String] {
-        try String.fetchAll(
-            db.cachedStatement(sql: """
-                SELECT request_id FROM requests WHERE status = 'pending' AND action = ? AND resource = ? AND environment = ?
-                AND requester = ? AND summary = ? ORDER BY opened_seq
-                """), arguments: [action, resource, environment, requester, summary])
+        try storage.pendingRequestIDs(action: action, resource: resource, environment: environment, requester: requester, summary: summary)
     }
 
     /// The ids of requests with one of `statuses`.
     public func requestIDs(status statuses: [String]) throws -> [String] {
-        let marks = Array(repeating: "?", count: statuses.count).joined(separator: ", ")
-        return try String.fetchAll(
-            db, sql: "SELECT request_id FROM requests WHERE status IN (\(marks)) ORDER BY opened_seq", arguments: StatementArguments(statuses))
+        try storage.requestIDs(status: statuses)
     }
 }
 
@@ -140,11 +132,12 @@ extension Ledger {
     /// - Throws: what `body` threw; `LedgerError` for storage failures, `.overloaded` when
     ///   too many writes are already waiting (nothing is run).
     public func transaction<T: Sendable>(
-        at requested: Timestamp? = nil, _ body: @escaping @Sendable (LedgerTransaction) throws -> T
+        at requested: Timestamp?, _ body: @escaping @Sendable (LedgerTransaction) throws -> T
     ) async throws -> T {
         let configuration = self.configuration
         return try await writes.perform { batch in
-            let transaction = try LedgerTransaction(batch: batch, configuration: configuration, at: requested, ledger: self)
+            let transaction = try LedgerTransaction(
+                appender: batch.appender, committedSeq: batch.committedSeq, configuration: configuration, at: requested, policies: self.policies)
             let result = try body(transaction)
             try transaction.updateProjections()
             return (result, transaction.appendedBytes)
@@ -152,7 +145,7 @@ extension Ledger {
     }
 
     /// Request projection rows, newest first, optionally only with the given statuses.
-    public func requestRows(status statuses: [String] = [], limit: Int = 1000) async throws -> [RequestRow] {
+    public func requestRows(status statuses: [String], limit: Int) async throws -> [RequestRow] {
         try await StorageErrors.mapping(path: path) {
             try await database.read { db in
                 var sql = "SELECT * FROM requests"

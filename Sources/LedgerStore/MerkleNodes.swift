@@ -32,9 +32,12 @@ struct MerkleNodes {
     }
 
     private func digest(_ statement: Statement, _ key: Int64, what: String) throws -> SHA256Digest {
-        guard let value = try DatabaseValue.fetchOne(statement, arguments: [key]),
-              let data = Data.fromDatabaseValue(value), let digest = SHA256Digest(bytes: [UInt8](data))
-        else {
+        try Self.digest(try DatabaseValue.fetchOne(statement, arguments: [key])?.storage.blobBytes, what: what)
+    }
+
+    /// A stored node's hash, refused when absent or malformed.
+    static func digest(_ bytes: [UInt8]?, what: String) throws -> SHA256Digest {
+        guard let bytes, let digest = SHA256Digest(bytes: bytes) else {
             throw LedgerError(.corrupt, "the ledger's Merkle tree lacks \(what) or holds a malformed hash there; run `ledger verify` to see what is wrong")
         }
         return digest

@@ -1,10 +1,10 @@
 internal import GRDB
-internal import LedgerDomain
+package import LedgerDomain
 
 /// The column values of a projected request's rows, per table in `ProjectionWriter.tables`
 /// order, each row's values in `ProjectionWriter.columns` order: the one definition of what
 /// the writer inserts (`ProjectionRows`) and what `ledger verify` compares the stored rows with.
-enum ProjectionValues {
+package enum ProjectionValues {
     typealias Values = [(any DatabaseValueConvertible)?]
 
     static func request(_ projection: RequestProjection) -> Values {
@@ -39,5 +39,45 @@ enum ProjectionValues {
             [request(projection)], [timings(projection.timings)], projection.votes.map(vote), projection.attempts.map(attempt),
             projection.executions.map(execution),
         ]
+    }
+}
+
+/// One column value of a projection row, apart from any database library: what a backend
+/// other than SQLite binds (PostgreSQL).
+package enum ProjectionValue: Sendable, Equatable {
+    case null
+    case integer(Int64)
+    case real(Double)
+    case text(String)
+    case blob([UInt8])
+}
+
+extension ProjectionValues {
+    /// The rows of `projection` per table, in `ProjectionWriter.tables` order, as plain values.
+    package static func plainRows(_ projection: RequestProjection) -> [[[ProjectionValue]]] {
+        [
+            [request(projection)],
+            [timings(projection.timings)],
+            projection.votes.map(vote),
+            projection.attempts.map(attempt),
+            projection.executions.map(execution),
+        ].map { $0.map { $0.map(ProjectionValue.init) } }
+    }
+
+    /// The projection tables and their columns, in the order `rows` gives them.
+    package static var tables: [(name: String, columns: [String])] {
+        Array(zip(ProjectionWriter.tables, ProjectionWriter.columns))
+    }
+}
+
+extension ProjectionValue {
+    init(_ value: (any DatabaseValueConvertible)?) {
+        switch value?.databaseValue.storage ?? .null {
+        case .null: self = .null
+        case .int64(let integer): self = .integer(integer)
+        case .double(let real): self = .real(real)
+        case .string(let text): self = .text(text)
+        case .blob(let data): self = .blob([UInt8](data))
+        }
     }
 }

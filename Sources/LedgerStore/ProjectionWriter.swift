@@ -21,14 +21,6 @@ struct ProjectionWriter {
 
     let db: Database
 
-    /// Rewrites the rows of request stream `stream` from its events as they now stand.
-    func replace(stream: String) throws {
-        try delete(requestID: stream)
-        if let projection = try RequestEventReader.projection(stream: stream, db: db) {
-            try insert(ProjectionRows([projection]))
-        }
-    }
-
     /// Empties every projection table.
     func clear() throws {
         for table in Self.tables { try db.execute(sql: "DELETE FROM \(table)") }
@@ -57,7 +49,11 @@ struct ProjectionWriter {
     func insert(_ rows: ProjectionRows) throws {
         for (table, chunks) in rows.tables.enumerated() {
             for chunk in chunks {
-                let sql = chunk.rows == ProjectionRows.chunk ? Self.fullChunkSQL[table] : Self.insertSQL(table: table, rows: chunk.rows)
+                let sql = switch chunk.rows {
+                case ProjectionRows.chunk: Self.fullChunkSQL[table]
+                case 1: Self.singleRowSQL[table]
+                default: Self.insertSQL(table: table, rows: chunk.rows)
+                }
                 let statement = try db.cachedStatement(sql: sql)
                 // The arguments match the statement by construction (`ProjectionRows`), so
                 // binding skips GRDB's validation.
@@ -69,6 +65,10 @@ struct ProjectionWriter {
 
     /// `insertSQL` of a full chunk, per table: most statements of a rebuild, made once.
     static let fullChunkSQL = tables.indices.map { insertSQL(table: $0, rows: ProjectionRows.chunk) }
+
+    /// `insertSQL` of one row, per table: most inserts after a command, made once rather than
+    /// joined again for every row.
+    static let singleRowSQL = tables.indices.map { insertSQL(table: $0, rows: 1) }
 
     /// `INSERT OR FAIL INTO table (columns) VALUES (?, …), …` for `rows` rows.
     ///

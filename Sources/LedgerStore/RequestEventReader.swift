@@ -17,16 +17,6 @@ enum RequestEventReader {
         WHERE \(StoredEvent.inLedger)
         """
 
-    /// The projection of request stream `stream` as its events now stand; nil when it is
-    /// not a request.
-    static func projection(stream: String, db: Database) throws -> RequestProjection? {
-        let statement = try db.cachedStatement(sql: selection + " AND e.stream = ? ORDER BY e.stream_version")
-        var raw = RawRequestStream(stream: stream, events: [])
-        let rows = try Row.fetchCursor(statement, arguments: [stream])
-        while let row = try rows.next() { raw.events.append(RawRequestEvent(row)) }
-        return raw.projection()
-    }
-
     /// Calls `body` with each request stream's raw events, once every event of the stream
     /// with `seq <= through` (all of them when nil) has been read. Payloads are not parsed
     /// here: the caller may parse them on another thread.
@@ -110,13 +100,23 @@ struct RawRequestStream: Sendable {
 }
 
 /// One row of `RequestEventReader.selection`, payload not yet parsed.
-struct RawRequestEvent: Sendable {
+package struct RawRequestEvent: Sendable {
     var seq: Int64
     var streamVersion: Int64
     var type: String
     var actor: String
     var time: String
     var payload: [UInt8]?
+
+    /// A row read by another backend (PostgreSQL), columns as stored.
+    package init(seq: Int64, streamVersion: Int64, type: String, actor: String, time: String, payload: [UInt8]?) {
+        self.seq = seq
+        self.streamVersion = streamVersion
+        self.type = type
+        self.actor = actor
+        self.time = time
+        self.payload = payload
+    }
 
     init(_ row: Row) {
         seq = row[0]

@@ -70,6 +70,9 @@ public struct RequestRow: Sendable, Hashable {
         self.reviewClosedAt = reviewClosedAt
     }
 
+    /// The columns, in `columns` order, for a SELECT.
+    package static var columnList: String { columns.joined(separator: ", ") }
+
     static let columns = [
         "request_id", "status", "action", "resource", "environment", "requester", "summary", "risk_score", "risk_level",
         "rule", "policy_version", "opened_seq", "opened_at", "deadline", "decided_at", "last_seq", "version", "approvers",

@@ -1,6 +1,5 @@
-internal import GRDB
 internal import LedgerCrypto
-internal import LedgerFormat
+package import LedgerFormat
 internal import Synchronization
 
 /// The ledger's keys as its signed key events establish them: the authority every append and
@@ -12,7 +11,7 @@ internal import Synchronization
 /// commitment, and it is signed, validly, by an admin key valid at its seq. Shared by every
 /// transaction of one `Ledger`: committed events never change, so each key event is checked
 /// once, and a transaction reads only the key events committed since the last one that looked.
-final class SignedKeys: Sendable {
+package final class SignedKeys: Sendable {
     private struct State: Sendable {
         var through: Int64 = 0
         var timeline = KeyTimeline()
@@ -20,9 +19,11 @@ final class SignedKeys: Sendable {
 
     private let state = Mutex(State())
 
+    package init() {}
+
     /// Key and genesis events are found by their type or their stream: a row would have to
     /// lie in both columns to hide, and `ledger verify` reports a column that lies.
-    private static let sql = StoredEvent.selection + """
+    static let sql = StoredEvent.selection + """
          AND e.seq > ? AND e.seq <= ?
          AND (e.type IN ('ledger.genesis', 'key.registered', 'key.revoked') OR e.stream IN ('$ledger', '$keys'))
         ORDER BY e.seq
@@ -30,11 +31,10 @@ final class SignedKeys: Sendable {
 
     /// The timeline through `head`, which must be committed (or this transaction's own head
     /// before it appended anything).
-    func timeline(db: Database, through head: Int64) throws -> KeyTimeline {
+    package func timeline(storage: any AppendStorage, through head: Int64) throws -> KeyTimeline {
         var current = state.withLock { $0 }
         guard current.through < head else { return current.timeline }
-        let rows = try Row.fetchAll(db.cachedStatement(sql: Self.sql), arguments: [current.through, head])
-        for row in rows { Self.apply(StoredEvent(row: row), to: &current.timeline) }
+        for event in try storage.keyEvents(after: current.through, through: head) { Self.apply(event, to: &current.timeline) }
         current.through = head
         state.withLock { if $0.through < current.through { $0 = current } }
         return current.timeline
@@ -67,7 +67,7 @@ final class SignedKeys: Sendable {
 }
 
 extension KeyRecord {
-    init(_ entry: KeyTimeline.Entry) {
+    package init(_ entry: KeyTimeline.Entry) {
         self.init(
             keyID: entry.registration.keyID, identity: entry.registration.identity, publicKey: entry.registration.publicKey,
             capabilities: entry.registration.capabilities, registeredSeq: entry.registeredSeq, revokedSeq: entry.revokedSeq)

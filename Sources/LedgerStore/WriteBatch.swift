@@ -15,7 +15,7 @@ final class WriteBatch {
 
     init(db: Database, configuration: LedgerConfiguration, signedKeys: SignedKeys, ledgerID: String) throws {
         self.db = db
-        appender = Appender(db: db, configuration: configuration, signedKeys: signedKeys)
+        appender = Appender(storage: SQLiteAppendStorage(db: db), configuration: configuration, signedKeys: signedKeys)
         appender.ledgerID = ledgerID
         committedSeq = try appender.head()?.seq ?? 0
     }
