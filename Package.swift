@@ -59,6 +59,7 @@ let package = Package(
                 .embedInCode("0008_slack_messages.sql"),
                 // PostgreSQL's own schema (docs/STORAGE.md), applied by LedgerPostgres.
                 .embedInCode("postgres/pg0001_events.sql"),
+                .embedInCode("postgres/pg0002_projections.sql"),
             ],
             swiftSettings: strict
         ),

@@ -20,5 +20,6 @@ public enum SchemaMigrations {
     /// line outside a `$$` body: PostgreSQL's extended protocol takes one statement at a time.
     public static let postgres: [(identifier: String, sql: String)] = [
         ("pg0001_events", String(decoding: PackageResources.pg0001_events_sql, as: UTF8.self)),
+        ("pg0002_projections", String(decoding: PackageResources.pg0002_projections_sql, as: UTF8.self)),
     ]
 }

@@ -55,7 +55,7 @@ extension LedgerTool {
         func run() async throws {
             try await CommandRunner.run {
                 let single = jsonl ? nil : try flagDraft()
-                let ledger = try await global.openLedger()
+                let ledger = try await global.openWritable()
                 let signer = try await global.signer(for: ledger)
                 if let single {
                     report(try await ledger.append(single, signer: signer))

@@ -27,7 +27,7 @@ extension LedgerTool {
         func run() async throws {
             if let remote = try global.remote() { return try await runRemotely(remote) }
             try await CommandRunner.run {
-                let ledger = try await global.openLedger()
+                let ledger = try await global.openWritable()
                 let state = try await Approvals(ledger: ledger).execute(
                     id, succeeded: outcome == .succeeded, changeDigest: changeDigest, detail: detail, signer: try await global.signer(for: ledger))
                 report(state, format: format, "execution \(outcome.rawValue) recorded for \(state.id)")
@@ -48,7 +48,7 @@ extension LedgerTool {
         func run() async throws {
             if let remote = try global.remote() { return try await runRemotely(remote) }
             try await CommandRunner.run {
-                let ledger = try await global.openLedger()
+                let ledger = try await global.openWritable()
                 let state = try await Approvals(ledger: ledger).rollback(id, reason: reason, signer: try await global.signer(for: ledger))
                 report(state, format: format, "rollback recorded for \(state.id)")
             }
@@ -68,7 +68,7 @@ extension LedgerTool {
         func run() async throws {
             if let remote = try global.remote() { return try await runRemotely(remote) }
             try await CommandRunner.run {
-                let ledger = try await global.openLedger()
+                let ledger = try await global.openWritable()
                 let state = try await Approvals(ledger: ledger).recover(id, detail: detail, signer: try await global.signer(for: ledger))
                 report(state, format: format, "recovery recorded for \(state.id)")
             }

@@ -5,7 +5,7 @@ import Foundation
 
 /// The options every ledger command shares.
 struct GlobalOptions: ParsableArguments {
-    @Option(name: .customLong("ledger"), help: ArgumentHelp("The ledger file, or a postgres:// URL for verify (default: $LEDGER_PATH).", valueName: "path"))
+    @Option(name: .customLong("ledger"), help: ArgumentHelp("The ledger file, or a postgres:// URL (default: $LEDGER_PATH).", valueName: "path"))
     var ledgerPath: String?
 
     @Option(name: .customLong("server"), help: ArgumentHelp("A `ledger serve` URL to work against instead of a file (default: $LEDGER_SERVER).", valueName: "url"))
@@ -45,7 +45,7 @@ struct GlobalOptions: ParsableArguments {
             // Before anything opens a file of that name (docs/STORAGE.md §Status).
             throw LedgerError(
                 .storage,
-                "this command works on a ledger file; on a PostgreSQL ledger this release runs `ledger verify` and `ledger copy`. Copy it to a file first: `ledger copy URL FILE`")
+                "this command works on a ledger file; on a PostgreSQL ledger this release runs init, append, key, request, approve, deny, execute, tick, policy publish/show, verify and copy (docs/STORAGE.md). Copy it to a file first: `ledger copy URL FILE`")
         }
         return path
     }
@@ -79,6 +79,15 @@ struct GlobalOptions: ParsableArguments {
         return try await Ledger.open(at: path, configuration: try configuration(readOnly: readOnly))
     }
 
+    /// The ledger the workflow commands write to: the file, or the PostgreSQL database a
+    /// `postgres://` URL names.
+    func openWritable(readOnly: Bool = false) async throws -> any LedgerWriting {
+        if let location = try postgresLocation() {
+            return try await PostgresLedger.open(location, configuration: try configuration(readOnly: readOnly))
+        }
+        return try await openLedger(readOnly: readOnly)
+    }
+
     /// SQLite would block forever reading a FIFO named as the ledger (or as its journal, WAL
     /// or shared-memory file), so anything there but a regular file is refused first.
     static func requireRegularLedgerFiles(_ path: String) throws {
@@ -102,7 +111,7 @@ struct GlobalOptions: ParsableArguments {
 
     /// The signer for an append: the key, and the identity given with --as or else the one the
     /// ledger has that key registered to.
-    func signer(for ledger: Ledger) async throws -> Signer {
+    func signer(for ledger: any LedgerWriting) async throws -> Signer {
         let key = try privateKey()
         if let identity { return Signer(identity: identity, key: key) }
         let keyID = key.publicKey.keyID

@@ -95,7 +95,7 @@ extension LedgerTool.Key {
                     }
                     granted.append(capability)
                 }
-                let ledger = try await global.openLedger()
+                let ledger = try await global.openWritable()
                 let key = try KeyFile.readPublicKey(atPath: publicKey)
                 let event = try await ledger.registerKey(
                     key, identity: identity, capabilities: granted.isEmpty ? Capability.defaults : granted,
@@ -127,7 +127,7 @@ extension LedgerTool.Key {
                 guard let id = KeyID(keyID) else {
                     throw ValidationError("'\(keyID)' is not a key id (ed25519: followed by 32 lowercase hex digits)")
                 }
-                let ledger = try await global.openLedger()
+                let ledger = try await global.openWritable()
                 let event = try await ledger.revokeKey(id, reason: reason, signer: try await global.signer(for: ledger))
                 printEvent(event, format: format, summary: "revoked key \(id)")
             }
@@ -144,7 +144,7 @@ extension LedgerTool.Key {
 
         func run() async throws {
             try await CommandRunner.run {
-                let keys = try await global.openLedger(readOnly: true).keys()
+                let keys = try await global.openWritable(readOnly: true).keys()
                 switch format {
                 case .json:
                     Output.json(.array(keys.map { key in

@@ -55,7 +55,7 @@ extension LedgerTool.PolicyCommand {
         func run() async throws {
             try await CommandRunner.run {
                 let policy = try Policy(yaml: try PolicyFile.read(file))
-                let ledger = try await global.openLedger()
+                let ledger = try await global.openWritable()
                 let published = try await Approvals(ledger: ledger).publish(policy, signer: try await global.signer(for: ledger))
                 switch format {
                 case .json: Output.json(["name": .string(policy.name), "version": .integer(published.version), "hash": .string(published.hash)])
@@ -75,7 +75,7 @@ extension LedgerTool.PolicyCommand {
 
         func run() async throws {
             try await CommandRunner.run {
-                guard let published = try await Approvals(ledger: try await global.openLedger(readOnly: true)).currentPolicy() else {
+                guard let published = try await Approvals(ledger: try await global.openWritable(readOnly: true)).currentPolicy() else {
                     throw LedgerError(.notFound, "no policy has been published in this ledger; run `ledger policy publish FILE`")
                 }
                 switch format {

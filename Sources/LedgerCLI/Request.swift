@@ -112,7 +112,7 @@ extension LedgerTool.Request {
             var opened: (RequestState, Approvals)?
             if let remote = try global.remote() { return try await openRemotely(remote) }
             try await CommandRunner.run {
-                let ledger = try await global.openLedger()
+                let ledger = try await global.openWritable()
                 let approvals = Approvals(ledger: ledger)
                 var state = try await approvals.open(try content.request(), signer: try await global.signer(for: ledger))
                 opened = (state, approvals)
@@ -145,7 +145,7 @@ extension LedgerTool.Request {
         func run() async throws {
             if let remote = try global.remote() { return try await showRemotely(remote) }
             try await CommandRunner.run {
-                guard let state = try await Approvals(ledger: try await global.openLedger(readOnly: true)).request(id) else {
+                guard let state = try await Approvals(ledger: try await global.openWritable(readOnly: true)).request(id) else {
                     throw LedgerError(.notFound, "no request \(Identifier.printable(id)) in this ledger; `ledger request list` shows them")
                 }
                 switch format {
@@ -182,7 +182,7 @@ extension LedgerTool.Request {
                     }
                     return status
                 }
-                let rows = try await Approvals(ledger: try await global.openLedger(readOnly: true)).list(status: wanted, limit: limit)
+                let rows = try await Approvals(ledger: try await global.openWritable(readOnly: true)).list(status: wanted, limit: limit)
                 let now = SystemClock.now().description
                 switch format {
                 case .json:
@@ -227,7 +227,7 @@ extension LedgerTool.Request {
             if let remote = try global.remote() { return try await waitRemotely(remote) }
             var approvals: Approvals?
             try await CommandRunner.run {
-                let opened = Approvals(ledger: try await global.openLedger(readOnly: true))
+                let opened = Approvals(ledger: try await global.openWritable(readOnly: true))
                 approvals = opened
                 let state = try await opened.awaitDecision(id, timeout: try parseTimeout(timeout))
                 switch format {
@@ -254,7 +254,7 @@ extension LedgerTool.Request {
 
         func run() async throws {
             try await CommandRunner.run {
-                let ledger = try await global.openLedger()
+                let ledger = try await global.openWritable()
                 let state = try await Approvals(ledger: ledger).comment(id, text, signer: try await global.signer(for: ledger))
                 switch format {
                 case .json: Output.json(state.jsonValue)
@@ -276,7 +276,7 @@ extension LedgerTool.Request {
 
         func run() async throws {
             try await CommandRunner.run {
-                let ledger = try await global.openLedger()
+                let ledger = try await global.openWritable()
                 let state = try await Approvals(ledger: ledger).cancel(id, reason: reason, signer: try await global.signer(for: ledger))
                 switch format {
                 case .json: Output.json(state.jsonValue)
@@ -306,7 +306,7 @@ extension LedgerTool.Request {
 
         func run() async throws {
             try await CommandRunner.run {
-                let ledger = try await global.openLedger()
+                let ledger = try await global.openWritable()
                 let state = try await Approvals(ledger: ledger).bypass(try content.request(), reason: reason, signer: try await global.signer(for: ledger))
                 switch format {
                 case .json: Output.json(state.jsonValue)
@@ -340,7 +340,7 @@ extension LedgerTool.Request {
 
         func run() async throws {
             try await CommandRunner.run {
-                let ledger = try await global.openLedger()
+                let ledger = try await global.openWritable()
                 let state = try await Approvals(ledger: ledger).closeReview(id, accepted: accept, reason: reason, signer: try await global.signer(for: ledger))
                 switch format {
                 case .json: Output.json(state.jsonValue)

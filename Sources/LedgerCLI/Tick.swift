@@ -23,7 +23,7 @@ extension LedgerTool {
             try await CommandRunner.run {
                 var at: Timestamp?
                 if let now { at = try TimeArgument.parse(now) }
-                let ledger = try await global.openLedger()
+                let ledger = try await global.openWritable()
                 let events = try await Approvals(ledger: ledger).tick(signer: try await global.signer(for: ledger), at: at)
                 switch format {
                 case .json:

@@ -56,7 +56,7 @@ extension LedgerTool {
 func castVote(approve: Bool, global: GlobalOptions, vote: VoteOptions) async throws {
     if let remote = try global.remote() { return try await castVoteRemotely(remote, approve: approve, vote: vote) }
     try await CommandRunner.run {
-        let ledger = try await global.openLedger()
+        let ledger = try await global.openWritable()
         let approvals = Approvals(ledger: ledger)
         let signer = try await global.signer(for: ledger)
         let state = approve

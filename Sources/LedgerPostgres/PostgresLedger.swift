@@ -1,24 +1,33 @@
 internal import Foundation
-internal import LedgerStore
+package import LedgerDomain
+public import LedgerStore
 internal import LedgerMigrations
 internal import PostgresNIO
+internal import Synchronization
 
 /// A ledger in a PostgreSQL database: the rows of SQLite's `events` and `payloads`, column for
 /// column and byte for byte, in tables its own migrations create (`Migrations/postgres/`).
 ///
-/// This first cut holds ledgers copied in whole (`ledger copy`) and reads them back for
-/// `ledger log` and `ledger verify`; appending through the approval rules comes with the
-/// store seam (docs/STORAGE.md §Status). Connections come from PostgresNIO's pool, which
-/// runs in a task of this object's own until `close()`.
+/// Appends run the same rules as SQLite's (`Appender`, `LedgerTransaction`) through
+/// `PostgresAppendStorage`, one transaction at a time across every host (an advisory lock),
+/// with the projections and the Merkle tree in the same transaction. Connections come from
+/// PostgresNIO's pool, which runs in a task of this object's own until `close()`.
 public final class PostgresLedger: Sendable {
     public let location: PostgresLocation
     let client: PostgresClient
     private let running: Task<Void, Never>
     let logger: Logger
+    let configuration: LedgerConfiguration
+    /// The keys its signed key events establish, shared by its transactions (as `Ledger`'s).
+    let signedKeys = SignedKeys()
+    package let policies = SharedCache<Int64, PublishedPolicy>(capacity: 16)
+    /// The ledger's id once its genesis is written (empty before `initialize`).
+    let identifier = Mutex("")
 
-    private init(location: PostgresLocation, client: PostgresClient, logger: Logger) {
+    private init(location: PostgresLocation, client: PostgresClient, configuration: LedgerConfiguration, logger: Logger) {
         self.location = location
         self.client = client
+        self.configuration = configuration
         self.logger = logger
         running = Task { await client.run() }
     }
@@ -27,7 +36,7 @@ public final class PostgresLedger: Sendable {
     /// - Throws: `LedgerError.storage` when the server cannot be reached or refuses the login,
     ///   `.notFound` when the database does not exist, `.notALedger` when it holds tables of
     ///   another kind.
-    public static func open(_ location: PostgresLocation) async throws -> PostgresLedger {
+    public static func open(_ location: PostgresLocation, configuration: LedgerConfiguration = LedgerConfiguration()) async throws -> PostgresLedger {
         var logger = Logger(label: "ledger-postgres")
         logger.logLevel = .critical
         let tls = try tlsConfiguration(location)
@@ -39,9 +48,12 @@ public final class PostgresLedger: Sendable {
         } catch {
             throw PostgresErrors.ledgerError(error, location: location)
         }
-        let ledger = PostgresLedger(location: location, client: PostgresClient(configuration: clientConfiguration(location, tls: tls), backgroundLogger: logger), logger: logger)
+        let ledger = PostgresLedger(
+            location: location, client: PostgresClient(configuration: clientConfiguration(location, tls: tls), backgroundLogger: logger),
+            configuration: configuration, logger: logger)
         do {
             try await ledger.migrate()
+            try await ledger.readIdentifier()
         } catch {
             await ledger.close()
             throw error
@@ -125,9 +137,15 @@ public final class PostgresLedger: Sendable {
     }
 
     func mapping<Result>(_ body: () async throws -> Result) async throws -> Result {
-        do { return try await body() } catch let error as LedgerError { throw error } catch {
+        do { return try await body() } catch let error as LedgerError { throw error } catch let passing as Passing { throw passing.error } catch {
             throw PostgresErrors.ledgerError(error, location: location)
         }
     }
 }
 
+
+/// An error of the caller's own, carried through `transaction` unmapped (a refusal of the
+/// approval rules is not a storage failure); the transaction still rolls back.
+struct Passing: Error {
+    let error: any Error
+}
