@@ -204,7 +204,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LedgerPostgresTests",
-            dependencies: ["LedgerPostgres", "ApprovalLedger", "TestSupport"]
+            dependencies: ["LedgerPostgres", "ApprovalLedger", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "LedgerBenchmarkTests",
