@@ -10,10 +10,18 @@ internal import PostgresNIO
 /// statement blocks the calling thread until the server answers; the answer arrives on the
 /// connection's event loop, never the caller's thread. A session that ends mid-transaction
 /// fails every later statement with `LedgerError.storage`, and the server rolls it all back.
+///
+/// Rows written are sent in multi-row statements: events, payloads and tree nodes wait in
+/// memory until `flushLimit` of them, the next read, or `flush()` before the commit. A round
+/// trip per row would bound a batch append by the network's latency, not by signing.
 final class PostgresAppendStorage: AppendStorage {
     private let connection: PostgresConnection
     private let location: PostgresLocation
     private let logger: Logger
+    private var pendingEvents: [RecordedEvent] = []
+    private var pendingNodes: [(position: Int64, hash: SHA256Digest)] = []
+    /// Rows per statement: 256 events bind 3,328 parameters, far below PostgreSQL's 65,535.
+    private static let flushLimit = 256
 
     init(connection: PostgresConnection, location: PostgresLocation, logger: Logger) {
         self.connection = connection
@@ -74,19 +82,46 @@ final class PostgresAppendStorage: AppendStorage {
     }
 
     func insert(_ event: RecordedEvent) throws {
-        let e = event.envelope
-        try execute("""
-            INSERT INTO events (seq, hash, prev_hash, stream, stream_version, type, actor, key_id, time,
-                                idempotency_key, correlation_id, envelope, signature)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
-            """, [
-            .integer(e.seq), .blob(event.hash.bytes), .blob(e.previousHash.bytes), .text(e.stream), .integer(e.streamVersion), .text(e.type),
-            .text(e.actor), .text(e.keyID.rawValue), .text(e.time.description), e.idempotencyKey.map(ProjectionValue.text) ?? .null,
-            e.correlationID.map(ProjectionValue.text) ?? .null, .blob(event.envelopeBytes), .blob(event.signature),
-        ])
-        if let payload = event.payloadBytes {
-            try execute("INSERT INTO payloads (seq, bytes) VALUES ($1, $2)", [.integer(e.seq), .blob(payload)])
+        pendingEvents.append(event)
+        if pendingEvents.count >= Self.flushLimit { try flush() }
+    }
+
+    /// Sends the rows still waiting: before any read, and before the transaction commits.
+    func flush() throws {
+        if !pendingEvents.isEmpty {
+            let events = pendingEvents
+            pendingEvents.removeAll(keepingCapacity: true)
+            try send(
+                "INSERT INTO events (seq, hash, prev_hash, stream, stream_version, type, actor, key_id, time, idempotency_key, correlation_id, envelope, signature) VALUES "
+                    + Self.tuples(rows: events.count, columns: 13),
+                events.flatMap { event -> [ProjectionValue] in
+                    let e = event.envelope
+                    return [
+                        .integer(e.seq), .blob(event.hash.bytes), .blob(e.previousHash.bytes), .text(e.stream), .integer(e.streamVersion),
+                        .text(e.type), .text(e.actor), .text(e.keyID.rawValue), .text(e.time.description),
+                        e.idempotencyKey.map(ProjectionValue.text) ?? .null, e.correlationID.map(ProjectionValue.text) ?? .null,
+                        .blob(event.envelopeBytes), .blob(event.signature),
+                    ]
+                })
+            let payloads = events.compactMap { event in event.payloadBytes.map { (event.envelope.seq, $0) } }
+            if !payloads.isEmpty {
+                try send(
+                    "INSERT INTO payloads (seq, bytes) VALUES " + Self.tuples(rows: payloads.count, columns: 2),
+                    payloads.flatMap { [ProjectionValue.integer($0.0), .blob($0.1)] })
+            }
         }
+        if !pendingNodes.isEmpty {
+            let nodes = pendingNodes
+            pendingNodes.removeAll(keepingCapacity: true)
+            try send(
+                "INSERT INTO merkle_nodes (pos, hash) VALUES " + Self.tuples(rows: nodes.count, columns: 2),
+                nodes.flatMap { [ProjectionValue.integer($0.position), .blob($0.hash.bytes)] })
+        }
+    }
+
+    /// `($1, $2), ($3, $4), …`: `rows` tuples of `columns` parameters.
+    static func tuples(rows: Int, columns: Int) -> String {
+        (0..<rows).map { row in "(" + (1...columns).map { "$\(row * columns + $0)" }.joined(separator: ", ") + ")" }.joined(separator: ", ")
     }
 
     func insertLedgerInfo(ledgerID: String, formatVersion: Int64) throws {
@@ -152,7 +187,8 @@ final class PostgresAppendStorage: AppendStorage {
     }
 
     func insertTreeNode(position: Int64, hash: SHA256Digest) throws {
-        try execute("INSERT INTO merkle_nodes (pos, hash) VALUES ($1, $2)", [.integer(position), .blob(hash.bytes)])
+        pendingNodes.append((position, hash))
+        if pendingNodes.count >= Self.flushLimit { try flush() }
     }
 
     /// The tree of events copied in without it (`ledger copy`), written on the first append
@@ -187,8 +223,15 @@ final class PostgresAppendStorage: AppendStorage {
         _ = try query(sql, values)
     }
 
-    /// The rows of one statement; a `LedgerError` for whatever the server or the session did.
+    /// The rows of one statement, after the rows waiting to be written.
     private func query(_ sql: String, _ values: [ProjectionValue] = []) throws -> [PostgresRow] {
+        try flush()
+        return try send(sql, values)
+    }
+
+    /// One statement as it is; a `LedgerError` for whatever the server or the session did.
+    @discardableResult
+    private func send(_ sql: String, _ values: [ProjectionValue]) throws -> [PostgresRow] {
         var bindings = PostgresBindings(capacity: values.count)
         for value in values {
             switch value {

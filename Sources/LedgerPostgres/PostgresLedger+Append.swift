@@ -96,7 +96,9 @@ extension PostgresLedger: LedgerWriting {
             do {
                 let appender = Appender(storage: storage, configuration: configuration, signedKeys: signedKeys)
                 appender.ledgerID = ledgerID
-                return try body(appender, try appender.head()?.seq ?? 0)
+                let result = try body(appender, try appender.head()?.seq ?? 0)
+                try storage.flush()
+                return result
             } catch {
                 throw Passing(error: error)
             }

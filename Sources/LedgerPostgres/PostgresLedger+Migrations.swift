@@ -21,16 +21,23 @@ extension PostgresLedger {
             if foreign {
                 throw LedgerError(.notALedger, "the database at \(location) has an events table that is not a ledger's: use an empty database")
             }
-            let create: PostgresQuery = "CREATE TABLE IF NOT EXISTS ledger_migrations (identifier text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())"
-            try await connection.queryOrLost(create, logger: logger)
-            let select: PostgresQuery = "SELECT identifier FROM ledger_migrations"
+            // Read before anything is written, so that an up-to-date ledger opens in a database
+            // that takes no writes (a standby, default_transaction_read_only) for verify.
+            let existsQuery: PostgresQuery = "SELECT to_regclass('ledger_migrations') IS NOT NULL"
+            let exists = try await connection.queryOrLost(existsQuery, logger: logger).decode(Bool.self).first { _ in true } ?? false
             var applied: Set<String> = []
-            for try await identifier in try await connection.queryOrLost(select, logger: logger).decode(String.self) { applied.insert(identifier) }
+            if exists {
+                let select: PostgresQuery = "SELECT identifier FROM ledger_migrations"
+                for try await identifier in try await connection.queryOrLost(select, logger: logger).decode(String.self) { applied.insert(identifier) }
+            }
             let known = Set(SchemaMigrations.postgres.map(\.identifier))
             if let newer = applied.subtracting(known).sorted().first {
                 throw LedgerError(
                     .unsupportedVersion, "the database at \(location) has schema step \(newer), which this ledger does not know: upgrade ledger")
             }
+            if known.isSubset(of: applied) { return }
+            let create: PostgresQuery = "CREATE TABLE IF NOT EXISTS ledger_migrations (identifier text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())"
+            try await connection.queryOrLost(create, logger: logger)
             for (identifier, sql) in SchemaMigrations.postgres where !applied.contains(identifier) {
                 for statement in Self.statements(sql) {
                     try await connection.queryOrLost(PostgresQuery(unsafeSQL: statement), logger: logger)
