@@ -4,8 +4,8 @@ import Foundation
 /// built, copied into a fresh database (`ledger copy FILE URL`), then verified there
 /// (`ledger verify --ledger URL`), beside the file's own verify in the same table.
 ///
-/// Appends to a PostgreSQL ledger are not in this release (docs/STORAGE.md §Status), so the
-/// copy's insert rate stands where the append rate will.
+/// Appends to a PostgreSQL ledger are not driven here yet, so the copy's insert rate stands
+/// where the append rate will.
 struct PostgresScaling {
     /// A server URL whose user may create databases; its database part is replaced.
     let server: String
