@@ -129,7 +129,7 @@ final class PostgresAppendStorage: AppendStorage {
     }
 
     func insertKey(_ registration: KeyRegistration, seq: Int64) throws {
-        let capabilities = String(decoding: CanonicalJSON.encode(.array(registration.capabilities.map { .string($0.rawValue) })), as: UTF8.self)
+        let capabilities = KeyRegistration.capabilitiesColumn(registration.capabilities)
         try execute(
             "INSERT INTO keys (key_id, identity, public_key, capabilities, registered_seq) VALUES ($1, $2, $3, $4, $5)",
             [.text(registration.keyID.rawValue), .text(registration.identity), .blob(registration.publicKey.rawRepresentation), .text(capabilities), .integer(seq)])

@@ -1,6 +1,6 @@
 internal import Dispatch
 internal import Foundation
-package import LedgerCrypto
+internal import LedgerCrypto
 package import LedgerFormat
 
 /// The append rules, the same for every backend: the body of an append transaction,

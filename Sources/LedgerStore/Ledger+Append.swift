@@ -1,5 +1,5 @@
 internal import GRDB
-public import LedgerCrypto
+internal import LedgerCrypto
 public import LedgerFormat
 
 extension Ledger {

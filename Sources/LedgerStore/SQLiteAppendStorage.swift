@@ -2,7 +2,7 @@ internal import Foundation
 internal import GRDB
 internal import LedgerCrypto
 internal import LedgerDomain
-internal import LedgerFormat
+package import LedgerFormat
 
 /// `AppendStorage` on the writer connection of a SQLite ledger, inside its `BEGIN IMMEDIATE`
 /// transaction. Every statement is cached on the connection: an append runs the same few.
@@ -145,7 +145,7 @@ extension DatabaseValue.Storage {
 
 extension KeyRegistration {
     /// The `capabilities` column of the key projection: a canonical JSON array of names.
-    static func capabilitiesColumn(_ capabilities: [Capability]) -> String {
+    package static func capabilitiesColumn(_ capabilities: [Capability]) -> String {
         String(decoding: CanonicalJSON.encode(.array(capabilities.map { .string($0.rawValue) })), as: UTF8.self)
     }
 }
