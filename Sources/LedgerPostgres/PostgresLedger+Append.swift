@@ -92,15 +92,17 @@ extension PostgresLedger: LedgerWriting {
         return try await transaction { connection in
             let lock: PostgresQuery = "SELECT pg_advisory_xact_lock(\(Self.appendLock))"
             try await connection.queryOrLost(lock, logger: logger)
-            let storage = PostgresAppendStorage(connection: connection, location: location, logger: logger)
-            do {
-                let appender = Appender(storage: storage, configuration: configuration, signedKeys: signedKeys)
-                appender.ledgerID = ledgerID
-                let result = try body(appender, try appender.head()?.seq ?? 0)
-                try storage.flush()
-                return result
-            } catch {
-                throw Passing(error: error)
+            return try await Self.blocking {
+                let storage = PostgresAppendStorage(connection: connection, location: location, logger: logger)
+                do {
+                    let appender = Appender(storage: storage, configuration: configuration, signedKeys: signedKeys)
+                    appender.ledgerID = ledgerID
+                    let result = try body(appender, try appender.head()?.seq ?? 0)
+                    try storage.flush()
+                    return result
+                } catch {
+                    throw Passing(error: error)
+                }
             }
         }
     }
@@ -110,10 +112,12 @@ extension PostgresLedger: LedgerWriting {
         let location = location, logger = logger
         return try await mapping {
             try await client.withConnection { connection in
-                do {
-                    return try body(PostgresAppendStorage(connection: connection, location: location, logger: logger))
-                } catch {
-                    throw Passing(error: error)
+                try await Self.blocking {
+                    do {
+                        return try body(PostgresAppendStorage(connection: connection, location: location, logger: logger))
+                    } catch {
+                        throw Passing(error: error)
+                    }
                 }
             }
         }
@@ -123,5 +127,14 @@ extension PostgresLedger: LedgerWriting {
     func readIdentifier() async throws {
         let id = try await withStorage { storage in try storage.ledgerID() }
         identifier.withLock { $0 = id ?? "" }
+    }
+
+    /// Runs `body`, which blocks on the server's answers, on a thread of its own: blocking one
+    /// of Swift concurrency's few threads (one per core) would stall every other task of the
+    /// process, the connection pool's among them, for as long as a batch takes.
+    static func blocking<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(with: Result { try body() }) }
+        }
     }
 }
